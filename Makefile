@@ -1,0 +1,43 @@
+# A newcomer needs two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run test lint migrate worker beat bench messages clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py journal_site.wsgi
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+worker: install
+	$(BIN)/celery -A journal_site worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A journal_site beat --loglevel INFO --schedule var/celerybeat-schedule
+
+messages: install
+	for app in accounts diary conversations; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location); done
+	$(BIN)/python manage.py makemessages -l pl --no-location --ignore 'accounts/*' --ignore 'diary/*' --ignore 'conversations/*' --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var/staticfiles

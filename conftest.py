@@ -1,0 +1,58 @@
+"""Fixtures shared by every app's tests: an owner, an outsider, signed-in clients."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from journal_site.testing import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (Redis or in-process)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner", email="owner@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", email="outsider@example.com")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="boss", email="boss@example.com", is_admin=True)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def _bearer_client(user) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return api
+
+
+@pytest.fixture
+def owner_api(owner):
+    return _bearer_client(owner)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return _bearer_client(outsider)

@@ -1,0 +1,49 @@
+"""The fixed vocabulary of emotion codes and the mood scale."""
+
+from django.utils.translation import gettext_lazy as _
+
+# Plutchik's eight basic emotions first, then the everyday ones people journal about.
+EMOTIONS: dict[str, str] = {
+    "joy": _("joy"),
+    "trust": _("trust"),
+    "fear": _("fear"),
+    "surprise": _("surprise"),
+    "sadness": _("sadness"),
+    "disgust": _("disgust"),
+    "anger": _("anger"),
+    "anticipation": _("anticipation"),
+    "calm": _("calm"),
+    "grateful": _("grateful"),
+    "proud": _("proud"),
+    "hopeful": _("hopeful"),
+    "loved": _("loved"),
+    "content": _("content"),
+    "excited": _("excited"),
+    "relieved": _("relieved"),
+    "inspired": _("inspired"),
+    "tired": _("tired"),
+    "stressed": _("stressed"),
+    "anxious": _("anxious"),
+    "lonely": _("lonely"),
+    "bored": _("bored"),
+    "confused": _("confused"),
+    "frustrated": _("frustrated"),
+    "guilty": _("guilty"),
+    "ashamed": _("ashamed"),
+    "overwhelmed": _("overwhelmed"),
+    "nostalgic": _("nostalgic"),
+}
+
+EMOTION_CODES = frozenset(EMOTIONS)
+
+MOOD_MIN, MOOD_MAX = 1, 5
+
+# Words and colours for each step; the colours keep enough contrast with
+# white text in both themes.
+MOODS: dict[int, dict] = {
+    1: {"label": _("awful"), "color": "#b23b3b"},
+    2: {"label": _("bad"), "color": "#c7732a"},
+    3: {"label": _("okay"), "color": "#8a7d1f"},
+    4: {"label": _("good"), "color": "#4d8a3a"},
+    5: {"label": _("great"), "color": "#2f7a6b"},
+}

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from diary.emotions import MOOD_MAX, MOOD_MIN
+
+
+class DiaryEntry(models.Model):
+    """One diary entry.
+
+    ``created_at`` is the moment the entry is about, editable so a user can
+    write about yesterday. ``emotion_tags`` is a JSON list of codes from
+    ``diary.emotions``; on PostgreSQL it carries a GIN index (migration 0002)
+    so that a tag filter (``@>``) is indexed. The full-text index over title
+    and content is PostgreSQL-only too and lives in the same migration.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_entries", db_index=False
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    content = models.TextField(_("content"))
+    mood = models.PositiveSmallIntegerField(
+        _("mood"), null=True, blank=True, validators=[MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
+    )
+    emotion_tags = models.JSONField(_("emotions"), default=list, blank=True)
+    exclude_from_ai = models.BooleanField(_("exclude from the companion"), default=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Set for imported entries: a stable fingerprint that makes re-imports no-ops.
+    source_id = models.CharField(max_length=128, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        db_table = "diary_entries"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("diary entry")
+        verbose_name_plural = _("diary entries")
+        indexes = [
+            models.Index(fields=["user"], name="ix_diary_entries_user_id"),
+            models.Index(fields=["created_at"], name="ix_diary_entries_created_at"),
+            # The list query: one user's entries, newest first.
+            models.Index(fields=["user", "-created_at", "-id"], name="ix_diary_entries_user_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source_id"],
+                condition=models.Q(source_id__isnull=False),
+                name="uq_diary_entries_user_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mood__isnull=True) | models.Q(mood__gte=MOOD_MIN, mood__lte=MOOD_MAX),
+                name="ck_diary_entries_mood_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+
+class ImportJob(models.Model):
+    """An import of a user's file, processed in the background for large files."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file_format = models.CharField(max_length=20, blank=True, default="")
+    # The uploaded file, kept only until the job has run, so any worker can read it.
+    payload = models.BinaryField(null=True, blank=True, editable=False)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "diary_import_jobs"
+        ordering = ["-created_at"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JournalSiteConfig(AppConfig):
+    name = "journal_site"
+    verbose_name = "Journal"

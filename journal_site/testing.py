@@ -1,0 +1,40 @@
+"""Factories for tests; kept in the package so every app's tests share them."""
+
+import factory
+from django.utils import timezone
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diary.DiaryEntry"
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Entry {n}")
+    content = "Today was a quiet day. I walked by the river and felt calm."
+    mood = 4
+    emotion_tags = factory.LazyFunction(lambda: ["calm"])
+    created_at = factory.LazyFunction(timezone.now)
+    word_count = factory.LazyAttribute(lambda e: len(e.content.split()))
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conversations.ConversationHistory"
+
+    user = factory.SubFactory(UserFactory)
+    mode = "supportive"
+    role = "user"
+    content = "I had a hard day at work."
+    created_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,93 @@
+"""The settings module, loaded in a fresh interpreter with a given environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_DEBUG")
+
+
+def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    base["VAR_DIR"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_value(expression: str, env: dict[str, str], tmp_path: Path) -> str:
+    code = f"from django.conf import settings; print({expression})"
+    result = run_manage("shell", "--no-imports", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_embedded_default_uses_sqlite_locmem_and_inline_tasks(tmp_path):
+    out = settings_value(
+        "settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'],"
+        " settings.CELERY_TASK_ALWAYS_EAGER, settings.DEBUG, settings.EMAIL_BACKEND",
+        {},
+        tmp_path,
+    )
+    assert "sqlite3" in out and "LocMemCache" in out and "True False" in out and "console" in out
+
+
+def test_development_secret_key_is_generated_once(tmp_path):
+    first = settings_value("settings.SECRET_KEY", {}, tmp_path)
+    second = settings_value("settings.SECRET_KEY", {}, tmp_path)
+    assert first == second and len(first) >= 50
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
+    out = settings_value(
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['OPTIONS']",
+        {"DATABASE_URL": "postgres://u:p@db.example:5432/journal"},
+        tmp_path,
+    )
+    assert "postgresql" in out
+    assert "'min_size': 10" in out and "'max_size': 30" in out
+    assert "'timeout': 30.0" in out and "'max_lifetime': 3600.0" in out
+    assert "statement_timeout=30000" in out
+
+
+def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_path):
+    out = settings_value(
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['OPTIONS']['IGNORE_EXCEPTIONS'],"
+        " settings.CACHES['default']['OPTIONS']['SOCKET_TIMEOUT'], settings.CELERY_BROKER_URL,"
+        " settings.CELERY_TASK_ALWAYS_EAGER",
+        {"REDIS_URL": "redis://127.0.0.1:6379/3"},
+        tmp_path,
+    )
+    assert out == "django_redis.cache.RedisCache True 5 redis://127.0.0.1:6379/3 False"
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"DJANGO_ENV": "production"}, "SECRET_KEY must be set"),
+        ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG must be a boolean"),
+        ({"DB_POOL_MAX": "many"}, "DB_POOL_MAX must be a whole number"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a postgres"),
+        ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be one of"),
+    ],
+)
+def test_bad_configuration_fails_loudly(tmp_path, env, message):
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_passes_deploy_checks(tmp_path):
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": "s" * 20 + "Q7#kd92!xLp0vZ-aM3rT8bYw5nEj1cUf", "ALLOWED_HOSTS": "journal.example"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from diary.views import home
+from journal_site import health
+
+admin.site.site_header = "Journal"
+admin.site.site_title = "Journal admin"
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("diary.api_urls")),
+    path("", include("diary.api_urls_insights")),
+    path("", include("conversations.api_urls")),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("accounts.urls")),
+    path("", include("diary.urls")),
+    path("", include("diary.urls_insights")),
+    path("", include("conversations.urls")),
+]
