@@ -85,3 +85,6 @@ class ImportJob(models.Model):
     class Meta:
         db_table = "diary_import_jobs"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"

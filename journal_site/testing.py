@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -88,6 +88,10 @@ def test_bad_configuration_fails_loudly(tmp_path, env, message):
 
 
 def test_production_passes_deploy_checks(tmp_path):
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": "s" * 20 + "Q7#kd92!xLp0vZ-aM3rT8bYw5nEj1cUf", "ALLOWED_HOSTS": "journal.example"}
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "s" * 20 + "Q7#kd92!xLp0vZ-aM3rT8bYw5nEj1cUf",
+        "ALLOWED_HOSTS": "journal.example",
+    }
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,43 @@
+"""Cache helpers shared by the apps: counted reads and pattern deletion."""
+
+import fnmatch
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+
+from journal_site.metrics import CACHE_HITS, CACHE_MISSES
+
+_MISSING = object()
+
+
+def cached(key: str, timeout: int, compute: Callable[[], Any], *, name: str) -> Any:
+    """Return the cached value for key, computing and storing it on a miss.
+
+    `name` labels the hit/miss counters (users, ai, stats). A cache outage
+    reads as a miss: django-redis ignores the error and the value is computed.
+    """
+    value = cache.get(key, _MISSING)
+    if value is not _MISSING:
+        CACHE_HITS.labels(cache=name).inc()
+        return value
+    CACHE_MISSES.labels(cache=name).inc()
+    value = compute()
+    cache.set(key, value, timeout)
+    return value
+
+
+def delete_pattern(pattern: str) -> None:
+    """Delete every key matching a glob pattern, on Redis and on the in-process cache."""
+    if hasattr(cache, "delete_pattern"):  # django-redis: SCAN + DEL, never KEYS
+        cache.delete_pattern(pattern)
+        return
+    # LocMemCache keeps keys as ":<version>:<key>" in a per-process dict.
+    store = getattr(cache, "_cache", None)
+    lock = getattr(cache, "_lock", None)
+    if store is None or lock is None:
+        raise NotImplementedError(f"{type(cache).__name__} cannot delete by pattern")
+    with lock:
+        for full_key in [k for k in store if fnmatch.fnmatchcase(k.split(":", 2)[-1], pattern)]:
+            store.pop(full_key, None)
+            cache._expire_info.pop(full_key, None)
