@@ -1,0 +1,40 @@
+import pytest
+
+from diary.emotions import EMOTION_CODES
+from diary.lexicon import LEXICON, emotion_counts, emotions_detect
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I am so happy and grateful today, but a bit tired.", ["joy", "grateful", "tired"]),
+        ("Jestem bardzo zmęczona i smutna, martwię się o pracę.", ["sadness", "tired", "anxious"]),
+        ("Nie mogę się doczekać wyjazdu! Czuję ulgę i spokój.", ["anticipation", "calm", "relieved"]),
+        ("Byłam dumna z siebie, dziękuję za wszystko", ["grateful", "proud"]),
+    ],
+)
+def test_detects_emotions_in_both_languages(text, expected):
+    assert sorted(emotions_detect(text)) == sorted(expected)
+
+
+def test_negated_mentions_do_not_count():
+    assert "joy" not in emotions_detect("I am not happy at all.")
+    assert "anger" not in emotions_detect("Nie jestem zła.")
+
+
+def test_whole_word_stems_do_not_match_inside_other_words():
+    assert emotions_detect("The saddle was new.") == []
+
+
+def test_most_frequent_first_and_limited():
+    text = "tired tired tired anxious happy lonely bored proud calm"
+    result = emotions_detect(text, limit=3)
+    assert result[0] == "tired" and len(result) == 3
+
+
+def test_counts_each_mention():
+    assert emotion_counts("Happy, happier, happiest.")["joy"] == 3
+
+
+def test_every_lexicon_code_is_in_the_vocabulary():
+    assert set(LEXICON) <= EMOTION_CODES
