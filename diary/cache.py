@@ -1,0 +1,34 @@
+"""Per-user statistics cache keys and their invalidation.
+
+Statistics are cached under keys that carry a per-user version
+(`user:stats:<name>:<version>:<user id>`). Invalidating bumps the version, an
+O(1) write, so saving an entry never scans the keyspace; the old keys expire
+on their own. Every write to a user's entries calls `user_stats_invalidate`.
+"""
+
+import time
+
+from django.core.cache import cache
+
+STATS_TIMEOUT = 5 * 60
+
+
+def _version_key(user_id: int) -> str:
+    return f"user:stats-version:{user_id}"
+
+
+def _version(user_id: int) -> int:
+    key = _version_key(user_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), None)
+        version = cache.get(key) or 0
+    return version
+
+
+def stats_key(*, user_id: int, name: str) -> str:
+    return f"user:stats:{name}:{_version(user_id)}:{user_id}"
+
+
+def user_stats_invalidate(*, user_id: int) -> None:
+    cache.set(_version_key(user_id), time.time_ns(), None)
