@@ -136,6 +136,9 @@ if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL)
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
+    # Check a pooled connection before handing it out, so a database restart
+    # costs one failed check, not a failed request.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         **_db.get("OPTIONS", {}),
         "pool": {
@@ -223,7 +226,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With Redis as the broker, a task whose worker died is handed to another
+# worker after this many seconds; it must exceed the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+}
 CELERY_TIMEZONE = "UTC"
 # Later entries are added by the apps' issues; each task is idempotent and
 # the daily ones take a lock, so a second beat by mistake does no harm.
@@ -232,6 +239,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Auth ---------------------------------------------------------------------------
+
+CSRF_FAILURE_VIEW = "journal_site.views.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]

@@ -29,3 +29,8 @@ urlpatterns = [
     path("", include("diary.urls_insights")),
     path("", include("conversations.urls")),
 ]
+
+handler400 = "journal_site.views.bad_request"
+handler403 = "journal_site.views.permission_denied"
+handler404 = "journal_site.views.page_not_found"
+handler500 = "journal_site.views.server_error"
