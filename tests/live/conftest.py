@@ -1,0 +1,41 @@
+import pytest
+
+from tests.live.servers import PrivatePostgres, PrivateRedis, app_env, manage
+
+PASSWORD = "live-tests-password-7319"
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    server = PrivatePostgres().init()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def redis_server():
+    server = PrivateRedis().start()
+    yield server
+    server.stop()
+
+
+def create_user(env: dict[str, str], username: str) -> None:
+    manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from accounts.models import User; "
+        f"User.objects.create_user({username!r}, '{username}@example.com', {PASSWORD!r})",
+    )
+
+
+@pytest.fixture
+def deployment(postgres, redis_server, tmp_path, request):
+    """A migrated database, a user `alice`, and the environment of a deployed journal."""
+    name = "j" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
+    url = postgres.create_database(name)
+    env = app_env(tmp_path, DATABASE_URL=url, REDIS_URL=redis_server.url(), RATE_LIMIT_PER_MINUTE="100000")
+    manage(env, "migrate", "--noinput")
+    create_user(env, "alice")
+    return env
