@@ -23,6 +23,7 @@ run: migrate
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r accounts diary conversations journal_site -x '*/tests/*,journal_site/testing.py'
 
 test: install
 	$(BIN)/ruff check .
