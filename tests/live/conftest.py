@@ -39,3 +39,19 @@ def deployment(postgres, redis_server, tmp_path, request):
     manage(env, "migrate", "--noinput")
     create_user(env, "alice")
     return env
+
+
+def pytest_collection_modifyitems(config, items):
+    """Live tests run in the PostgreSQL pass of the suite (or with LIVE_TESTS=1).
+
+    They start their own PostgreSQL and Redis, so running them again in the
+    embedded pass would repeat the same minutes of work.
+    """
+    import os
+
+    if os.environ.get("DATABASE_URL") or os.environ.get("LIVE_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="live-service tests run when DATABASE_URL is set or LIVE_TESTS=1")
+    for item in items:
+        if "live" in item.keywords:
+            item.add_marker(skip)
