@@ -27,7 +27,8 @@ _CRISIS_PHRASES = {
         "being abused",
     ),
     "pl": (
-        "samoboj", "zabic sie", "zabije sie", "zabilabym sie", "zabilbym sie", "odebrac sobie zycie",
+        "samoboj", "zabic sie", "zabije sie", "sie zabic", "sie zabije", "zabilabym sie", "zabilbym sie",
+        "odebrac sobie zycie",
         "odbiore sobie zycie", "skonczyc ze soba", "skoncze ze soba", "skonczyc z tym wszystkim",
         "nie chce zyc", "chce umrzec", "chcialabym umrzec", "chcialbym umrzec", "nie chce juz zyc",
         "lepiej by bylo gdyby mnie nie bylo", "nie ma po co zyc", "samookalecz", "okaleczam sie",

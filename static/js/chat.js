@@ -1,6 +1,7 @@
 /* The companion's page: small touches on top of htmx. The page works without this file. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   function compose() { return document.getElementById("compose"); }
 
