@@ -96,7 +96,9 @@ class ModeListApi(APIView):
 class MessageListApi(APIView):
     """One mode's history: GET pages of it (newest page first), POST a message, DELETE it all."""
 
-    @extend_schema(parameters=CURSOR_PARAMETERS, responses=MessagePageSerializer)
+    @extend_schema(
+        parameters=CURSOR_PARAMETERS, responses=MessagePageSerializer, operation_id="v1_conversations_messages_list"
+    )
     def get(self, request: Request, mode: str) -> Response:
         before = selectors.Cursor.parse(request.query_params.get("before"))
         after = selectors.Cursor.parse(request.query_params.get("after"))
@@ -137,7 +139,7 @@ def _user_message(request: Request, mode: str, message_id: int) -> ConversationH
 class MessageStatusApi(APIView):
     """Where a message's reply stands: the `status_url` of a 202."""
 
-    @extend_schema(responses=StatusSerializer)
+    @extend_schema(responses=StatusSerializer, operation_id="v1_conversations_message_status")
     def get(self, request: Request, mode: str, message_id: int) -> Response:
         message = _user_message(request, mode, message_id)
         services.message_mark_stale_failed(message=message)
