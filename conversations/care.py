@@ -12,7 +12,14 @@ the side of matching.
 import re
 import unicodedata
 
-_FOLD = str.maketrans({"ł": "l", "\u2019": "'", "\u2018": "'", "`": "'"})
+_FOLD = str.maketrans(
+    {
+        **dict(zip("ąćęłńóśźż", "acelnoszz", strict=True)),
+        "\u2019": "'",
+        "\u2018": "'",
+        "`": "'",
+    }
+)
 
 _CRISIS_PHRASES = {
     "en": (
@@ -42,9 +49,8 @@ _CRISIS_PHRASES = {
 
 
 def _fold(text: str) -> str:
-    text = text.lower().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # NFC first, so a letter typed as a base and a combining mark folds like the precomposed one.
+    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
     return re.sub(r"[\s,.;:!?\-]+", " ", text)
 
 
