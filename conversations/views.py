@@ -147,7 +147,20 @@ def chat_reply(request: HttpRequest, mode: str, message_id: int) -> HttpResponse
         return redirect(f"{_mode_url(mode)}#compose")
     services.message_mark_stale_failed(message=message)
     reply = selectors.message_reply(message=message) if message.status == message.Status.ANSWERED else None
-    return render(request, "conversations/_reply.html", {"message": message, "reply": reply, "mode": mode})
+    try:
+        polls = min(max(int(request.GET.get("n", "0")), 0), 1000)
+    except ValueError:
+        polls = 0
+    context = {
+        "message": message,
+        "reply": reply,
+        "mode": mode,
+        # Ask again a little later each time (2 s, 3 s, ... up to 10 s): replies from a slow model
+        # are not hurried by polling, and the user's request budget is spared.
+        "poll_next": polls + 1,
+        "poll_delay": min(2 + polls, 10),
+    }
+    return render(request, "conversations/_reply.html", context)
 
 
 @login_required

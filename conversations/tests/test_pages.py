@@ -165,10 +165,10 @@ def test_pending_reply_polls_and_shows_thinking(owner_client, owner, openai, tas
     response = owner_client.post("/chat/supportive/", {"content": "Hello"}, **HTMX)
     html = response.content.decode()
     message = ConversationHistory.objects.get()
-    assert f'hx-get="/chat/supportive/messages/{message.pk}/reply/"' in html
+    assert f'hx-get="/chat/supportive/messages/{message.pk}/reply/?n=1"' in html
     assert "thinking" in html
-    poll = owner_client.get(f"/chat/supportive/messages/{message.pk}/reply/", **HTMX).content.decode()
-    assert "thinking" in poll and "hx-trigger" in poll
+    poll = owner_client.get(f"/chat/supportive/messages/{message.pk}/reply/?n=3", **HTMX).content.decode()
+    assert "thinking" in poll and 'hx-trigger="load delay:5s"' in poll and "?n=4" in poll
 
     from conversations.tasks import generate_reply
 

@@ -47,6 +47,16 @@
   });
 
   function onFailure(event) {
+    var elt = event.detail.elt;
+    // A poll that failed (rate limit, a blip): ask again a little later instead of giving up.
+    if (elt && elt.classList && elt.classList.contains("reply-pending") && window.htmx) {
+      window.setTimeout(function () {
+        if (document.body.contains(elt)) {
+          window.htmx.ajax("GET", elt.getAttribute("hx-get"), { source: elt, target: elt, swap: "outerHTML" });
+        }
+      }, 10000);
+      return;
+    }
     var form = compose();
     if (!form || event.detail.elt !== form) return;
     showError(form.dataset.errorText || "");
