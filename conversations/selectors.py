@@ -89,12 +89,18 @@ class Cursor:
         return cls(created_at=message.created_at, id=message.id)
 
 
+# The plain created_at bound is redundant with the OR beside it, but it is what lets the database
+# start the index scan at the cursor instead of filtering every newer row on the way there.
 def _before(cursor: Cursor) -> Q:
-    return Q(created_at__lt=cursor.created_at) | Q(created_at=cursor.created_at, id__lt=cursor.id)
+    return Q(created_at__lte=cursor.created_at) & (
+        Q(created_at__lt=cursor.created_at) | Q(created_at=cursor.created_at, id__lt=cursor.id)
+    )
 
 
 def _after(cursor: Cursor) -> Q:
-    return Q(created_at__gt=cursor.created_at) | Q(created_at=cursor.created_at, id__gt=cursor.id)
+    return Q(created_at__gte=cursor.created_at) & (
+        Q(created_at__gt=cursor.created_at) | Q(created_at=cursor.created_at, id__gt=cursor.id)
+    )
 
 
 @dataclass(frozen=True)
