@@ -101,3 +101,19 @@ def test_a_failure_is_not_cached(owner, openai, tasks_inline, django_capture_on_
         message_retry(message=message)
     assert ConversationHistory.objects.get(role="assistant").content == "Fine now."
     assert server.calls == 4
+
+
+@pytest.mark.django_db
+def test_reply_time_is_recorded_by_provider_and_cache_outcome(owner):
+    from journal_site.metrics import AI_REPLY_DURATION
+
+    def observations(cached: str) -> float:
+        histogram = AI_REPLY_DURATION.labels(provider="offline", cached=cached)
+        return sum(bucket.get() for bucket in histogram._buckets)
+
+    before_miss, before_hit = observations("false"), observations("true")
+    message_send(user=owner, mode="reflective", content="A quiet evening.")
+    ConversationHistory.objects.all().delete()
+    message_send(user=owner, mode="reflective", content="A quiet evening.")  # the same context again
+    assert observations("false") == before_miss + 1
+    assert observations("true") == before_hit + 1
