@@ -236,6 +236,7 @@ CELERY_TIMEZONE = "UTC"
 # the daily ones take a lock, so a second beat by mistake does no harm.
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
+    "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
 }
 
 # --- Auth ---------------------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""Every write to the companion's history."""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from conversations.care import crisis_detect, reply_with_care
+from conversations.context import context_build
+from conversations.models import ConversationHistory
+from conversations.providers import Provider, ProviderError, provider_get
+from journal_site.caching import cached
+from journal_site.metrics import AI_REPLY_DURATION
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_MAX_CHARS = 10_000
+REPLY_CACHE_SECONDS = 60 * 60
+CLEANUP_BATCH_SIZE = 2000
+# A reply still pending after this long will not come (a worker died): the user may retry.
+PENDING_STALE_AFTER = timedelta(minutes=5)
+
+Status = ConversationHistory.Status
+Role = ConversationHistory.Role
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: ConversationHistory
+    reply: ConversationHistory | None  # None while it is written in the background, or if it failed
+
+
+class NotRetryable(Exception):
+    """Only a message whose reply failed (or never came) can be sent again."""
+
+
+def _delete_rows(queryset: QuerySet) -> int:
+    """DELETE in one statement, without Django's collector.
+
+    The collector would load every row (and its text) to cascade the
+    self-referencing reply_to by hand; the callers instead include the replies
+    in the same statement.
+    """
+    return queryset._raw_delete(queryset.db)
+
+
+def message_send(*, user, mode: str, content: str) -> SendResult:
+    """Store the user's message and reply to it: at once (offline) or in a background task."""
+    message = ConversationHistory.objects.create(
+        user=user, mode=mode, role=Role.USER, content=content, status=Status.PENDING
+    )
+    message.user = user
+    return _reply_or_queue(message=message)
+
+
+def message_retry(*, message: ConversationHistory) -> SendResult:
+    """Send a message again whose reply failed; it moves to the end of the conversation."""
+    now = timezone.now()
+    stale = now - PENDING_STALE_AFTER
+    claimed = (
+        ConversationHistory.objects.filter(pk=message.pk, role=Role.USER)
+        .filter(Q(status=Status.FAILED) | Q(status=Status.PENDING, created_at__lt=stale))
+        .update(status=Status.PENDING, created_at=now)
+    )
+    if not claimed:
+        raise NotRetryable
+    message.status, message.created_at = Status.PENDING, now
+    return _reply_or_queue(message=message)
+
+
+def _reply_or_queue(*, message: ConversationHistory) -> SendResult:
+    provider = provider_get()
+    if provider.background:
+        from conversations.tasks import generate_reply
+
+        transaction.on_commit(lambda: generate_reply.delay(message.pk))
+        return SendResult(message=message, reply=None)
+    reply = _reply_generate(message=message, provider=provider)
+    return SendResult(message=message, reply=reply)
+
+
+def reply_generate(*, message_id: int) -> ConversationHistory | None:
+    """Write and store the reply to a user's message. Idempotent: a message gets one reply.
+
+    Returns the reply, or None when there is nothing to do (already answered,
+    cleared meanwhile) or the provider failed (the message is then `failed`).
+    """
+    message = (
+        ConversationHistory.objects.select_related("user")
+        .filter(pk=message_id, role=Role.USER, status=Status.PENDING)
+        .first()
+    )
+    if message is None:
+        return None
+    return _reply_generate(message=message, provider=provider_get())
+
+
+def _reply_generate(*, message: ConversationHistory, provider: Provider) -> ConversationHistory | None:
+    context = context_build(message=message)
+    started = time.perf_counter()
+    computed = False
+
+    def compute() -> str:
+        nonlocal computed
+        computed = True
+        return provider.reply(context)
+
+    try:
+        key = context.cache_key(provider=provider.name, model=provider.model)
+        text = cached(key, REPLY_CACHE_SECONDS, compute, name="ai")
+    except ProviderError as error:
+        logger.warning("Companion reply failed for message %s: %s", message.pk, error)
+        ConversationHistory.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.FAILED)
+        message.status = Status.FAILED
+        return None
+    elapsed = time.perf_counter() - started
+    AI_REPLY_DURATION.labels(provider=provider.name, cached=str(not computed).lower()).observe(elapsed)
+
+    if crisis_detect(message.content):
+        text = reply_with_care(reply=text, language=context.language)
+    reply = ConversationHistory(
+        user_id=message.user_id,
+        mode=message.mode,
+        role=Role.ASSISTANT,
+        content=text,
+        status=Status.ANSWERED,
+        reply_to_id=message.pk,
+        provider=provider.name,
+        model=provider.model,
+        latency_ms=round(elapsed * 1000),
+        cached=not computed,
+    )
+    try:
+        with transaction.atomic():
+            # The row lock taken here makes a second run wait, then find nothing to answer.
+            claimed = (
+                ConversationHistory.objects.filter(pk=message.pk)
+                .exclude(status=Status.ANSWERED)
+                .update(status=Status.ANSWERED)
+            )
+            if not claimed:  # answered by another run, or the history was cleared
+                return None
+            reply.save(force_insert=True)
+    except IntegrityError:  # the unique reply_to: another run stored its reply first
+        return None
+    message.status = Status.ANSWERED
+    return reply
+
+
+def message_mark_stale_failed(*, message: ConversationHistory) -> bool:
+    """Mark a reply that has been pending too long as failed, so the user can retry."""
+    if message.status != Status.PENDING or message.created_at >= timezone.now() - PENDING_STALE_AFTER:
+        return False
+    updated = ConversationHistory.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.FAILED)
+    if updated:
+        message.status = Status.FAILED
+    return bool(updated)
+
+
+def history_clear(*, user, mode: str) -> int:
+    """Delete the user's whole history in one mode (messages and replies alike)."""
+    return _delete_rows(ConversationHistory.objects.filter(user=user, mode=mode))
+
+
+def conversations_cleanup(*, now: datetime | None = None, batch_size: int = CLEANUP_BATCH_SIZE) -> int:
+    """Delete messages older than CONVERSATION_RETENTION_DAYS, a batch at a time.
+
+    Each batch picks the oldest ids through the created_at index and deletes
+    them (with any reply to them) in its own short statement, so the table is
+    never locked for long and other writers get in between. Idempotent.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CONVERSATION_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(
+            ConversationHistory.objects.filter(created_at__lt=cutoff)
+            .order_by("created_at")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        deleted += _delete_rows(ConversationHistory.objects.filter(Q(id__in=ids) | Q(reply_to_id__in=ids)))

@@ -1,0 +1,32 @@
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from conversations import services
+from journal_site.metrics import CELERY_TASKS
+
+logger = logging.getLogger(__name__)
+
+CLEANUP_LOCK_SECONDS = 23 * 60 * 60
+
+
+@shared_task(name="conversations.generate_reply", ignore_result=True)
+def generate_reply(message_id: int) -> None:
+    """Write the reply to one user's message; a second run stores nothing more."""
+    reply = services.reply_generate(message_id=message_id)
+    CELERY_TASKS.labels(task="conversations.generate_reply", outcome="stored" if reply else "none").inc()
+
+
+@shared_task(name="conversations.cleanup_conversations", ignore_result=True)
+def cleanup_conversations() -> int:
+    """Daily: delete conversation messages past retention. Runs once a day however many beats queue it."""
+    lock = f"lock:conversations:cleanup:{timezone.now().date().isoformat()}"
+    if not cache.add(lock, 1, CLEANUP_LOCK_SECONDS):
+        CELERY_TASKS.labels(task="conversations.cleanup_conversations", outcome="skipped").inc()
+        return 0
+    deleted = services.conversations_cleanup()
+    logger.info("Deleted %d conversation messages past retention", deleted)
+    CELERY_TASKS.labels(task="conversations.cleanup_conversations", outcome="done").inc()
+    return deleted

@@ -1,0 +1,107 @@
+"""The built-in companion: the user's language, the mode's style, no repetition, deterministic."""
+
+import pytest
+
+from conversations.context import Context
+from conversations.modes import mode_system_prompt
+from conversations.providers import OfflineProvider
+from diary.emotions import EMOTIONS
+
+
+def _context(mode, *messages, language="en", replies=None):
+    turns = []
+    for index, text in enumerate(messages):
+        turns.append(("user", text))
+        if index < len(messages) - 1:
+            turns.append(("assistant", (replies or {}).get(index, "")))
+    return Context(
+        mode=mode, language=language, system_prompt=mode_system_prompt(mode=mode, language=language), turns=tuple(turns)
+    )
+
+
+def _conversation(mode, messages, language="en"):
+    """Play a whole conversation through the provider, feeding its replies back."""
+    provider, turns, replies = OfflineProvider(), [], []
+    for text in messages:
+        turns.append(("user", text))
+        context = Context(
+            mode=mode,
+            language=language,
+            system_prompt=mode_system_prompt(mode=mode, language=language),
+            turns=tuple(turns),
+        )
+        reply = provider.reply(context)
+        replies.append(reply)
+        turns.append(("assistant", reply))
+    return replies
+
+
+def test_reflects_the_emotions_it_recognises():
+    reply = OfflineProvider().reply(_context("supportive", "I feel so anxious and lonely since I moved."))
+    assert "anxious" in reply and "lonely" in reply
+
+
+def test_quotes_the_user_when_no_emotion_is_named():
+    reply = OfflineProvider().reply(_context("supportive", "My sister called me today. We talked for an hour."))
+    assert "My sister called me today" in reply
+
+
+def test_answers_in_polish_with_polish_wording():
+    reply = OfflineProvider().reply(_context("coaching", "Martwię się egzaminem w piątek.", language="pl"))
+    assert reply.endswith("?")
+    assert any(word in reply for word in ("krok", "Twoim", "zależy", "Ciebie"))
+    assert " the " not in reply
+
+
+@pytest.mark.parametrize(
+    "mode, expected",
+    [
+        ("supportive", ("hard", "sense", "carry", "understandable", "nothing wrong")),
+        ("coaching", ("step",)),
+        ("reflective", ("?",)),
+        ("gratitude", ("good thing", "glad about", "Gratitude", "small")),
+    ],
+)
+def test_each_mode_has_its_own_style(mode, expected):
+    reply = OfflineProvider().reply(_context(mode, "I'm stressed about the deadline and tired."))
+    assert any(word in reply for word in expected), reply
+
+
+def test_every_reply_ends_with_one_follow_up_question():
+    for mode in ("supportive", "reflective", "coaching", "gratitude"):
+        reply = OfflineProvider().reply(_context(mode, "Work was boring but lunch with Ana was nice."))
+        assert reply.endswith("?") and reply.count("?") == 1, reply
+
+
+def test_same_history_gives_the_same_reply():
+    context = _context("reflective", "I was angry at my brother.")
+    assert OfflineProvider().reply(context) == OfflineProvider().reply(context)
+
+
+@pytest.mark.parametrize("mode", ["supportive", "reflective", "coaching"])
+def test_does_not_repeat_itself_within_a_conversation(mode):
+    replies = _conversation(mode, ["I feel anxious about work."] * 6)
+    assert len(set(replies)) == len(replies)
+    questions = [reply.rsplit(". ", 1)[-1] for reply in replies]
+    assert len(set(questions)) == len(questions), questions
+
+
+def test_gratitude_practice_moves_step_by_step():
+    replies = _conversation("gratitude", ["Hi.", "The sun this morning.", "It felt warm.", "Nobody, just luck."])
+    assert "good thing" in replies[0] or "glad about" in replies[0]
+    assert "matter" in replies[1] or "good for you" in replies[1]
+    assert "possible" in replies[2] or "thank" in replies[2]
+    assert len(set(replies)) == 4
+
+
+def test_never_diagnoses_when_asked():
+    reply = OfflineProvider().reply(_context("supportive", "Do I have depression? I cry every day."))
+    assert "can't tell you whether you have a condition" in reply or "won't put a label" in reply
+    assert "depression" not in reply.lower().replace("do i have depression", "")
+    polish = OfflineProvider().reply(_context("supportive", "Czy mam depresję?", language="pl"))
+    assert "lekarz" in polish
+
+
+def test_uses_the_emotion_labels_of_the_diary():
+    reply = OfflineProvider().reply(_context("supportive", "I'm so grateful for my friends."))
+    assert str(EMOTIONS["grateful"]) in reply

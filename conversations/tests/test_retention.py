@@ -1,0 +1,84 @@
+"""Messages older than CONVERSATION_RETENTION_DAYS are deleted daily, in batches."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from conversations import tasks
+from conversations.models import ConversationHistory
+from conversations.services import conversations_cleanup
+from journal_site.testing import MessageFactory
+
+
+@pytest.mark.django_db
+def test_a_message_30_days_and_1_second_old_is_gone_and_29_days_old_is_kept(owner):
+    now = timezone.now()
+    old = MessageFactory(user=owner, created_at=now - timedelta(days=30, seconds=1))
+    kept = MessageFactory(user=owner, created_at=now - timedelta(days=29))
+    assert conversations_cleanup(now=now) == 1
+    assert list(ConversationHistory.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not ConversationHistory.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db
+def test_cleanup_is_idempotent(owner):
+    now = timezone.now()
+    MessageFactory.create_batch(3, user=owner, created_at=now - timedelta(days=31))
+    MessageFactory(user=owner, created_at=now)
+    assert conversations_cleanup(now=now) == 3
+    assert conversations_cleanup(now=now) == 0
+    assert ConversationHistory.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_cleanup_deletes_in_batches_and_takes_replies_along(owner, django_assert_num_queries):
+    now = timezone.now()
+    for i in range(5):
+        message = MessageFactory(user=owner, created_at=now - timedelta(days=40, minutes=i))
+        # The reply is a little newer than 30 days but goes with its message.
+        MessageFactory(user=owner, role="assistant", reply_to=message, created_at=now - timedelta(days=29, minutes=i))
+    MessageFactory(user=owner, created_at=now - timedelta(days=1))
+    # Batches of 2 messages: 3 x (select ids, delete them and their replies) + 1 select that finds none.
+    with django_assert_num_queries(7):
+        deleted = conversations_cleanup(now=now, batch_size=2)
+    assert deleted == 10
+    assert ConversationHistory.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_retention_follows_the_setting(owner, settings):
+    settings.CONVERSATION_RETENTION_DAYS = 7
+    now = timezone.now()
+    MessageFactory(user=owner, created_at=now - timedelta(days=8))
+    MessageFactory(user=owner, created_at=now - timedelta(days=6))
+    assert conversations_cleanup(now=now) == 1
+
+
+@pytest.mark.django_db
+def test_management_command(owner):
+    MessageFactory(user=owner, created_at=timezone.now() - timedelta(days=45))
+    from io import StringIO
+
+    out = StringIO()
+    call_command("cleanup_conversations", stdout=out)
+    assert "Deleted 1 messages" in out.getvalue()
+    assert ConversationHistory.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_beat_task_runs_once_a_day_however_many_beats_queue_it(owner):
+    MessageFactory(user=owner, created_at=timezone.now() - timedelta(days=45))
+    assert tasks.cleanup_conversations() == 1
+    MessageFactory(user=owner, created_at=timezone.now() - timedelta(days=45))
+    assert tasks.cleanup_conversations() == 0  # the second beat's run finds the day's lock
+    assert ConversationHistory.objects.count() == 1
+
+
+def test_beat_schedule_runs_the_cleanup_daily():
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "conversations.cleanup_conversations"]
+    assert len(entries) == 1
+    schedule = entries[0]["schedule"]
+    assert schedule == timedelta(days=1)

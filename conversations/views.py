@@ -1,0 +1,180 @@
+"""The companion's pages: /chat/ and /chat/<mode>/, working with and without JavaScript.
+
+With htmx (the HX-Request header) a POST answers with the new exchange to
+append, and a pending reply polls its own small address; without JavaScript
+every POST redirects back to the page.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conversations import selectors, services
+from conversations.care import crisis_resources
+from conversations.forms import MessageForm
+from conversations.models import ConversationHistory
+from conversations.modes import MODES, Mode
+
+
+@dataclass
+class Exchange:
+    """A user's message and the reply to it, shown together; either may be on another page."""
+
+    message: ConversationHistory | None = None
+    reply: ConversationHistory | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.message.pk}" if self.message else f"r{self.reply.pk}"
+
+
+def _exchanges(rows: list[ConversationHistory]) -> list[Exchange]:
+    exchanges: list[Exchange] = []
+    by_message: dict[int, Exchange] = {}
+    for row in rows:
+        if row.role == ConversationHistory.Role.USER:
+            exchange = Exchange(message=row)
+            by_message[row.pk] = exchange
+            exchanges.append(exchange)
+        elif row.reply_to_id in by_message and by_message[row.reply_to_id].reply is None:
+            by_message[row.reply_to_id].reply = row
+        else:
+            exchanges.append(Exchange(reply=row))
+    return exchanges
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _mode_url(mode: str) -> str:
+    return reverse("conversations:mode", args=[mode])
+
+
+def _care(request: HttpRequest) -> str:
+    return crisis_resources(language=translation.get_language() or "en")
+
+
+def _user_message(*, user, mode: str, message_id: int) -> ConversationHistory:
+    message = selectors.message_get_for_user(user=user, mode=mode, message_id=message_id)
+    if message.role != ConversationHistory.Role.USER:
+        raise Http404("No such message.")
+    message.user = user
+    return message
+
+
+@login_required
+@require_GET
+def chat_index(request: HttpRequest) -> HttpResponse:
+    last = selectors.conversation_overview(user=request.user)
+    modes = [{"info": MODES[mode.value], "last": last.get(mode.value)} for mode in Mode]
+    return render(request, "conversations/index.html", {"modes": modes, "care": _care(request)})
+
+
+def _mode_page(request: HttpRequest, *, mode: str, form: MessageForm, status: int = 200) -> HttpResponse:
+    before = selectors.Cursor.parse(request.GET.get("before"))
+    page = selectors.message_page(user=request.user, mode=mode, before=before)
+    exchanges = _exchanges(page.messages)
+    context = {
+        "info": MODES[mode],
+        "mode": mode,
+        "page": page,
+        "exchanges": exchanges,
+        "form": form,
+        "has_pending": any(ex.message and ex.message.status == "pending" for ex in exchanges),
+        "retention_days": settings.CONVERSATION_RETENTION_DAYS,
+        "care": _care(request),
+    }
+    return render(request, "conversations/mode.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_mode(request: HttpRequest, mode: str) -> HttpResponse:
+    if request.method == "GET":
+        return _mode_page(request, mode=mode, form=MessageForm())
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        if _is_htmx(request):
+            response = render(request, "conversations/_form_errors.html", {"form": form}, status=400)
+            response["HX-Retarget"] = "#compose-errors"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return _mode_page(request, mode=mode, form=form, status=400)
+    result = services.message_send(user=request.user, mode=mode, content=form.cleaned_data["content"])
+    if _is_htmx(request):
+        exchange = Exchange(message=result.message, reply=result.reply)
+        return render(request, "conversations/_exchange.html", {"ex": exchange, "mode": mode}, status=201)
+    return redirect(f"{_mode_url(mode)}#compose")
+
+
+@login_required
+@require_GET
+def chat_older(request: HttpRequest, mode: str) -> HttpResponse:
+    """Older messages above the ones shown, for the "load older" button."""
+    before = selectors.Cursor.parse(request.GET.get("before"))
+    if before is None or not _is_htmx(request):
+        return redirect(f"{_mode_url(mode)}?before={before}" if before else _mode_url(mode))
+    page = selectors.message_page(user=request.user, mode=mode, before=before)
+    context = {"page": page, "exchanges": _exchanges(page.messages), "mode": mode}
+    return render(request, "conversations/_older.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chat_clear(request: HttpRequest, mode: str) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "conversations/clear_confirm.html", {"info": MODES[mode], "mode": mode})
+    services.history_clear(user=request.user, mode=mode)
+    messages.success(request, _("The conversation was cleared."))
+    return redirect(_mode_url(mode))
+
+
+@login_required
+@require_GET
+def chat_reply(request: HttpRequest, mode: str, message_id: int) -> HttpResponse:
+    """Where a pending reply stands: polled by the "thinking..." placeholder."""
+    message = _user_message(user=request.user, mode=mode, message_id=message_id)
+    if not _is_htmx(request):
+        return redirect(f"{_mode_url(mode)}#compose")
+    services.message_mark_stale_failed(message=message)
+    reply = selectors.message_reply(message=message) if message.status == message.Status.ANSWERED else None
+    try:
+        polls = min(max(int(request.GET.get("n", "0")), 0), 1000)
+    except ValueError:
+        polls = 0
+    context = {
+        "message": message,
+        "reply": reply,
+        "mode": mode,
+        # Ask again a little later each time (2 s, 3 s, ... up to 10 s): replies from a slow model
+        # are not hurried by polling, and the user's request budget is spared.
+        "poll_next": polls + 1,
+        "poll_delay": min(2 + polls, 10),
+    }
+    return render(request, "conversations/_reply.html", context)
+
+
+@login_required
+@require_POST
+def chat_retry(request: HttpRequest, mode: str, message_id: int) -> HttpResponse:
+    message = _user_message(user=request.user, mode=mode, message_id=message_id)
+    try:
+        result = services.message_retry(message=message)
+    except services.NotRetryable:
+        if _is_htmx(request):
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return redirect(f"{_mode_url(mode)}#compose")
+    if _is_htmx(request):
+        exchange = Exchange(message=result.message, reply=result.reply)
+        context = {"ex": exchange, "mode": mode, "replaces": True}
+        return render(request, "conversations/_exchange.html", context, status=201)
+    return redirect(f"{_mode_url(mode)}#compose")
