@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Variables of the calling environment that would change what is being tested.
 SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_DEBUG")
+INHERITED_PREFIXES = ("DB_POOL_", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    base = {
+        k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith(INHERITED_PREFIXES)
+    }
     base["VAR_DIR"] = str(tmp_path)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
