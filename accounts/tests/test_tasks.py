@@ -1,4 +1,7 @@
+import time
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 
@@ -73,3 +76,20 @@ def test_tasks_take_ids_and_are_named():
         "accounts.refresh_stats_overview",
         "accounts.cleanup_stale_tokens",
     } <= set(app.tasks)
+
+
+@pytest.mark.skipif(settings.CELERY_TASK_ALWAYS_EAGER, reason="needs a real broker (REDIS_URL or CELERY_BROKER_URL)")
+@pytest.mark.django_db(transaction=True)
+def test_tasks_reach_a_real_worker_after_signup():
+    from celery.contrib.testing.worker import start_worker
+
+    from journal_site.celery import app
+
+    app.conf.task_always_eager = False  # undo the inline fixture: go through the broker
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        register()
+        deadline = time.monotonic() + 20
+        while (not mail.outbox or cache.get(STATS_OVERVIEW_KEY) is None) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert [m.to for m in mail.outbox] == [["nina@example.com"]]
+    assert cache.get(STATS_OVERVIEW_KEY)["users_total"] == 1
