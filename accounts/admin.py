@@ -6,6 +6,7 @@ refresh-token tables (a token is a key to someone's journal).
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
@@ -22,9 +23,10 @@ from diary.models import DiaryEntry
 
 admin.site.login_form = AdminSignInForm
 
-for token_model in (OutstandingToken, BlacklistedToken):
-    if admin.site.is_registered(token_model):
-        admin.site.unregister(token_model)
+# Groups mean nothing here: one is_admin switch grants the admin.
+for model in (OutstandingToken, BlacklistedToken, Group):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class LargeTablePaginator(Paginator):
@@ -68,6 +70,7 @@ class UserAdmin(admin.ModelAdmin):
     list_per_page = 50
     paginator = LargeTablePaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts would count the whole table per filter choice
     actions = ["activate_users", "deactivate_users"]
     fields = [
         "username",

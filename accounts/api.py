@@ -75,6 +75,7 @@ class RegisterSerializer(serializers.Serializer):
 class RegisterApi(TokenEndpoint):
     @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer}, auth=[])
     def post(self, request):
+        """Create an account. Username and email are unique in any letter case; the password must be strong."""
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -126,6 +127,7 @@ class TokenApi(TokenEndpoint):
         auth=[],
     )
     def post(self, request):
+        """Sign in with a username or email and get an access token (5 minutes) and a refresh token (7 days)."""
         serializer = TokenObtainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -180,6 +182,7 @@ def _read_refresh(raw: str) -> RefreshToken:
 class TokenRefreshApi(TokenEndpoint):
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[])
     def post(self, request):
+        """Trade a refresh token for a new pair; the old refresh token stops working."""
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         refresh = _read_refresh(serializer.validated_data["refresh"])
@@ -200,6 +203,7 @@ class TokenRefreshApi(TokenEndpoint):
 class LogoutApi(TokenEndpoint):
     @extend_schema(request=RefreshSerializer, responses={204: None}, auth=[])
     def post(self, request):
+        """Sign out: this refresh token stops working (access tokens expire within 5 minutes)."""
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         refresh = _read_refresh(serializer.validated_data["refresh"])
@@ -262,10 +266,12 @@ class MeApi(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
+        """The signed-in user's profile."""
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(request=MeSerializer, responses=MeSerializer)
     def patch(self, request):
+        """Change email, language, time zone, the companion's consent or the daily reminder."""
         serializer = MeSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         serializer.save()
