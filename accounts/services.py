@@ -48,7 +48,8 @@ def user_cache_invalidate(*, user_id: int, everything: bool = True) -> None:
             delete_pattern(f"user:*:{user_id}")
 
     forget()
-    transaction.on_commit(forget)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget)
 
 
 # --- Sign-up and sign-in ------------------------------------------------------------

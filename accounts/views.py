@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -39,17 +40,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.user_register(
-            username=data["username"],
-            email=data["email"],
-            password=data["password1"],
-            language=services.supported_language(translation.get_language()),
-            tz=data["timezone"],
-            base_url=request.build_absolute_uri("/"),
-        )
-        login(request, user, backend=BACKEND)
-        messages.success(request, _("Welcome! Your journal is ready."))
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        try:
+            user = services.user_register(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                language=services.supported_language(translation.get_language()),
+                tz=data["timezone"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except IntegrityError:  # the same name or email was registered a moment ago
+            form.add_error(None, _("This username or email address is already taken."))
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Welcome! Your journal is ready."))
+            return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 

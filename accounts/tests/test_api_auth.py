@@ -245,3 +245,16 @@ def test_password_change_revokes_refresh_tokens(api_client, owner, tokens):
     services.user_set_password(user=owner, password="a brand new long secret")
     assert api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json").status_code == 401
     assert BlacklistedToken.objects.filter(token__user=owner).exists()
+
+
+def test_register_race_on_the_unique_index_is_400(api_client, monkeypatch):
+    from django.db import IntegrityError
+
+    def lost_the_race(**kwargs):
+        raise IntegrityError("uq_users_email_ci")
+
+    monkeypatch.setattr(services, "user_register", lost_the_race)
+    response = api_client.post(
+        REGISTER, {"username": "racer", "email": "r@example.com", "password": "a quiet river at dawn"}, format="json"
+    )
+    assert response.status_code == 400 and "username" in response.json()

@@ -94,3 +94,17 @@ def test_signed_in_user_is_sent_home_from_signup(client):
 def test_signup_form_is_translated(client):
     response = client.get("/accounts/signup/", HTTP_ACCEPT_LANGUAGE="pl")
     assert "Załóż swój dziennik".encode() in response.content
+
+
+def test_signup_race_on_the_unique_index_is_a_form_error(client, monkeypatch):
+    from django.db import IntegrityError
+
+    from accounts import services
+
+    def lost_the_race(**kwargs):
+        raise IntegrityError("uq_users_username_ci")
+
+    monkeypatch.setattr(services, "user_register", lost_the_race)
+    response = client.post("/accounts/signup/", GOOD)
+    assert response.status_code == 400
+    assert b"already taken" in response.content
