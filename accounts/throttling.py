@@ -99,6 +99,8 @@ def record_failure(checks: list[tuple[Rule, str]]) -> None:
         except ValueError:  # expired between add and incr
             cache.set(count_key, 1, WINDOW_SECONDS)
             count = 1
+        if count is None:  # the cache is unreachable: sign-in stays possible, unthrottled
+            continue
         if count >= rule.limit:
             cache.set(_lock_key(rule, value), time.time() + WINDOW_SECONDS, WINDOW_SECONDS)
             cache.delete(count_key)

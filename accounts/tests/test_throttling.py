@@ -119,3 +119,12 @@ def test_ipv6_addresses_are_counted_per_64_block():
     assert throttling.address_key("2001:db8:1:2:aaaa::1") == throttling.address_key("2001:db8:1:2:bbbb::9")
     assert throttling.address_key("2001:db8:1:3::1") != throttling.address_key("2001:db8:1:2::1")
     assert throttling.address_key("::ffff:192.0.2.1") == "192.0.2.1"
+
+
+def test_unreachable_cache_never_breaks_sign_in(client, owner, monkeypatch):
+    # django-redis with IGNORE_EXCEPTIONS answers None/defaults while Redis is down.
+    monkeypatch.setattr(throttling.cache, "incr", lambda *a, **k: None)
+    monkeypatch.setattr(throttling.cache, "get_many", lambda *a, **k: {})
+    assert fail_page(client).status_code == 400
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 302
