@@ -38,7 +38,7 @@ class InvalidCredentials(Exception):
 def user_cache_invalidate(*, user_id: int, everything: bool = True) -> None:
     """Forget the cached user, and with `everything` all their cached data (`user:*:{id}`).
 
-    Runs now and again after the surrounding transaction commits, so a request
+    Runs now, and inside a transaction once more after the commit, so a request
     that read the old row in between cannot leave it cached.
     """
 
