@@ -1,9 +1,8 @@
 """The accounts API: register, tokens (JWT with rotation and a blacklist), me, and the admin's user list."""
 
 from django.contrib.auth import password_validation
-from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -14,9 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import selectors, services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names
@@ -111,11 +108,6 @@ class RefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-def _token_pair(user: User) -> dict:
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
-
-
 class TokenApi(TokenEndpoint):
     @extend_schema(
         request=TokenObtainSerializer,
@@ -151,25 +143,7 @@ class TokenApi(TokenEndpoint):
             raise exceptions.AuthenticationFailed(
                 _("No active account found with the given credentials"), code="no_active_account"
             ) from None
-        pair = _token_pair(user)
-        if jwt_settings.UPDATE_LAST_LOGIN:
-            update_last_login(None, user)
-        return Response(pair)
-
-
-def _outstanding(refresh: RefreshToken) -> OutstandingToken:
-    """The token's row: made when the token was issued, or now for one issued without a row."""
-    user = user_get_cached(user_id=refresh.payload.get(jwt_settings.USER_ID_CLAIM))
-    row, _created = OutstandingToken.objects.get_or_create(
-        jti=refresh.payload[jwt_settings.JTI_CLAIM],
-        defaults={
-            "user_id": user.pk if user else None,
-            "created_at": refresh.current_time,
-            "token": str(refresh),
-            "expires_at": datetime_from_epoch(refresh.payload["exp"]),
-        },
-    )
-    return row
+        return Response(services.token_pair_issue(user=user))
 
 
 def _read_refresh(raw: str) -> RefreshToken:
@@ -191,13 +165,10 @@ class TokenRefreshApi(TokenEndpoint):
             raise exceptions.AuthenticationFailed(
                 _("No active account found for the given token."), code="no_active_account"
             )
-        with transaction.atomic():
-            # Only one of two concurrent refreshes with the same token may win.
-            _row, created = BlacklistedToken.objects.get_or_create(token=_outstanding(refresh))
-            if not created:
-                raise InvalidToken(_("Token is blacklisted"))
-            pair = _token_pair(user)
-        return Response(pair)
+        try:
+            return Response(services.refresh_token_rotate(refresh=refresh, user=user))
+        except services.TokenAlreadyUsed:
+            raise InvalidToken(_("Token is blacklisted")) from None
 
 
 class LogoutApi(TokenEndpoint):
@@ -207,7 +178,7 @@ class LogoutApi(TokenEndpoint):
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         refresh = _read_refresh(serializer.validated_data["refresh"])
-        BlacklistedToken.objects.get_or_create(token=_outstanding(refresh))
+        services.refresh_token_revoke(refresh=refresh)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -5,12 +5,16 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import throttling
 from accounts.models import LANGUAGE_CHOICES, User
@@ -30,6 +34,10 @@ class SignInThrottled(Exception):
 
 class InvalidCredentials(Exception):
     pass
+
+
+class TokenAlreadyUsed(Exception):
+    """A refresh token was rotated or revoked by a concurrent request."""
 
 
 # --- The user cache ---------------------------------------------------------------
@@ -152,6 +160,49 @@ def user_delete(*, user: User) -> None:
 
 
 # --- Tokens -------------------------------------------------------------------------------
+
+
+def token_pair_issue(*, user: User) -> dict[str, str]:
+    """A new access token (5 minutes) and refresh token (7 days, recorded as outstanding)."""
+    refresh = RefreshToken.for_user(user)
+    if jwt_settings.UPDATE_LAST_LOGIN:
+        update_last_login(None, user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def _outstanding(refresh: RefreshToken) -> OutstandingToken:
+    """The token's row: made when it was issued, or now for a token issued without one."""
+    user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+    row, _created = OutstandingToken.objects.get_or_create(
+        jti=refresh.payload[jwt_settings.JTI_CLAIM],
+        defaults={
+            # Looked up only if the row has to be made.
+            "user_id": lambda: user_id if User.objects.filter(pk=user_id).exists() else None,
+            "created_at": refresh.current_time,
+            "token": str(refresh),
+            "expires_at": datetime_from_epoch(refresh.payload["exp"]),
+        },
+    )
+    return row
+
+
+def refresh_token_rotate(*, refresh: RefreshToken, user: User) -> dict[str, str]:
+    """Blacklist a (verified) refresh token and issue a new pair; of two concurrent rotations one wins.
+
+    The blacklist row is unique per token, so the loser's insert finds the
+    winner's row and raises TokenAlreadyUsed instead of minting a second pair.
+    """
+    with transaction.atomic():
+        _row, created = BlacklistedToken.objects.get_or_create(token=_outstanding(refresh))
+        if not created:
+            raise TokenAlreadyUsed
+        refreshed = RefreshToken.for_user(user)
+    return {"access": str(refreshed.access_token), "refresh": str(refreshed)}
+
+
+def refresh_token_revoke(*, refresh: RefreshToken) -> None:
+    """Sign out: this refresh token stops working. Idempotent."""
+    BlacklistedToken.objects.get_or_create(token=_outstanding(refresh))
 
 
 def _blacklist(outstanding_ids: list[int]) -> int:

@@ -258,3 +258,51 @@ def test_register_race_on_the_unique_index_is_400(api_client, monkeypatch):
         REGISTER, {"username": "racer", "email": "r@example.com", "password": "a quiet river at dawn"}, format="json"
     )
     assert response.status_code == 400 and "username" in response.json()
+
+
+def test_token_issued_without_an_outstanding_row_is_still_rotated_once(api_client, owner):
+    refresh = RefreshToken.for_user(owner)
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    OutstandingToken.objects.filter(jti=refresh["jti"]).delete()
+    assert api_client.post(REFRESH, {"refresh": str(refresh)}, format="json").status_code == 200
+    assert api_client.post(REFRESH, {"refresh": str(refresh)}, format="json").status_code == 401
+
+
+def test_concurrent_rotation_loser_gets_no_pair(owner):
+    refresh = RefreshToken.for_user(owner)
+    services.refresh_token_rotate(refresh=refresh, user=owner)
+    with pytest.raises(services.TokenAlreadyUsed):
+        services.refresh_token_rotate(refresh=refresh, user=owner)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_refreshes_with_one_token_mint_one_pair():
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database locks whole tables across threads")
+    owner = UserFactory(username="racer")
+    refresh = RefreshToken.for_user(owner)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def rotate():
+        try:
+            verified = RefreshToken(str(refresh))  # both pass the blacklist check first
+            barrier.wait()
+            services.refresh_token_rotate(refresh=verified, user=owner)
+            outcomes.append("pair")
+        except services.TokenAlreadyUsed:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rotate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["pair", "refused"]
