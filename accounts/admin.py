@@ -1,14 +1,165 @@
-from django.contrib import admin
+"""The Django admin for users: find, inspect and (de)activate accounts, never read a journal.
 
+Admins see per-user counts and times of entries and messages, not their
+text: no diary or conversation model is registered here, and neither are the
+refresh-token tables (a token is a key to someone's journal).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.models import Group
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts import selectors, services
+from accounts.forms import AdminSignInForm
 from accounts.models import User
+from conversations.models import ConversationHistory
+from diary.models import DiaryEntry
+
+admin.site.login_form = AdminSignInForm
+
+# Groups mean nothing here: one is_admin switch grants the admin.
+for model in (OutstandingToken, BlacklistedToken, Group):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+class LargeTablePaginator(Paginator):
+    """Never counts a whole large table.
+
+    Unfiltered on PostgreSQL, the planner's estimate answers at once; otherwise
+    the count stops at COUNT_LIMIT (the admin then shows that many).
+    """
+
+    COUNT_LIMIT = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [User._meta.db_table])
+                row = cursor.fetchone()
+            if row and row[0] > self.COUNT_LIMIT:
+                return int(row[0])
+        return queryset.order_by().values("pk")[: self.COUNT_LIMIT].count()
 
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    list_display = ["username", "email", "is_active", "is_admin", "created_at", "last_login"]
+    list_display = [
+        "username",
+        "email",
+        "is_active",
+        "is_admin",
+        "created_at",
+        "last_login",
+        "entries",
+        "messages",
+        "last_activity",
+    ]
     list_filter = ["is_active", "is_admin", "created_at"]
     search_fields = ["username", "email"]
-    ordering = ["-created_at"]
+    search_help_text = _("The beginning of a username or email address.")
+    ordering = ["-created_at", "-id"]
+    list_per_page = 50
+    paginator = LargeTablePaginator
     show_full_result_count = False
-    exclude = ["password"]
-    readonly_fields = ["last_login", "created_at"]
+    show_facets = admin.ShowFacets.NEVER  # facet counts would count the whole table per filter choice
+    actions = ["activate_users", "deactivate_users"]
+    fields = [
+        "username",
+        "email",
+        "is_active",
+        "is_admin",
+        "language",
+        "timezone",
+        "ai_can_read_entries",
+        "reminder_enabled",
+        "reminder_time",
+        "created_at",
+        "last_login",
+        "activity",
+    ]
+    readonly_fields = ["created_at", "last_login", "activity"]
+
+    def get_queryset(self, request):
+        return selectors.user_list_for_admin()
+
+    def get_search_results(self, request, queryset, search_term):
+        # Prefix search on lower(username) and lower(email); never a full-table LIKE '%...%'.
+        condition = selectors.user_search_condition(search=search_term)
+        return (queryset.filter(condition) if condition else queryset), False
+
+    def has_add_permission(self, request) -> bool:
+        # People sign up themselves; an admin never learns or sets their password.
+        return False
+
+    @admin.display(description=_("entries"), ordering="entry_count")
+    def entries(self, user: User) -> int:
+        return user.entry_count
+
+    @admin.display(description=_("messages"), ordering="message_count")
+    def messages(self, user: User) -> int:
+        return user.message_count
+
+    @admin.display(description=_("last activity"))
+    def last_activity(self, user: User):
+        return selectors.user_last_activity(user)
+
+    @admin.display(description=_("activity"))
+    def activity(self, user: User) -> str:
+        moment = selectors.user_last_activity(user)
+        return _("%(entries)d entries, %(messages)d messages; last active %(when)s") % {
+            "entries": user.entry_count,
+            "messages": user.message_count,
+            "when": moment.strftime("%Y-%m-%d %H:%M UTC") if moment else _("never"),
+        }
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # the save clears the user cache
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_tokens_revoke(user_id=obj.pk)
+
+    @admin.action(description=_("Activate the selected users"))
+    def activate_users(self, request, queryset) -> None:
+        count = services.user_set_active(user_ids=list(queryset.values_list("pk", flat=True)), active=True)
+        self.message_user(
+            request, ngettext("%(count)d user activated.", "%(count)d users activated.", count) % {"count": count}
+        )
+
+    @admin.action(description=_("Deactivate the selected users"))
+    def deactivate_users(self, request, queryset) -> None:
+        ids = [pk for pk in queryset.values_list("pk", flat=True) if pk != request.user.pk]
+        if len(ids) < queryset.count():
+            self.message_user(request, _("You cannot deactivate yourself."), messages.WARNING)
+        count = services.user_set_active(user_ids=ids, active=False)
+        self.message_user(
+            request,
+            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count) % {"count": count},
+        )
+
+    def get_deleted_objects(self, objs, request):
+        """Summarise what goes with each user in counts; never list entry titles or messages."""
+        users = list(objs)
+        ids = [user.pk for user in users]
+        entries = DiaryEntry.objects.filter(user_id__in=ids).aggregate(n=Count("id"))["n"]
+        conversation = ConversationHistory.objects.filter(user_id__in=ids).aggregate(n=Count("id"))["n"]
+        model_count = {
+            User._meta.verbose_name_plural: len(users),
+            DiaryEntry._meta.verbose_name_plural: entries,
+            _("conversation messages"): conversation,
+        }
+        return [str(user) for user in users], model_count, set(), []
+
+    def delete_model(self, request, obj: User) -> None:
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            services.user_delete(user=user)

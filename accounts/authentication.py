@@ -1,5 +1,34 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.settings import api_settings
+
+from accounts.middleware import preferences_activate
+from accounts.selectors import user_get_cached
 
 
 class CachedJWTAuthentication(JWTAuthentication):
-    """Placeholder: JWT authentication that reads the user from the user cache (accounts issue)."""
+    """Bearer-token authentication that reads the user from the user cache (`user:id:{id}`).
+
+    A valid access token of a cached user costs no query; a deleted or
+    deactivated user gets 401 at once, because every change to a user clears
+    their cache entry. The user's language and time zone apply to the answer.
+    """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            preferences_activate(result[0])
+        return result
+
+    def get_user(self, validated_token):
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as exc:
+            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+        user = user_get_cached(user_id=user_id)
+        if user is None:
+            raise AuthenticationFailed(_("User not found"), code="user_not_found")
+        if not user.is_active:
+            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        return user

@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,8 +11,14 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGE_CHOICES = [("en", "English"), ("pl", "Polski")]
 
 
+@functools.cache
+def timezone_names() -> frozenset[str]:
+    """The IANA time zone names; reading them walks the zone files, so it is done once."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in timezone_names():
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
 
 

@@ -196,6 +196,8 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    # delete_pattern("user:*:{id}") SCANs the keyspace: 1000 keys a round trip, not 10.
+    DJANGO_REDIS_SCAN_ITERSIZE = 1000
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
@@ -237,6 +239,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
     "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
+    "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": timedelta(days=1)},
 }
 
 # --- Auth ---------------------------------------------------------------------------

@@ -1,0 +1,352 @@
+"""The accounts API: register, tokens (JWT with rotation and a blacklist), me, and the admin's user list."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts import selectors, services, throttling
+from accounts.models import LANGUAGE_CHOICES, User, timezone_names
+from accounts.selectors import user_get_cached
+from accounts.validators import username_characters, validate_email_available, validate_username_available
+
+
+def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(list(error.messages))
+
+
+class TokenEndpoint(APIView):
+    """Endpoints that take credentials in the body: no session, so no CSRF, and 401 (not 403) on failure."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+# --- Register ------------------------------------------------------------------------
+
+
+class RegisterSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(max_length=150, validators=[username_characters])
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
+
+    def validate_username(self, value: str) -> str:
+        value = value.strip()
+        try:
+            validate_username_available(value)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from None
+        return value
+
+    def validate_email(self, value: str) -> str:
+        value = User.objects.normalize_email(value).lower()
+        try:
+            validate_email_available(value)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from None
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = User(username=attrs["username"], email=attrs["email"])
+        try:
+            password_validation.validate_password(attrs["password"], candidate)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from None
+        return attrs
+
+
+class RegisterApi(TokenEndpoint):
+    @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer}, auth=[])
+    def post(self, request):
+        """Create an account. Username and email are unique in any letter case; the password must be strong."""
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            user = services.user_register(
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                language=services.supported_language(request.LANGUAGE_CODE),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except IntegrityError:  # the same name or email registered a moment ago
+            raise serializers.ValidationError(
+                {"username": [_("This username or email address is already taken.")]}
+            ) from None
+        return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=254, help_text="username or email")
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class TokenApi(TokenEndpoint):
+    @extend_schema(
+        request=TokenObtainSerializer,
+        responses={
+            200: TokenPairSerializer,
+            401: OpenApiResponse(description="bad credentials"),
+            429: OpenApiResponse(description="too many failed attempts"),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        """Sign in with a username or email and get an access token (5 minutes) and a refresh token (7 days)."""
+        serializer = TokenObtainSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_authenticate(
+                request=request,
+                identifier=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+            )
+        except services.SignInThrottled as refused:
+            minutes = throttling.minutes(refused.wait_seconds)
+            raise exceptions.Throttled(
+                wait=refused.wait_seconds,
+                detail=ngettext(
+                    "Too many failed attempts. Try again in %(minutes)d minute.",
+                    "Too many failed attempts. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            ) from None
+        except services.InvalidCredentials:
+            raise exceptions.AuthenticationFailed(
+                _("No active account found with the given credentials"), code="no_active_account"
+            ) from None
+        return Response(services.token_pair_issue(user=user))
+
+
+def _read_refresh(raw: str) -> RefreshToken:
+    try:
+        return RefreshToken(raw)  # signature, expiry, type and blacklist
+    except TokenError as error:
+        raise InvalidToken(error.args[0]) from None
+
+
+class TokenRefreshApi(TokenEndpoint):
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[])
+    def post(self, request):
+        """Trade a refresh token for a new pair; the old refresh token stops working."""
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refresh = _read_refresh(serializer.validated_data["refresh"])
+        user = user_get_cached(user_id=refresh.payload.get(jwt_settings.USER_ID_CLAIM))
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed(
+                _("No active account found for the given token."), code="no_active_account"
+            )
+        try:
+            return Response(services.refresh_token_rotate(refresh=refresh, user=user))
+        except services.TokenAlreadyUsed:
+            raise InvalidToken(_("Token is blacklisted")) from None
+
+
+class LogoutApi(TokenEndpoint):
+    @extend_schema(request=RefreshSerializer, responses={204: None}, auth=[])
+    def post(self, request):
+        """Sign out: this refresh token stops working (access tokens expire within 5 minutes)."""
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refresh = _read_refresh(serializer.validated_data["refresh"])
+        services.refresh_token_revoke(refresh=refresh)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Me ----------------------------------------------------------------------------------------
+
+
+class MeSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "email",
+            "language",
+            "timezone",
+            "ai_can_read_entries",
+            "reminder_enabled",
+            "reminder_time",
+            "created_at",
+        ]
+        read_only_fields = ["id", "username", "created_at"]
+
+    def validate_email(self, value: str) -> str:
+        value = User.objects.normalize_email(value).lower()
+        try:
+            validate_email_available(value, exclude_user_id=self.instance.pk)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from None
+        return value
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in timezone_names():
+            raise serializers.ValidationError(_("Unknown time zone: %(value)s") % {"value": value})
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        enabled = attrs.get("reminder_enabled", self.instance.reminder_enabled)
+        when = attrs.get("reminder_time", self.instance.reminder_time)
+        if enabled and when is None:
+            raise serializers.ValidationError({"reminder_time": [_("Choose when the reminder should come.")]})
+        return attrs
+
+    def update(self, instance: User, validated_data: dict) -> User:
+        return services.user_update(user=instance, data=validated_data)
+
+
+class DeleteMeSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
+
+
+class MeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        """The signed-in user's profile."""
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request):
+        """Change email, language, time zone, the companion's consent or the daily reminder."""
+        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=DeleteMeSerializer, responses={204: None})
+    def delete(self, request):
+        """Delete the account and everything in it; the password is asked again."""
+        serializer = DeleteMeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not request.user.check_password(serializer.validated_data["password"]):
+            raise serializers.ValidationError({"password": [_("The password is not right.")]})
+        services.user_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Admin ---------------------------------------------------------------------------------------
+
+
+class IsJournalAdmin(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_admin)
+
+
+class AdminUserSerializer(serializers.ModelSerializer):
+    entry_count = serializers.IntegerField()
+    message_count = serializers.IntegerField()
+    last_activity = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "email",
+            "is_active",
+            "is_admin",
+            "language",
+            "created_at",
+            "last_login",
+            "entry_count",
+            "message_count",
+            "last_activity",
+        ]
+
+    def get_last_activity(self, user: User) -> str | None:
+        moment = selectors.user_last_activity(user)
+        return serializers.DateTimeField().to_representation(moment) if moment else None
+
+
+class AdminUserPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _per_day_schema(name: str):
+    return inline_serializer(name, {"date": serializers.DateField(), "count": serializers.IntegerField()}, many=True)
+
+
+class AdminUsersApi(APIView):
+    permission_classes = [IsJournalAdmin]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AdminUsers",
+            {
+                "users": inline_serializer(
+                    "AdminUserPage",
+                    {
+                        "next": serializers.URLField(allow_null=True),
+                        "previous": serializers.URLField(allow_null=True),
+                        "results": AdminUserSerializer(many=True),
+                    },
+                ),
+                "stats": inline_serializer(
+                    "StatsOverview",
+                    {
+                        "users_total": serializers.IntegerField(),
+                        "users_active": serializers.IntegerField(),
+                        "users_new_this_week": serializers.IntegerField(),
+                        "entries_per_day": _per_day_schema("EntriesPerDay"),
+                        "messages_per_day": _per_day_schema("MessagesPerDay"),
+                        "computed_at": serializers.DateTimeField(),
+                    },
+                ),
+            },
+        )
+    )
+    def get(self, request):
+        """Users newest first (cursor pages, no full count) with per-user counts, and the site statistics."""
+        active = {"true": True, "false": False}.get(request.query_params.get("is_active", "").lower())
+        queryset = selectors.user_list_for_admin(search=request.query_params.get("q", "")[:150], is_active=active)
+        paginator = AdminUserPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return Response(
+            {
+                "users": {
+                    "next": paginator.get_next_link(),
+                    "previous": paginator.get_previous_link(),
+                    "results": AdminUserSerializer(page, many=True).data,
+                },
+                "stats": selectors.stats_overview_get(),
+            }
+        )

@@ -1,0 +1,218 @@
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from accounts import services, throttling
+from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
+from accounts.validators import username_characters, validate_email_available, validate_username_available
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(timezone_names())]
+
+
+class SignUpForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[username_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}),
+        help_text=_("Letters, digits and . + - _; you can sign in with it or with your email."),
+    )
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not a common password and not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    # Filled in by static/js/accounts.js from the browser; UTC when absent or unknown.
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-timezone": ""}))
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        validate_username_available(username)
+        return username
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        validate_email_available(email)
+        return email
+
+    def clean_timezone(self) -> str:
+        value = self.cleaned_data.get("timezone") or ""
+        return value if value in timezone_names() else "UTC"
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
+        elif password1:
+            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ThrottledSignInMixin:
+    """Sign-in through services.user_authenticate: throttled, with a clear message when refused."""
+
+    throttled_seconds = 0
+
+    def clean(self):
+        identifier = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if identifier and password:
+            try:
+                self.user_cache = services.user_authenticate(
+                    request=self.request, identifier=identifier, password=password
+                )
+            except services.SignInThrottled as refused:
+                self.throttled_seconds = refused.wait_seconds
+                minutes = throttling.minutes(refused.wait_seconds)
+                raise ValidationError(
+                    ngettext_lazy(
+                        "Too many failed attempts. Try again in %(minutes)d minute.",
+                        "Too many failed attempts. Try again in %(minutes)d minutes.",
+                        "minutes",
+                    ),
+                    code="throttled",
+                    params={"minutes": minutes},
+                ) from None
+            except services.InvalidCredentials:
+                raise self.get_invalid_login_error() from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def get_invalid_login_error(self):
+        return ValidationError(
+            _("The username or email and password do not match an account. Passwords are case-sensitive."),
+            code="invalid_login",
+        )
+
+
+class SignInForm(ThrottledSignInMixin, auth_forms.AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username or email")
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
+
+class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    pass
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def save(self, commit: bool = True) -> User:
+        services.user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def save(self, commit: bool = True) -> User:
+        services.user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Queues the reset email after the commit, so the answer neither waits for mail nor reveals who exists."""
+
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+    def get_users(self, email: str):
+        # lower(email) is indexed (uq_users_email_ci); emails are stored lower-cased.
+        users = User.objects.filter(email__lower=email.strip().lower(), is_active=True)
+        return (user for user in users if user.has_usable_password())
+
+    def save(self, *, request, **kwargs) -> None:
+        from accounts import tasks
+
+        base_url = request.build_absolute_uri("/")
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(
+                lambda user_id=user.pk: tasks.send_password_reset_email.delay(user_id=user_id, base_url=base_url)
+            )
+
+
+class SettingsForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone])
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time"]
+        labels = {
+            "email": _("Email"),
+            "ai_can_read_entries": _("The companion may read my recent entries"),
+            "reminder_enabled": _("Send me a daily reminder to write"),
+            "reminder_time": _("Reminder time"),
+        }
+        help_texts = {
+            "ai_can_read_entries": _(
+                "Off by default. When on, the companion sees your last few entries (except those you exclude) "
+                "so its answers can follow your days."
+            ),
+            "reminder_time": _("Your local time, in the time zone above."),
+        }
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        validate_email_available(email, exclude_user_id=self.instance.pk)
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reminder_enabled") and not cleaned.get("reminder_time"):
+            self.add_error("reminder_time", _("Choose when the reminder should come."))
+        return cleaned
+
+    def _post_clean(self):
+        # Validate the fields but leave the instance (often the cached user) untouched until save().
+        pass
+
+    def save(self, commit: bool = True) -> User:
+        return services.user_update(user=self.instance, data=self.cleaned_data)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not right."), code="password_incorrect")
+        return password

@@ -1,0 +1,261 @@
+"""Every write to accounts: sign-up, sign-in, profile, password, tokens, deletion."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+from accounts import throttling
+from accounts.models import LANGUAGE_CHOICES, User
+from accounts.selectors import user_cache_key
+from journal_site.caching import delete_pattern
+
+logger = logging.getLogger(__name__)
+
+TOKEN_BATCH_SIZE = 1000
+
+
+class SignInThrottled(Exception):
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(wait_seconds)
+        self.wait_seconds = wait_seconds
+
+
+class InvalidCredentials(Exception):
+    pass
+
+
+class TokenAlreadyUsed(Exception):
+    """A refresh token was rotated or revoked by a concurrent request."""
+
+
+# --- The user cache ---------------------------------------------------------------
+
+
+def user_cache_invalidate(*, user_id: int, everything: bool = True) -> None:
+    """Forget the cached user, and with `everything` all their cached data (`user:*:{id}`).
+
+    Runs now, and inside a transaction once more after the commit, so a request
+    that read the old row in between cannot leave it cached.
+    """
+
+    def forget() -> None:
+        cache.delete(user_cache_key(user_id=user_id))
+        if everything:
+            delete_pattern(f"user:*:{user_id}")
+
+    forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget)
+
+
+# --- Sign-up and sign-in ------------------------------------------------------------
+
+
+def supported_language(code: str | None) -> str:
+    """The journal's language closest to a requested one ("pl-PL" -> "pl"); English otherwise."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in dict(LANGUAGE_CHOICES) else "en"
+
+
+def user_register(
+    *, username: str, email: str, password: str, language: str = "en", tz: str = "UTC", base_url: str = ""
+) -> User:
+    """Create an account; the welcome email and the statistics follow after the commit."""
+    from accounts import tasks
+
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username, email=email, password=password, language=language, timezone=tz
+        )
+        transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
+        transaction.on_commit(tasks.refresh_stats_overview.delay)
+    logger.info("account created", extra={"user_id": user.pk})
+    return user
+
+
+def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -> User:
+    """Check a username-or-email and password, refusing while too many attempts have failed.
+
+    Raises SignInThrottled (with the seconds to wait) or InvalidCredentials.
+    A locked name or address is refused before the password is checked, and a
+    success clears the name's failures (never the address's).
+    """
+    checks = throttling.signin_checks(request=request, identifier=identifier)
+    wait = throttling.locked_for(checks)
+    if wait:
+        raise SignInThrottled(wait)
+    user = authenticate(request, username=identifier, password=password)
+    if user is None:
+        throttling.record_failure(checks)
+        logger.info("sign-in failed", extra={"address": throttling.client_ip(request)})
+        raise InvalidCredentials
+    throttling.clear(checks[:1])
+    return user
+
+
+# --- Profile ------------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
+
+
+def user_update(*, user: User, data: dict) -> User:
+    """Change profile fields (already validated); saves only what changed."""
+    changed = []
+    for field in PROFILE_FIELDS:
+        if field in data and getattr(user, field) != data[field]:
+            value = data[field]
+            if field == "email":
+                value = User.objects.normalize_email(value).lower()
+            setattr(user, field, value)
+            changed.append(field)
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def user_set_password(*, user: User, password: str) -> None:
+    """Set a new password; every other session and every refresh token of the user stops working."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user_tokens_revoke(user_id=user.pk)
+
+
+def user_set_active(*, user_ids: list[int], active: bool) -> int:
+    """Activate or deactivate users at once; a deactivated user is locked out on the next request."""
+    with transaction.atomic():
+        changed = list(User.objects.filter(pk__in=user_ids).exclude(is_active=active).values_list("pk", flat=True))
+        User.objects.filter(pk__in=changed).update(is_active=active)
+        for user_id in changed:
+            if not active:
+                user_tokens_revoke(user_id=user_id)
+            user_cache_invalidate(user_id=user_id)
+    return len(changed)
+
+
+def user_delete(*, user: User) -> None:
+    """Delete the user and everything they own in one transaction; their tokens are revoked first.
+
+    Sessions need no sweep: a session of a user who no longer exists is
+    anonymous on its next request (the middleware flushes it).
+    """
+    user_id = user.pk
+    with transaction.atomic():
+        user_tokens_revoke(user_id=user_id)
+        user.delete()
+    user_cache_invalidate(user_id=user_id)
+    logger.info("account deleted", extra={"user_id": user_id})
+
+
+# --- Tokens -------------------------------------------------------------------------------
+
+
+def token_pair_issue(*, user: User) -> dict[str, str]:
+    """A new access token (5 minutes) and refresh token (7 days, recorded as outstanding)."""
+    refresh = RefreshToken.for_user(user)
+    if jwt_settings.UPDATE_LAST_LOGIN:
+        update_last_login(None, user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def _outstanding(refresh: RefreshToken) -> OutstandingToken:
+    """The token's row: made when it was issued, or now for a token issued without one."""
+    user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+    row, _created = OutstandingToken.objects.get_or_create(
+        jti=refresh.payload[jwt_settings.JTI_CLAIM],
+        defaults={
+            # Looked up only if the row has to be made.
+            "user_id": lambda: user_id if User.objects.filter(pk=user_id).exists() else None,
+            "created_at": refresh.current_time,
+            "token": str(refresh),
+            "expires_at": datetime_from_epoch(refresh.payload["exp"]),
+        },
+    )
+    return row
+
+
+def refresh_token_rotate(*, refresh: RefreshToken, user: User) -> dict[str, str]:
+    """Blacklist a (verified) refresh token and issue a new pair; of two concurrent rotations one wins.
+
+    The blacklist row is unique per token, so the loser's insert finds the
+    winner's row and raises TokenAlreadyUsed instead of minting a second pair.
+    """
+    with transaction.atomic():
+        _row, created = BlacklistedToken.objects.get_or_create(token=_outstanding(refresh))
+        if not created:
+            raise TokenAlreadyUsed
+        refreshed = RefreshToken.for_user(user)
+    return {"access": str(refreshed.access_token), "refresh": str(refreshed)}
+
+
+def refresh_token_revoke(*, refresh: RefreshToken) -> None:
+    """Sign out: this refresh token stops working. Idempotent."""
+    BlacklistedToken.objects.get_or_create(token=_outstanding(refresh))
+
+
+def _blacklist(outstanding_ids: list[int]) -> int:
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token_id=token_id) for token_id in outstanding_ids], ignore_conflicts=True
+    )
+    return len(outstanding_ids)
+
+
+def user_tokens_revoke(*, user_id: int) -> int:
+    """Blacklist every refresh token of the user that could still be used."""
+    ids = list(
+        OutstandingToken.objects.filter(
+            user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    return _blacklist(ids)
+
+
+def tokens_cleanup(*, stale_days: int, batch_size: int = TOKEN_BATCH_SIZE) -> dict[str, int]:
+    """Revoke the refresh tokens of users who have not signed in for `stale_days`, and drop expired rows.
+
+    Never deletes a user. Idempotent: a second run finds nothing to do. Works
+    in batches so a large table is never locked or loaded at once.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(days=stale_days)
+    stale = (
+        Q(user__isnull=True)
+        | Q(user__last_login__lt=cutoff)
+        | Q(user__last_login__isnull=True, user__created_at__lt=cutoff)
+    )
+    revoked = 0
+    while True:
+        ids = list(
+            OutstandingToken.objects.filter(stale, expires_at__gt=now, blacklistedtoken__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        with transaction.atomic():
+            revoked += _blacklist(ids)
+    deleted = 0
+    while True:
+        ids = list(
+            OutstandingToken.objects.filter(expires_at__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        with transaction.atomic():
+            BlacklistedToken.objects.filter(token_id__in=ids).delete()
+            deleted += OutstandingToken.objects.filter(pk__in=ids).delete()[1].get(OutstandingToken._meta.label, 0)
+    return {"revoked": revoked, "deleted": deleted}

@@ -1,0 +1,105 @@
+"""Background work of accounts: emails, the admin statistics and the stale-token cleanup."""
+
+import logging
+import smtplib
+from datetime import UTC, datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts import services
+from accounts.models import User
+from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
+
+logger = logging.getLogger(__name__)
+
+CLEANUP_LOCK_KEY = "lock:accounts.cleanup_stale_tokens:{day}"
+STATS_LOCK_KEY = "lock:accounts.refresh_stats_overview"
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _send(user: User, template: str, context: dict) -> None:
+    with translation.override(user.language):
+        context = {"user": user, "site_name": _site_name(), **context}
+        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"accounts/email/{template}_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _site_name() -> str:
+    return translation.gettext("Journal")
+
+
+@shared_task(
+    name="accounts.send_welcome_email",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_welcome_email(*, user_id: int, base_url: str = "") -> None:
+    """Welcome a new user. Sent at most once per account, however often the task runs."""
+    sent_key = f"accounts:welcome-sent:{user_id}"
+    if cache.get(sent_key):
+        return
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    _send(user, "welcome", {"base_url": base_url.rstrip("/")})
+    cache.set(sent_key, True, 7 * 24 * 3600)
+
+
+@shared_task(
+    name="accounts.send_password_reset_email",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=3,
+    ignore_result=True,
+)
+def send_password_reset_email(*, user_id: int, base_url: str) -> None:
+    """Mail a password reset link; the link is made here, so none travels through the broker."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = f"{base_url.rstrip('/')}/accounts/password/reset/{uid}/{token}/"
+    _send(user, "password_reset", {"reset_url": link})
+
+
+@shared_task(name="accounts.refresh_stats_overview", ignore_result=True)
+def refresh_stats_overview() -> None:
+    """Recompute `stats:overview`; a refresh already running makes this one unnecessary."""
+    if not cache.add(STATS_LOCK_KEY, True, 60):
+        return
+    try:
+        cache.set(STATS_OVERVIEW_KEY, stats_overview_compute(), STATS_OVERVIEW_TIMEOUT)
+    finally:
+        cache.delete(STATS_LOCK_KEY)
+
+
+@shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True)
+def cleanup_stale_tokens() -> dict | None:
+    """Daily: revoke refresh tokens of users away for REFRESH_TOKEN_STALE_DAYS, drop expired ones.
+
+    Takes a lock for the day in the shared cache, so a second beat started by
+    mistake does not run it twice. Never deletes a user.
+    """
+    lock = CLEANUP_LOCK_KEY.format(day=datetime.now(UTC).date().isoformat())
+    if not cache.add(lock, True, 23 * 3600):
+        logger.info("stale-token cleanup already ran today")
+        return None
+    try:
+        result = services.tokens_cleanup(stale_days=settings.REFRESH_TOKEN_STALE_DAYS)
+    except Exception:
+        cache.delete(lock)  # let a retry or the next beat try again
+        raise
+    logger.info("stale-token cleanup", extra=result)
+    return result

@@ -1,0 +1,78 @@
+import pytest
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/me/"
+
+
+def test_me_shows_only_the_callers_own_account(owner_api, outsider_api, owner, outsider):
+    body = owner_api.get(ME).json()
+    assert body["id"] == owner.pk and body["username"] == "owner"
+    assert {"id", "username", "email", "language", "timezone", "ai_can_read_entries", "created_at"} <= set(body)
+    assert "password" not in body
+    assert outsider_api.get(ME).json()["id"] == outsider.pk
+
+
+def test_me_works_with_the_browser_session(owner_client, owner):
+    assert owner_client.get(ME).json()["id"] == owner.pk
+
+
+def test_me_patch_changes_profile(owner_api, owner):
+    response = owner_api.patch(
+        ME,
+        {"email": "NEW@Example.com", "language": "pl", "timezone": "Europe/Warsaw", "ai_can_read_entries": True},
+        format="json",
+    )
+    assert response.status_code == 200
+    owner.refresh_from_db()
+    assert (owner.email, owner.language, owner.timezone, owner.ai_can_read_entries) == (
+        "new@example.com",
+        "pl",
+        "Europe/Warsaw",
+        True,
+    )
+    assert response.json()["email"] == "new@example.com"
+
+
+def test_me_patch_cannot_touch_read_only_fields_or_other_users(owner_api, owner, outsider):
+    response = owner_api.patch(ME, {"id": outsider.pk, "username": "hijack", "is_admin": True}, format="json")
+    assert response.status_code == 200
+    owner.refresh_from_db()
+    outsider.refresh_from_db()
+    assert owner.username == "owner" and not owner.is_admin
+    assert outsider.username == "outsider"
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"email": "OUTSIDER@example.com"}, "email"),
+        ({"email": "nope"}, "email"),
+        ({"language": "de"}, "language"),
+        ({"timezone": "Mars/Base"}, "timezone"),
+        ({"reminder_enabled": True}, "reminder_time"),
+        ({"reminder_time": "25:99"}, "reminder_time"),
+    ],
+)
+def test_me_patch_refuses_bad_input_and_keeps_the_row(owner_api, owner, outsider, body, field):
+    response = owner_api.patch(ME, body, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert User.objects.get(pk=owner.pk).email == "owner@example.com"
+
+
+def test_me_reminder_on_with_a_time(owner_api, owner):
+    response = owner_api.patch(ME, {"reminder_enabled": True, "reminder_time": "21:30"}, format="json")
+    assert response.status_code == 200 and response.json()["reminder_time"] == "21:30:00"
+
+
+def test_me_put_is_not_allowed(owner_api):
+    assert owner_api.put(ME, {}, format="json").status_code == 405
+
+
+def test_me_patch_query_count(owner_api, owner, django_assert_num_queries):
+    owner_api.get(ME)
+    # 1 is the email taken by someone else?; 2 update the changed columns (user from the cache).
+    with django_assert_num_queries(2):
+        assert owner_api.patch(ME, {"email": "fresh@example.com"}, format="json").status_code == 200

@@ -1,0 +1,130 @@
+"""Sign-in throttling: 5 failures per name or 20 per address in 15 minutes lock it for 15 minutes."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from accounts import throttling
+from journal_site.testing import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fail_page(client, username="owner", address="10.0.0.1"):
+    return client.post("/accounts/login/", {"username": username, "password": "wrong"}, REMOTE_ADDR=address)
+
+
+def test_five_failures_lock_the_username_on_the_page(client, owner):
+    for _ in range(5):
+        assert fail_page(client).status_code == 400
+    # Even the right password is refused now, with a clear message and Retry-After.
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    assert b"Too many failed attempts. Try again in 15 minutes." in response.content
+    assert 890 <= int(response["Retry-After"]) <= 900
+    assert "_auth_user_id" not in client.session
+
+
+def test_username_lock_holds_from_another_address_and_by_email_case(client, owner):
+    for _ in range(5):
+        fail_page(client, username="Owner")
+    response = client.post("/accounts/login/", {"username": "OWNER", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+
+
+def test_four_failures_then_success_signs_in_and_forgives(client, owner):
+    for _ in range(4):
+        fail_page(client)
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 302
+    client.logout()
+    for _ in range(4):  # the count started again after the success
+        assert fail_page(client).status_code == 400
+
+
+def test_twenty_failures_lock_the_address_for_every_name(client, owner):
+    for n in range(20):
+        fail_page(client, username=f"someone{n}", address="10.0.0.7")
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 429
+    # Another address is not affected.
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert response.status_code == 302
+
+
+def test_lock_ends_after_fifteen_minutes(client, owner, monkeypatch):
+    for _ in range(5):
+        fail_page(client)
+    assert fail_page(client).status_code == 429
+    later = throttling.time.time() + 15 * 60 + 1
+    monkeypatch.setattr(throttling.time, "time", lambda: later)
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 302
+
+
+def test_lock_lives_in_the_shared_cache(client, owner):
+    for _ in range(5):
+        fail_page(client)
+    lock = f"throttle:name:lock:{throttling.name_key('owner')}"
+    assert cache.get(lock) is not None  # any worker reading this cache sees it
+    assert "owner" not in lock  # the typed name is never stored
+
+
+def test_api_token_is_throttled_alike_with_429(api_client, owner):
+    for _ in range(5):
+        response = api_client.post("/api/v1/auth/token/", {"username": "owner", "password": "x"}, format="json")
+        assert response.status_code == 401
+    response = api_client.post("/api/v1/auth/token/", {"username": "owner", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
+
+
+def test_page_and_api_share_the_count(client, api_client, owner):
+    for _ in range(3):
+        fail_page(client, address="127.0.0.1")
+    for _ in range(2):
+        api_client.post("/api/v1/auth/token/", {"username": "owner", "password": "x"}, format="json")
+    response = api_client.post("/api/v1/auth/token/", {"username": "owner", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+
+
+def test_admin_login_is_throttled_too(client):
+    UserFactory(username="boss", is_admin=True)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "boss", "password": "x"})
+    response = client.post("/admin/login/?next=/admin/", {"username": "boss", "password": PASSWORD})
+    assert response.status_code == 200 and b"Too many failed attempts" in response.content
+    assert client.get("/admin/").status_code == 302
+
+
+def test_successful_sign_in_does_not_wait_or_count(client, owner, django_assert_num_queries):
+    # 1 the user by lower(username); 2-5 the new session (exists?, savepoint, insert, release);
+    # 6 last_login; 7-9 the session again (savepoint, update, release). No throttle rows: it lives in the cache.
+    with django_assert_num_queries(9):
+        response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
+    assert response.status_code == 302
+    assert throttling.locked_for(throttling.signin_checks(request=response.wsgi_request, identifier="owner")) == 0
+
+
+@override_settings(TRUSTED_PROXIES=["10.1.0.0/16"])
+def test_forwarded_address_is_believed_only_from_trusted_proxies(rf):
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.1.0.5")
+    assert throttling.client_ip(request) == "203.0.113.9"
+    request = rf.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert throttling.client_ip(request) == "198.51.100.1"
+
+
+def test_ipv6_addresses_are_counted_per_64_block():
+    assert throttling.address_key("2001:db8:1:2:aaaa::1") == throttling.address_key("2001:db8:1:2:bbbb::9")
+    assert throttling.address_key("2001:db8:1:3::1") != throttling.address_key("2001:db8:1:2::1")
+    assert throttling.address_key("::ffff:192.0.2.1") == "192.0.2.1"
+
+
+def test_unreachable_cache_never_breaks_sign_in(client, owner, monkeypatch):
+    # django-redis with IGNORE_EXCEPTIONS answers None/defaults while Redis is down.
+    monkeypatch.setattr(throttling.cache, "incr", lambda *a, **k: None)
+    monkeypatch.setattr(throttling.cache, "get_many", lambda *a, **k: {})
+    assert fail_page(client).status_code == 400
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 302
