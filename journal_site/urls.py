@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from diary.views import home
 from journal_site import health
+from journal_site import views as ops_views
+from journal_site.env import env_bool
 
 admin.site.site_header = "Journal"
 admin.site.site_title = "Journal admin"
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
@@ -29,3 +32,7 @@ urlpatterns = [
     path("", include("diary.urls_insights")),
     path("", include("conversations.urls")),
 ]
+
+if env_bool("BENCH", False):
+    # The benchmark's bare view: never routed in a normal deployment.
+    urlpatterns.append(path("bench/hello", ops_views.hello, name="bench-hello"))
