@@ -21,6 +21,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from journal_site import ratelimit
 from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE
@@ -117,7 +118,7 @@ def _format_bytes(size: int) -> str:
         return _("%(n)d MB") % {"n": size // (1024 * 1024)}
     if size >= 1024 and size % 1024 == 0:
         return _("%(n)d KB") % {"n": size // 1024}
-    return _("%(n)d bytes") % {"n": size}
+    return ngettext("%(n)d byte", "%(n)d bytes", size) % {"n": size}
 
 
 def _bearer_user_id(request: HttpRequest) -> str | None:

@@ -49,4 +49,7 @@ def hello(request: HttpRequest) -> HttpResponse:
 
     Routed only when the BENCH environment variable is set.
     """
-    return HttpResponse(b"hello", content_type="text/plain")
+    response = HttpResponse(b"hello", content_type="text/plain")
+    # Lets the metrics test see that more than one worker answered.
+    response["X-Bench-Worker"] = str(os.getpid())
+    return response
