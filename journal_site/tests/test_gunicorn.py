@@ -260,3 +260,30 @@ def test_hundred_concurrent_requests_across_workers_let_at_most_sixty_through(gu
     assert statuses.count(200) == 60
     assert statuses.count(429) == 40
     assert all(int(h["Retry-After"]) >= 1 for status, h in results if status == 429)
+
+
+@pytest.mark.slow
+def test_hundred_concurrent_clients_are_served_without_errors(gunicorn):
+    # The production sizing: threads from MAX_CONNECTIONS over two workers.
+    port, _ = gunicorn(GUNICORN_THREADS="", RATE_LIMIT_PER_MINUTE="100000")
+    barrier = threading.Barrier(100)
+
+    def one(_):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            # Every client opens its connection at once and holds it for two requests.
+            conn.connect()
+            barrier.wait()
+            statuses = []
+            for _ in range(2):
+                conn.request("GET", "/bench/hello")
+                response = conn.getresponse()
+                response.read()
+                statuses.append(response.status)
+            return statuses
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        results = list(pool.map(one, range(100)))
+    assert [status for statuses in results for status in statuses] == [200] * 200
