@@ -1,8 +1,8 @@
 """Fixed-window request counting, shared by every process through Redis.
 
-One counter per client and minute: INCR and EXPIRE run in one MULTI/EXEC
-round trip, so concurrent requests on any worker or machine each see a
-distinct count and the 61st of a minute is refused, whatever the interleaving.
+One counter per client and minute: INCR and EXPIRE run as one Lua script, so
+concurrent requests on any worker or machine each see a distinct count and
+the 61st of a minute is refused, whatever the interleaving.
 Without Redis (the embedded mode) the counters live in the in-process cache,
 whose add and incr hold its lock: exact for the single-process server.
 """
@@ -48,17 +48,29 @@ def _uses_redis() -> bool:
     return "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
+# INCR and, for a new key, EXPIRE, as one script: atomic like MULTI/EXEC but a
+# single command and a single reply, which matters on every request.
+_INCR_WITH_TTL = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return count
+"""
+_scripts: dict[int, object] = {}
+
+
 def _redis_incr(key: str) -> int:
     from django_redis import get_redis_connection
 
     client = get_redis_connection("default")
-    pipe = client.pipeline(transaction=True)
-    pipe.incr(key)
-    # Twice the window: the key is dead well after its minute without a
-    # second round trip to ask whether it is new.
-    pipe.expire(key, WINDOW_SECONDS * 2)
-    count, _ = pipe.execute()
-    return int(count)
+    script = _scripts.get(id(client))
+    if script is None:
+        # Registered once per client; redis-py sends EVALSHA and falls back to
+        # EVAL if the server has lost the script (a restart, SCRIPT FLUSH).
+        script = _scripts[id(client)] = client.register_script(_INCR_WITH_TTL)
+    # Twice the window: the key outlives its minute without a second look.
+    return int(script(keys=[key], args=[WINDOW_SECONDS * 2]))
 
 
 _last_error_log = float("-inf")

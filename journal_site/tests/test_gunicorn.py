@@ -244,8 +244,8 @@ def test_chunked_bodies_through_gunicorn(gunicorn):
 @pytest.mark.skipif(not settings.REDIS_URL, reason="counting across workers needs Redis")
 def test_hundred_concurrent_requests_across_workers_let_at_most_sixty_through(gunicorn):
     port, _ = gunicorn(RATE_LIMIT_PER_MINUTE="60")
-    # Not within two seconds of a minute's end, so the burst stays in one window.
-    while time.time() % 60 > 55:
+    # Start early in a minute, so the burst most likely stays in one window.
+    while time.time() % 60 > 40:
         time.sleep(0.5)
     barrier = threading.Barrier(100)
 
@@ -254,11 +254,17 @@ def test_hundred_concurrent_requests_across_workers_let_at_most_sixty_through(gu
         status, headers, _body = request(port, "/bench/hello")
         return status, headers
 
+    first_window = int(time.time() // 60)
     with ThreadPoolExecutor(max_workers=100) as pool:
         results = list(pool.map(one, range(100)))
+    windows = int(time.time() // 60) - first_window + 1
     statuses = [status for status, _ in results]
-    assert statuses.count(200) == 60
-    assert statuses.count(429) == 40
+    # 60 a minute: exactly 60 in one window; a burst slowed across a boundary gets at most 60 per window.
+    assert statuses.count(200) + statuses.count(429) == 100
+    if windows == 1:
+        assert statuses.count(200) == 60
+    else:
+        assert 60 <= statuses.count(200) <= 60 * windows
     assert all(int(h["Retry-After"]) >= 1 for status, h in results if status == 429)
 
 

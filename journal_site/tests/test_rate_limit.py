@@ -5,6 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
@@ -194,3 +195,16 @@ def test_redis_down_lets_requests_through_and_logs_it(client, settings, caplog, 
     assert len(warnings) == 1
     assert "cannot reach Redis" in warnings[0].getMessage()
     assert warnings[0].error == "ConnectionError"
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis")
+def test_redis_counters_expire_and_survive_a_script_flush():
+    from django_redis import get_redis_connection
+
+    redis = get_redis_connection("default")
+    assert ratelimit.hit("ip:192.0.2.200").count == 1
+    [key] = redis.keys("*ratelimit*192.0.2.200")
+    assert 60 < redis.ttl(key) <= 120
+    redis.script_flush()
+    assert ratelimit.hit("ip:192.0.2.200").count == 2
+    assert 60 < redis.ttl(key) <= 120
