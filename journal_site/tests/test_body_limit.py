@@ -148,3 +148,24 @@ def test_refusals_are_counted(client):
     before = REGISTRY.get_sample_value("request_body_too_large_total") or 0
     client.post("/echo/form/", data=b"", content_type="text/plain", CONTENT_LENGTH=str(MB + 1))
     assert REGISTRY.get_sample_value("request_body_too_large_total") == before + 1
+
+
+def test_every_limit_is_read_from_the_environment(tmp_path):
+    from journal_site.tests.test_settings import settings_value
+
+    env = {
+        "MAX_BODY_BYTES": "2048",
+        "IMPORT_MAX_BYTES": "4096",
+        "RATE_LIMIT_PER_MINUTE": "7",
+        "TRUSTED_PROXIES": "10.0.0.1,10.0.1.0/24",
+        "METRICS_ALLOWED_IPS": "192.0.2.1",
+        "REQUEST_TIMEOUT_SECONDS": "9",
+    }
+    out = settings_value(
+        "settings.MAX_BODY_BYTES, settings.IMPORT_MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE,"
+        " settings.RATE_LIMIT_PER_MINUTE, settings.TRUSTED_PROXIES, settings.METRICS_ALLOWED_IPS,"
+        " settings.REQUEST_TIMEOUT_SECONDS",
+        env,
+        tmp_path,
+    )
+    assert out == "2048 4096 2048 7 ['10.0.0.1', '10.0.1.0/24'] ['192.0.2.1'] 9"
