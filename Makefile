@@ -36,9 +36,14 @@ beat: install
 	$(BIN)/celery -A journal_site beat --loglevel INFO --schedule var/celerybeat-schedule
 
 messages: install
-	for app in accounts diary conversations; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location); done
-	$(BIN)/python manage.py makemessages -l pl --no-location --ignore 'accounts/*' --ignore 'diary/*' --ignore 'conversations/*' --ignore '.venv/*' --ignore 'var/*'
+	for app in accounts diary conversations journal_site; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location); done
+	$(BIN)/python manage.py makemessages -l pl --no-location --ignore 'accounts/*' --ignore 'diary/*' --ignore 'conversations/*' --ignore 'journal_site/*' --ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+# Load and data-scale benchmarks (bench/README.md); never part of `make test`.
+# Needs DATABASE_URL (PostgreSQL, which it fills) and REDIS_URL.
+bench: install
+	PY=$(BIN)/python bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) var/staticfiles

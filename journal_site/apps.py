@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class JournalSiteConfig(AppConfig):
     name = "journal_site"
     verbose_name = "Journal"
+
+    def ready(self) -> None:
+        from journal_site.metrics import connect_signals
+
+        connect_signals()

@@ -1,35 +1,218 @@
 """Project-wide middleware: request limits, compression, response headers.
 
-Placeholders until the operations work fills them in; each is registered in
-settings.MIDDLEWARE already, in its final position.
+Each class is registered in settings.MIDDLEWARE in its place:
+
+- BodySizeLimitMiddleware runs before anything reads the body and refuses an
+  oversized one with 413 without reading it.
+- RateLimitMiddleware runs after the session user is known, so a signed-in
+  user is counted as themselves and a visitor by address.
+- MinimumSizeGZipMiddleware compresses responses of 1,000 bytes and more.
+- PrivateResponseHeadersMiddleware keeps every signed-in response out of
+  shared and browser caches.
 """
 
+import logging
+import tempfile
+
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from journal_site import ratelimit
+from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE
+from journal_site.net import client_ip
+
+logger = logging.getLogger(__name__)
+
+IMPORT_PATH = "/api/v1/import/"
+# Health probes and scrapes come every few seconds from the same address, and
+# static files are many per page: none of them may eat a person's allowance.
+RATE_LIMIT_EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _limit_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "journal_site/limit.html", {"title": title, "message": message}, status=status)
 
 
 class BodySizeLimitMiddleware:
+    """Refuse a request body over the limit with 413 before reading it.
+
+    With a Content-Length the decision needs no reading at all. A chunked
+    body has no length up front: it is copied into a spooled temporary file
+    (memory up to the limit, never more) until it ends or passes the limit,
+    and then handed to Django with a Content-Length, so forms and DRF parse
+    it as usual.
+    """
+
+    read_chunk_bytes = 64 * 1024
+
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
-        return self.get_response(request)
+    @staticmethod
+    def limit_for(request: HttpRequest) -> int:
+        if request.path_info.startswith(IMPORT_PATH):
+            return settings.IMPORT_MAX_BYTES
+        return settings.MAX_BODY_BYTES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = self.limit_for(request)
+        declared = request.META.get("CONTENT_LENGTH")
+        spooled = None
+        if declared:
+            try:
+                too_large = int(declared) > limit
+            except ValueError:
+                too_large = False  # Django reads such a body as empty
+            if too_large:
+                return self.refuse(request, limit)
+        elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            spooled = self.spool(request, limit)
+            if spooled is None:
+                return self.refuse(request, limit)
+        response = self.get_response(request)
+        if spooled is not None:
+            response._resource_closers.append(spooled.close)
+        return response
+
+    def spool(self, request: HttpRequest, limit: int):
+        """Copy a chunked body aside; None once it passes the limit."""
+        source = request.META["wsgi.input"]
+        spooled = tempfile.SpooledTemporaryFile(max_size=min(limit, settings.MAX_BODY_BYTES))  # noqa: SIM115
+        size = 0
+        while True:
+            chunk = source.read(min(self.read_chunk_bytes, limit + 1 - size))
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                spooled.close()
+                return None
+            spooled.write(chunk)
+        spooled.seek(0)
+        request.META["CONTENT_LENGTH"] = str(size)
+        request._stream = LimitedStream(spooled, size)
+        return spooled
+
+    def refuse(self, request: HttpRequest, limit: int) -> HttpResponse:
+        REQUEST_BODY_TOO_LARGE.inc()
+        # LocaleMiddleware has not run yet: pick the language here.
+        with translation.override(translation.get_language_from_request(request)):
+            message = _("The request is too large. The limit is %(size)s.") % {"size": _format_bytes(limit)}
+            if _wants_json(request):
+                return JsonResponse({"detail": message}, status=413)
+            return _limit_page(request, status=413, title=_("Too large"), message=message)
+
+
+def _format_bytes(size: int) -> str:
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return _("%(n)d MB") % {"n": size // (1024 * 1024)}
+    if size >= 1024 and size % 1024 == 0:
+        return _("%(n)d KB") % {"n": size // 1024}
+    return ngettext("%(n)d byte", "%(n)d bytes", size) % {"n": size}
+
+
+def _bearer_user_id(request: HttpRequest) -> str | None:
+    """The user id of a valid access token, without touching the database.
+
+    DRF authenticates JWT users later, inside the view; the limiter needs to
+    know them now. Checking the signature and expiry is a few microseconds; a
+    bad token yields None and the client is counted by address (and DRF
+    answers 401).
+    """
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme != "Bearer" or not raw.strip():
+        return None
+    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    try:
+        token = AccessToken(raw.strip())
+    except TokenError:
+        return None
+    user_id = token.payload.get(api_settings.USER_ID_CLAIM)
+    return None if user_id is None else str(user_id)
+
+
+def rate_limit_identity(request: HttpRequest) -> str:
+    """Whom a request counts against: the signed-in user, else the client address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    user_id = _bearer_user_id(request)
+    if user_id is not None:
+        return f"user:{user_id}"
+    return f"ip:{client_ip(request)}"
 
 
 class RateLimitMiddleware:
+    """settings.RATE_LIMIT_PER_MINUTE requests per client and minute; 429 with Retry-After beyond."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
-        return self.get_response(request)
+    @staticmethod
+    def is_exempt(path: str) -> bool:
+        return path.startswith(settings.STATIC_URL) or path.rstrip("/") in RATE_LIMIT_EXEMPT_PATHS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.is_exempt(request.path_info):
+            return self.get_response(request)
+        identity = rate_limit_identity(request)
+        decision = ratelimit.hit(identity)
+        if decision.allowed:
+            return self.get_response(request)
+        RATE_LIMITED.labels(scope=identity.split(":", 1)[0]).inc()
+        message = _("Too many requests. Please wait a minute and try again.")
+        if _wants_json(request):
+            response = JsonResponse({"detail": message}, status=429)
+        else:
+            response = _limit_page(request, status=429, title=_("Slow down"), message=message)
+        response["Retry-After"] = str(decision.retry_after)
+        return response
 
 
 class MinimumSizeGZipMiddleware(GZipMiddleware):
-    pass
+    """Django's gzip, but only for bodies of `minimum_size` bytes or more.
+
+    Below a kilobyte the gzip header and the CPU cost outweigh the bytes
+    saved (the specification's GZipMiddleware(minimum_size=1000)).
+    """
+
+    minimum_size = 1000
+
+    def process_response(self, request, response):
+        if not response.streaming and len(response.content) < self.minimum_size:
+            return response
+        return super().process_response(request, response)
 
 
 class PrivateResponseHeadersMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in user.
+
+    Those pages and answers carry diary and conversation text; no browser
+    history cache or shared proxy may keep them. A request that carries
+    credentials (a JWT) counts as signed in even before DRF has looked.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
-        return self.get_response(request)
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -134,7 +134,8 @@ if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         raise ConfigError("DATABASE_URL must be a postgres:// or postgresql:// URL")
     _db = dj_database_url.parse(DATABASE_URL)
-    _db["ENGINE"] = "django.db.backends.postgresql"
+    # django-prometheus's wrapper of the same backend counts queries, errors and their durations.
+    _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
     # Check a pooled connection before handing it out, so a database restart
     # costs one failed check, not a failed request.
@@ -155,7 +156,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "django_prometheus.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "journal.sqlite3")),
             "OPTIONS": {
                 "timeout": 20,

@@ -3,7 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from diary.views import home
-from journal_site import health
+from journal_site import health, ops_views
+from journal_site.env import env_bool
 
 admin.site.site_header = "Journal"
 admin.site.site_title = "Journal admin"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
@@ -29,6 +31,10 @@ urlpatterns = [
     path("", include("diary.urls_insights")),
     path("", include("conversations.urls")),
 ]
+
+if env_bool("BENCH", False):
+    # The benchmark's bare view: never routed in a normal deployment.
+    urlpatterns.append(path("bench/hello", ops_views.hello, name="bench-hello"))
 
 handler400 = "journal_site.views.bad_request"
 handler403 = "journal_site.views.permission_denied"

@@ -45,8 +45,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: Playwright's sync API keeps an event loop
+    # running in this thread while it is open, which would break any later
+    # test that calls asyncio.run().
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

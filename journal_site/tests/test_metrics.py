@@ -1,0 +1,122 @@
+"""/metrics: who may read it, what it exposes, and the Celery and memory metrics."""
+
+import pytest
+from celery import shared_task
+from prometheus_client import REGISTRY
+
+from journal_site import metrics
+from journal_site.caching import cached
+from journal_site.tasks import heartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+@shared_task(name="journal_site.tests.always_fails")
+def always_fails() -> None:
+    raise RuntimeError("boom")
+
+
+def sample(name, labels=None):
+    return REGISTRY.get_sample_value(name, labels or {}) or 0
+
+
+def test_loopback_reads_metrics_in_prometheus_format(client):
+    client.get("/")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain; version=")
+    text = response.content.decode()
+    for name in (
+        "django_http_requests_latency_seconds_by_view_method_bucket",
+        "django_http_responses_total_by_status_view_method_total",
+        "django_db_execute_total",
+        "memory_usage_bytes",
+        "cache_hits_total",
+        "cache_misses_total",
+        "ai_reply_duration_seconds",
+        "celery_tasks_total",
+        "rate_limited_requests_total",
+    ):
+        assert name in text, name
+    assert 'view="home"' in text
+
+
+def test_other_addresses_are_refused(client):
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 403
+    assert b"django_http" not in response.content
+
+
+def test_allowed_ips_and_ranges_may_read(client, settings):
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8", "192.0.2.4"]
+    assert client.get("/metrics", REMOTE_ADDR="10.2.3.4").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="192.0.2.4").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
+
+
+def test_the_token_opens_metrics_from_anywhere(client, settings):
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+    ok = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-scrape-token")
+    assert ok.status_code == 200
+    wrong = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer guess")
+    assert wrong.status_code == 403
+
+
+def test_a_public_client_behind_a_loopback_proxy_is_refused(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert response.status_code == 403
+
+
+def test_only_get(client):
+    assert client.post("/metrics").status_code == 405
+
+
+def test_request_counters_follow_traffic(client):
+    labels = {"view": "healthz", "method": "GET"}
+    before = sample("django_http_requests_latency_seconds_by_view_method_count", labels)
+    for _ in range(3):
+        client.get("/healthz")
+    assert sample("django_http_requests_latency_seconds_by_view_method_count", labels) == before + 3
+
+
+def test_app_cache_hits_and_misses_are_counted_by_cache_name():
+    hits, misses = sample("cache_hits_total", {"cache": "stats"}), sample("cache_misses_total", {"cache": "stats"})
+    assert cached("stats:test", 60, lambda: 1, name="stats") == 1
+    assert cached("stats:test", 60, lambda: 2, name="stats") == 1
+    assert sample("cache_misses_total", {"cache": "stats"}) == misses + 1
+    assert sample("cache_hits_total", {"cache": "stats"}) == hits + 1
+
+
+def test_memory_usage_is_the_resident_size(client):
+    client.get("/metrics")
+    value = sample("memory_usage_bytes")
+    assert value == pytest.approx(metrics.resident_memory_bytes(), rel=0.5)
+    assert value > 10 * 1024 * 1024
+
+
+def test_celery_success_is_counted_with_its_duration():
+    labels = {"task": "journal_site.heartbeat", "outcome": "success"}
+    before = sample("celery_tasks_total", labels)
+    durations = sample("celery_task_duration_seconds_count", {"task": "journal_site.heartbeat"})
+    heartbeat.apply()
+    assert sample("celery_tasks_total", labels) == before + 1
+    assert sample("celery_task_duration_seconds_count", {"task": "journal_site.heartbeat"}) == durations + 1
+
+
+def test_celery_failure_is_counted():
+    labels = {"task": "journal_site.tests.always_fails", "outcome": "failure"}
+    before = sample("celery_tasks_total", labels)
+    result = always_fails.apply(throw=False)
+    assert result.failed()
+    assert sample("celery_tasks_total", labels) == before + 1
+
+
+def test_celery_retry_and_revoke_are_counted():
+    retry = {"task": "journal_site.heartbeat", "outcome": "retry"}
+    revoked = {"task": "journal_site.heartbeat", "outcome": "revoked"}
+    before_retry, before_revoked = sample("celery_tasks_total", retry), sample("celery_tasks_total", revoked)
+    metrics._on_task_retry(sender=heartbeat)
+    metrics._on_task_revoked(sender=heartbeat, request=None)
+    assert sample("celery_tasks_total", retry) == before_retry + 1
+    assert sample("celery_tasks_total", revoked) == before_revoked + 1
