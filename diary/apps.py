@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DiaryConfig(AppConfig):
     name = "diary"
     verbose_name = _("Diary")
+
+    def ready(self) -> None:
+        from diary import signals  # noqa: F401 - registers the statistics cache receivers

@@ -229,6 +229,8 @@ CELERY_TIMEZONE = "UTC"
 # the daily ones take a lock, so a second beat by mistake does no harm.
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
+    # Claims each user with a conditional update, so a duplicate run sends nothing twice.
+    "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
 
 # --- Auth ---------------------------------------------------------------------------
@@ -330,6 +332,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "journal@localhost")
+# Where the journal is reached from outside; links in emails sent without a request (reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Limits (CONTRACT.md) --------------------------------------------------------------------
 
