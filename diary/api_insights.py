@@ -83,7 +83,7 @@ class ImportApi(APIView):
                 "required": ["file"],
             }
         },
-        responses={201: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT},
+        responses={code: OpenApiTypes.OBJECT for code in (201, 202, 400, 413)},
     )
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
@@ -97,7 +97,8 @@ class ImportApi(APIView):
         except ImportInvalid as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         done = job.status == job.Status.DONE
-        return Response(_job_payload(job, request), status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED)
+        code = status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED
+        return Response(_job_payload(job, request), status=code)
 
 
 class ImportStatusApi(APIView):

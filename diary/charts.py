@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOODS
 
 WIDTH = 480
+NO_VALUE = "\u2013"  # an en dash where there is no number
 HEATMAP_CELL = 11
 HEATMAP_GAP = 2
 
@@ -36,7 +37,9 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _svg(*, chart_id: str, title: str, desc: str, width: int, height: int, body: Iterable[str], kind: str) -> SafeString:
+def _svg(
+    *, chart_id: str, title: str, desc: str, width: int, height: int, body: Iterable[str], kind: str
+) -> SafeString:
     return mark_safe(  # noqa: S308 - every piece of text below goes through escape()
         f'<svg class="chart-svg chart-{kind}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
@@ -113,8 +116,8 @@ def entries_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-entries
     written = sum(1 for d in daily if d["entries"])
     if daily:
         desc = ngettext(
-            "Entries per day from %(start)s to %(end)s: %(total)s entry on %(days)s days.",
-            "Entries per day from %(start)s to %(end)s: %(total)s entries on %(days)s days.",
+            "Entries per day from %(start)s to %(end)s: %(total)s entry in all; days with an entry: %(days)s.",
+            "Entries per day from %(start)s to %(end)s: %(total)s entries in all; days with an entry: %(days)s.",
             total,
         ) % {
             "start": long_date(daily[0]["date"]),
@@ -186,7 +189,7 @@ def mood_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-mood") -> 
         tip = _("%(date)s: mood %(mood)s; 7-day average %(average)s") % {
             "date": long_date(day["date"]),
             "mood": mood_words(day["mood"]),
-            "average": number_format(day["mood_7d"], 1) if day["mood_7d"] is not None else "–",
+            "average": number_format(day["mood_7d"], 1) if day["mood_7d"] is not None else NO_VALUE,
         }
         body.append(
             f'<circle class="dot {mood_class(day["mood"])}" cx="{_num(left + (index + 0.5) * slot)}" '
@@ -195,9 +198,12 @@ def mood_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-mood") -> 
     body.extend(_x_labels(daily, left=left, slot=slot, y=height - 6))
     moods = [d["mood"] for d in daily if d["mood"] is not None]
     if moods:
-        desc = _(
+        desc = ngettext(
+            "Daily average mood on a scale from 1 (awful) to 5 (great) on %(days)s day, "
+            "lowest %(low)s, highest %(high)s; the line is the 7-day moving average.",
             "Daily average mood on a scale from 1 (awful) to 5 (great) on %(days)s days, "
-            "lowest %(low)s, highest %(high)s; the line is the 7-day moving average."
+            "lowest %(low)s, highest %(high)s; the line is the 7-day moving average.",
+            len(moods),
         ) % {
             "days": number_format(len(moods)),
             "low": number_format(min(moods), 1),
@@ -236,7 +242,7 @@ def weekday_chart(*, weekdays: list[dict[str, Any]], chart_id: str = "chart-week
             )
             body.append(_text(center, top + plot_h - bar_h - 5, number_format(mood, 1), cls="value", anchor="middle"))
         else:
-            body.append(_text(center, top + plot_h - 5, "–", cls="tick", anchor="middle"))
+            body.append(_text(center, top + plot_h - 5, NO_VALUE, cls="tick", anchor="middle"))
         body.append(_text(center, height - 6, str(WEEKDAYS_ABBR[index]), cls="tick", anchor="middle"))
     known = [w for w in weekdays if w["mood"] is not None]
     if known:
@@ -283,9 +289,8 @@ def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id:
         body.append(_text(label_w + bar_w + 6, mid + 4, number_format(item["entries"]), cls="value"))
         dot_x = WIDTH - mood_w + 8
         body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
-        body.append(
-            _text(dot_x + 12, mid + 4, number_format(item["mood"], 1) if item["mood"] is not None else "–", cls="value")
-        )
+        mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
+        body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
     if rows:
         happiest = max((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
         saddest = min((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
@@ -345,9 +350,9 @@ def heatmap_chart(*, heatmap: dict[str, Any], chart_id: str = "chart-heatmap") -
     written = sum(1 for c in cells if c["entries"])
     desc = ngettext(
         "A calendar of the year from %(start)s to %(end)s, one square per day, darker with more entries: "
-        "%(total)s entry on %(days)s days.",
+        "%(total)s entry in all; days with an entry: %(days)s.",
         "A calendar of the year from %(start)s to %(end)s, one square per day, darker with more entries: "
-        "%(total)s entries on %(days)s days.",
+        "%(total)s entries in all; days with an entry: %(days)s.",
         total,
     ) % {
         "start": long_date(heatmap["start"]),

@@ -151,7 +151,9 @@ _EXPAND_TAGS = {
         "CROSS JOIN LATERAL jsonb_array_elements_text("
         "CASE WHEN jsonb_typeof(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]'::jsonb END) AS t(tag)"
     ),
-    "sqlite": "CROSS JOIN json_each(CASE WHEN json_type(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]' END) AS t",
+    "sqlite": (
+        "CROSS JOIN json_each(CASE WHEN json_type(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]' END) AS t"
+    ),
 }
 _TAG_VALUE = {"postgresql": "t.tag", "sqlite": "t.value"}
 

@@ -480,7 +480,9 @@ def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     else:
         content = body
     if len(content) > CONTENT_MAX_CHARS:
-        raise _Bad(_("%(field)s is longer than %(max)s characters") % {"field": "body", "max": f"{CONTENT_MAX_CHARS:,}"})
+        raise _Bad(
+            _("%(field)s is longer than %(max)s characters") % {"field": "body", "max": f"{CONTENT_MAX_CHARS:,}"}
+        )
     if not content:
         return None
     return ImportRecord(
@@ -582,7 +584,8 @@ def import_parse(*, data: bytes, tz: zoneinfo.ZoneInfo) -> ParsedImport:
             try:
                 record = reader(raw, tz)
             except _Bad as exc:
-                raise ImportInvalid(_("%(where)s: %(problem)s.") % {"where": _upper_first(where), "problem": exc}) from None
+                problem = {"where": _upper_first(where), "problem": exc}
+                raise ImportInvalid(_("%(where)s: %(problem)s.") % problem) from None
             if record is None:
                 parsed.skipped += 1
                 continue

@@ -2,18 +2,20 @@
 
 import io
 import json
+import threading
 import zipfile
 from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from diary import transfer
 from diary.models import DiaryEntry, ImportJob
 from diary.tasks import import_entries
 from diary.transfer import ImportInvalid, import_parse, import_records, import_start
-from journal_site.testing import EntryFactory
+from journal_site.testing import EntryFactory, UserFactory
 
 
 def _own(*entries, **extra) -> dict:
@@ -23,6 +25,10 @@ def _own(*entries, **extra) -> dict:
 def _entry(n: int = 1, **fields) -> dict:
     return {"uid": f"journal:test-{n}", "created_at": f"2024-01-{n:02d}T10:00:00+00:00", "title": f"Entry {n}",
             "content": f"Text of entry {n}", "mood": 3, "emotion_tags": ["calm"], **fields}
+
+
+def _many(count: int) -> bytes:
+    return json.dumps(_own(*[_entry(1, uid=f"u{i}", content=f"c{i}") for i in range(count)])).encode()
 
 
 def _file(payload, name="export.json") -> SimpleUploadedFile:
@@ -144,7 +150,9 @@ def test_jrnl_export(owner):
     assert (second.title, second.content) == ("", "Only a title today.")
 
 
-@pytest.mark.parametrize("payload, name", [(_own(_entry(1), _entry(2)), "e.json"), (DAYONE, "d.json"), (JRNL, "j.json")])
+@pytest.mark.parametrize(
+    "payload, name", [(_own(_entry(1), _entry(2)), "e.json"), (DAYONE, "d.json"), (JRNL, "j.json")]
+)
 def test_importing_the_same_file_twice_creates_no_duplicates(owner, payload, name):
     first = import_start(user=owner, upload=_file(payload, name))
     count = DiaryEntry.objects.filter(user=owner).count()
@@ -154,7 +162,8 @@ def test_importing_the_same_file_twice_creates_no_duplicates(owner, payload, nam
 
 
 def test_an_entry_already_written_here_is_not_imported_again(owner):
-    EntryFactory(user=owner, title="Entry 1", content="Text of entry 1", created_at=datetime(2024, 1, 1, 10, tzinfo=UTC))
+    moment = datetime(2024, 1, 1, 10, tzinfo=UTC)
+    EntryFactory(user=owner, title="Entry 1", content="Text of entry 1", created_at=moment)
     job = import_start(user=owner, upload=_file(_own(_entry(1), _entry(2))))
     assert (job.created_count, job.skipped_count) == (1, 1)
 
@@ -175,9 +184,10 @@ def test_content_is_stored_exactly_as_written(owner):
 def test_records_are_written_in_batches_of_a_thousand(owner, monkeypatch):
     sizes = []
     real = DiaryEntry.objects.bulk_create
-    monkeypatch.setattr(DiaryEntry.objects, "bulk_create", lambda objs, **kw: sizes.append(len(objs)) or real(objs, **kw))
-    parsed = import_parse(data=json.dumps(_own(*[_entry(1, uid=f"u{i}", content=f"c{i}") for i in range(2500)])).encode(),
-                          tz=UTC)
+    monkeypatch.setattr(
+        DiaryEntry.objects, "bulk_create", lambda objs, **kw: sizes.append(len(objs)) or real(objs, **kw)
+    )
+    parsed = import_parse(data=_many(2500), tz=UTC)
     done = []
     assert import_records(user_id=owner.pk, records=parsed.records, progress=done.append) == (2500, 0)
     assert sizes == [1000, 1000, 500] and done == [1000, 2000, 2500]
@@ -439,3 +449,30 @@ def test_api_queues_a_large_file_and_reports_its_status(owner_api, outsider_api,
     status = owner_api.get(f"/api/v1/import/{data['id']}/").json()
     assert (status["status"], status["format"], status["created"], status["percent"]) == ("done", "jrnl", 2, 100)
     assert outsider_api.get(f"/api/v1/import/{data['id']}/").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="real concurrency on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_file_at_the_same_moment_create_each_entry_once():
+    owner = UserFactory(username="owner")
+    parsed = import_parse(data=_many(1500), tz=UTC)
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        start.wait()
+        try:
+            results.append(import_records(user_id=owner.pk, records=parsed.records))
+        except Exception as exc:  # pragma: no cover - shown by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [(0, 1500), (1500, 0)]
+    assert DiaryEntry.objects.filter(user=owner).count() == 1500
