@@ -38,12 +38,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Min
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conversations.models import ConversationHistory
 from diary.cache import user_stats_invalidate
@@ -324,6 +325,14 @@ class _Bad(Exception):
     """A problem with one field of one record; turned into ImportInvalid with the record named."""
 
 
+# Field names are translated only when a message is built: validation runs for every record.
+FIELD_TITLE = gettext_lazy("the title")
+FIELD_CONTENT = gettext_lazy("the content")
+FIELD_DATE = gettext_lazy("the date")
+FIELD_ID = gettext_lazy("the id")
+FIELD_TAG = gettext_lazy("a tag")
+
+
 def _check_text(value: Any, name: str, *, max_chars: int, default: str | None = None) -> str:
     if value is None and default is not None:
         return default
@@ -370,7 +379,7 @@ def _check_source_id(value: Any, prefix: str) -> str | None:
     if not isinstance(value, str):
         raise _Bad(_("the id must be text"))
     source_id = value if value.startswith(("journal:", "dayone:", "jrnl:")) else f"{prefix}{value}"
-    return _check_text(source_id, _("the id"), max_chars=SOURCE_ID_MAX_CHARS)
+    return _check_text(source_id, FIELD_ID, max_chars=SOURCE_ID_MAX_CHARS)
 
 
 @lru_cache(maxsize=4)
@@ -393,7 +402,7 @@ def _split_tags(tags: Any) -> tuple[list[str], list[str]]:
     others: list[str] = []
     names = _emotion_names()
     for tag in tags:
-        tag = _check_text(tag, _("a tag"), max_chars=200)
+        tag = _check_text(tag, FIELD_TAG, max_chars=200)
         code = names.get(tag.lstrip("@#").strip().lower())
         if code:
             if code not in emotions:
@@ -406,9 +415,9 @@ def _split_tags(tags: Any) -> tuple[list[str], list[str]]:
 def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     if not isinstance(raw, dict):
         raise _Bad(_("it is not an object"))
-    title = _check_text(raw.get("title"), _("the title"), max_chars=TITLE_MAX_CHARS, default="")
-    content = _check_text(raw.get("content"), _("the content"), max_chars=CONTENT_MAX_CHARS, default="")
-    created_at = _check_datetime(raw.get("created_at"), _("the date"), tz)
+    title = _check_text(raw.get("title"), FIELD_TITLE, max_chars=TITLE_MAX_CHARS, default="")
+    content = _check_text(raw.get("content"), FIELD_CONTENT, max_chars=CONTENT_MAX_CHARS, default="")
+    created_at = _check_datetime(raw.get("created_at"), FIELD_DATE, tz)
     tags = raw.get("emotion_tags") or []
     if not isinstance(tags, list) or len(tags) > len(EMOTION_CODES) * 2:
         raise _Bad(_("emotion_tags must be a list of emotion codes"))
@@ -563,6 +572,11 @@ def _documents(data: bytes) -> list[tuple[str | None, Any]]:
         raise ImportInvalid(_("The zip file is damaged or uses a compression this journal cannot read.")) from None
 
 
+def _where(name: str | None, number: int) -> str:
+    """Names a record for a message: "entry 12", or "Journal.json, entry 12" inside a zip."""
+    return (f"{name}, " if name else "") + _("entry %(number)s") % {"number": number}
+
+
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -576,32 +590,31 @@ def import_parse(*, data: bytes, tz: zoneinfo.ZoneInfo) -> ParsedImport:
     file_format = formats.pop()
     reader = _READERS[file_format]
     parsed = ParsedImport(file_format=file_format)
-    seen: dict[str, tuple[str, ImportRecord]] = {}
+    seen: dict[str, tuple[str | None, int, ImportRecord]] = {}
     for name, document in documents:
         for number, raw in enumerate(document["entries"], start=1):
-            where = (f"{name}, " if name else "") + (_("entry %(number)s") % {"number": number})
             parsed.total += 1
             try:
                 record = reader(raw, tz)
             except _Bad as exc:
-                problem = {"where": _upper_first(where), "problem": exc}
+                problem = {"where": _upper_first(_where(name, number)), "problem": exc}
                 raise ImportInvalid(_("%(where)s: %(problem)s.") % problem) from None
             if record is None:
                 parsed.skipped += 1
                 continue
             first = seen.get(record.source_id)
             if first is not None:
-                first_where, first_record = first
+                first_name, first_number, first_record = first
                 if (first_record.created_at, first_record.title, first_record.content) != (
                     record.created_at, record.title, record.content
                 ):
                     raise ImportInvalid(
                         _("%(where)s: it has the same id as %(first)s but different content.") % {
-                            "where": _upper_first(where), "first": first_where}
+                            "where": _upper_first(_where(name, number)), "first": _where(first_name, first_number)}
                     )
                 parsed.skipped += 1  # the same entry twice in one file
                 continue
-            seen[record.source_id] = (where, record)
+            seen[record.source_id] = (name, number, record)
             parsed.records.append(record)
     return parsed
 
@@ -614,17 +627,40 @@ def _batches(records: list[ImportRecord], size: int) -> Iterator[list[ImportReco
         yield records[start : start + size]
 
 
-def _already_there(*, user_id: int, batch: list[ImportRecord]) -> set[str]:
-    """The source ids of this batch the diary already has: same id, or same date, title and text."""
+@dataclass(frozen=True)
+class _Existing:
+    """What the user's diary held when the import began: enough to skip needless look-ups."""
+
+    first: datetime | None
+    last: datetime | None
+    with_source_id: int
+
+    @classmethod
+    def of(cls, user_id: int) -> _Existing:
+        span = DiaryEntry.objects.filter(user_id=user_id).aggregate(
+            first=Min("created_at"), last=Max("created_at"), with_source_id=Count("source_id")
+        )
+        return cls(**span)
+
+
+def _already_there(*, user_id: int, batch: list[ImportRecord], existing: _Existing) -> set[str]:
+    """The source ids of this batch the diary already has: same id, or same date, title and text.
+
+    At most two queries, each an index scan (OR-ing them makes PostgreSQL scan
+    every row of the user), and none when the diary cannot hold a match: an
+    import into an empty diary looks nothing up.
+    """
+    mine = DiaryEntry.objects.filter(user_id=user_id).order_by()
     found: set[str] = set()
-    existing = DiaryEntry.objects.filter(
-        Q(source_id__in=[r.source_id for r in batch]) | Q(created_at__in={r.created_at for r in batch}),
-        user_id=user_id,
-    ).values_list("source_id", "created_at", "title", "content")
+    if existing.with_source_id:
+        found.update(mine.filter(source_id__in=[r.source_id for r in batch]).values_list("source_id", flat=True))
+    if existing.first is None:
+        return found
+    moments = {r.created_at for r in batch if existing.first <= r.created_at <= existing.last}
+    if not moments:
+        return found
     by_moment: dict[datetime, set[tuple[str, str]]] = {}
-    for source_id, created_at, title, content in existing:
-        if source_id:
-            found.add(source_id)
+    for created_at, title, content in mine.filter(created_at__in=moments).values_list("created_at", "title", "content"):
         by_moment.setdefault(created_at, set()).add((title, content))
     for record in batch:
         if (record.title, record.content) in by_moment.get(record.created_at, ()):
@@ -642,8 +678,9 @@ def import_records(
     with transaction.atomic():
         # One import per user at a time: a second one waits and then finds everything already there.
         list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+        existing = _Existing.of(user_id)
         for batch in _batches(records, IMPORT_BATCH):
-            present = _already_there(user_id=user_id, batch=batch)
+            present = _already_there(user_id=user_id, batch=batch, existing=existing)
             new = [
                 DiaryEntry(
                     user_id=user_id,
