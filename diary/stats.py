@@ -58,12 +58,17 @@ def user_zone(*, user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
+def stats_scope(*, user, now: datetime | None = None) -> tuple[zoneinfo.ZoneInfo, date]:
+    """The user's time zone and today's date there: with the period, what a cached result depends on."""
+    tz = user_zone(user=user)
+    return tz, timezone.localtime(now or timezone.now(), tz).date()
+
+
 def stats_for_user(*, user, days: int, now: datetime | None = None) -> dict[str, Any]:
     """The user's statistics for the last `days` local days, today included (cached five minutes)."""
     if days not in PERIODS:
         raise InvalidPeriod(str(days))
-    tz = user_zone(user=user)
-    today = timezone.localtime(now or timezone.now(), tz).date()
+    tz, today = stats_scope(user=user, now=now)
     key = stats_key(user_id=user.pk, name=f"overview:{days}:{tz.key}:{today.isoformat()}")
     return cached(
         key, STATS_TIMEOUT, lambda: stats_compute(user_id=user.pk, tz=tz, days=days, today=today), name="stats"

@@ -5,17 +5,20 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.dates import WEEKDAYS
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from diary import charts
+from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import MOODS
-from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse
+from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse, stats_scope
 from diary.transfer import (
     EXPORT_FORMATS,
     ImportInvalid,
@@ -26,6 +29,7 @@ from diary.transfer import (
     import_job_progress,
     import_start,
 )
+from journal_site.caching import cached
 
 
 @login_required
@@ -36,12 +40,33 @@ def insights(request: HttpRequest) -> HttpResponse:
     except InvalidPeriod:
         context = {"periods": PERIODS, "days": None, "period_error": True}
         return render(request, "diary/insights.html", context, status=400)
-    stats = stats_for_user(user=request.user, days=days)
+    body = insights_body(user=request.user, days=days)
+    # Rendered from our own template with autoescaping; cached as a plain string.
+    html = mark_safe(body["html"])  # noqa: S308
+    return render(request, "diary/insights.html", {"periods": PERIODS, "days": days, "has_entries": body["has_entries"],
+                                                   "body": html})
+
+
+def insights_body(*, user, days: int) -> dict[str, Any]:
+    """The statistics part of the page, rendered once and cached like the statistics.
+
+    It holds numbers, dates and emotion names only, never diary text, and is
+    keyed by the user's statistics version, so any change to the entries
+    replaces it. A warm page costs two cache reads and no query.
+    """
+    tz, today = stats_scope(user=user)
+    name = f"page:{days}:{tz.key}:{today.isoformat()}:{translation.get_language()}"
+    key = stats_key(user_id=user.pk, name=name)
+    return cached(key, STATS_TIMEOUT, lambda: _render_body(user=user, days=days), name="stats")
+
+
+def _render_body(*, user, days: int) -> dict[str, Any]:
+    stats = stats_for_user(user=user, days=days)
+    has_entries = stats["streaks"]["longest"] > 0 or stats["totals"]["entries"] > 0
+    if not has_entries:
+        return {"has_entries": False, "html": ""}
     context = {
-        "periods": PERIODS,
-        "days": days,
         "stats": stats,
-        "has_entries": stats["streaks"]["longest"] > 0 or stats["totals"]["entries"] > 0,
         "charts": {
             "entries": charts.entries_chart(daily=stats["daily"]),
             "mood": charts.mood_chart(daily=stats["daily"]),
@@ -56,7 +81,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         "moods": [{"value": value, "label": mood["label"]} for value, mood in MOODS.items()],
         "heat_levels": range(5),
     }
-    return render(request, "diary/insights.html", context)
+    return {"has_entries": True, "html": render_to_string("diary/insights_body.html", context)}
 
 
 def _months(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -97,8 +122,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
             except ImportInvalid as exc:
                 error, status = str(exc), 400
             else:
-                if job.status == job.Status.DONE:
-                    messages.success(request, _("Import finished."))
                 return redirect("insights:import-progress", job_id=job.pk)
     context = {"error": error, "jobs": import_job_list(user=request.user), "max_mb": settings.IMPORT_MAX_BYTES // 2**20}
     return render(request, "diary/import.html", context, status=status)

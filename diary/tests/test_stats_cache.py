@@ -143,3 +143,19 @@ def test_every_kind_of_change_through_the_entries_api_shows_at_once(owner_api, o
     assert stats_for_user(user=owner, days=30)["totals"]["mood_average"] == 5.0
     assert owner_api.delete(f"/api/v1/entries/{entry_id}/").status_code == 204
     assert _entries(owner) == 0
+
+
+def test_the_cached_page_shows_a_change_at_once(owner_client, owner):
+    EntryFactory(user=owner, content=" ".join(["w"] * 1234))
+    assert b"1,234" in owner_client.get("/insights/").content
+    EntryFactory(user=owner, content=" ".join(["w"] * 1000))
+    assert b"2,234" in owner_client.get("/insights/").content
+
+
+def test_the_cached_page_is_kept_per_language(owner_client, owner):
+    EntryFactory(user=owner)
+    assert b"Entries per day" in owner_client.get("/insights/").content
+    owner.language = "pl"
+    owner.save()
+    polish = owner_client.get("/insights/", HTTP_ACCEPT_LANGUAGE="pl")
+    assert b"Wpisy dziennie" in polish.content and b"Entries per day" not in polish.content
