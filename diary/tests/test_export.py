@@ -178,3 +178,16 @@ def test_importing_an_export_into_the_account_it_came_from_adds_nothing(owner_cl
     upload.name, upload.size = "export.json", len(body)
     job = import_start(user=diary, upload=upload)
     assert (job.created_count, job.skipped_count) == (0, 3)
+
+
+def test_the_settings_section_offers_every_export_and_the_import_form(rf, owner):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/settings/")
+    request.user = owner
+    html = render_to_string("diary/_data_settings.html", request=request)
+    for fmt in ("json", "markdown", "csv"):
+        assert f'href="/settings/export/{fmt}/"' in html
+    assert 'action="/settings/import/"' in html and 'enctype="multipart/form-data"' in html
+    assert 'name="csrfmiddlewaretoken"' in html and 'type="file" name="file"' in html
+    assert "style=" not in html
