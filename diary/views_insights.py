@@ -43,8 +43,8 @@ def insights(request: HttpRequest) -> HttpResponse:
     body = insights_body(user=request.user, days=days)
     # Rendered from our own template with autoescaping; cached as a plain string.
     html = mark_safe(body["html"])  # noqa: S308
-    return render(request, "diary/insights.html", {"periods": PERIODS, "days": days, "has_entries": body["has_entries"],
-                                                   "body": html})
+    context = {"periods": PERIODS, "days": days, "has_entries": body["has_entries"], "body": html}
+    return render(request, "diary/insights.html", context)
 
 
 def insights_body(*, user, days: int) -> dict[str, Any]:
