@@ -197,6 +197,10 @@ def export_json_stream(*, user) -> Iterator[bytes]:
     yield buffer.take()
 
 
+# The zip format stores file times from 1980 to 2107 only.
+ZIP_EARLIEST, ZIP_LATEST = (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 58)
+
+
 def _markdown(entry: dict[str, Any]) -> str:
     """One entry as Markdown with YAML front matter (JSON scalars are valid YAML)."""
     lines = [
@@ -229,7 +233,7 @@ def export_markdown_stream(*, user) -> Iterator[bytes]:
                 number += 1
                 name = f"{stem}-{number}.md"
             used.add(name)
-            info = zipfile.ZipInfo(name, date_time=max(local.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+            info = zipfile.ZipInfo(name, date_time=min(max(local.timetuple()[:6], ZIP_EARLIEST), ZIP_LATEST))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, _markdown(entry))

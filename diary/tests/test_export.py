@@ -191,3 +191,12 @@ def test_the_settings_section_offers_every_export_and_the_import_form(rf, owner)
     assert 'action="/settings/import/"' in html and 'enctype="multipart/form-data"' in html
     assert 'name="csrfmiddlewaretoken"' in html and 'type="file" name="file"' in html
     assert "style=" not in html
+
+
+def test_markdown_export_takes_dates_outside_the_zip_format_range(owner_client, owner):
+    EntryFactory(user=owner, title="Old", created_at=datetime(1901, 6, 1, 12, tzinfo=UTC))
+    EntryFactory(user=owner, title="Far", created_at=datetime(2150, 6, 1, 12, tzinfo=UTC))
+    _, body = _export(owner_client, "markdown")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert [info.date_time[0] for info in archive.infolist()] == [1980, 2107]
+    assert archive.namelist() == ["journal/1901/1901-06-01-1200-old.md", "journal/2150/2150-06-01-1200-far.md"]
