@@ -1,3 +1,4 @@
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
@@ -19,6 +20,9 @@ class CachedJWTAuthentication(JWTAuthentication):
         result = super().authenticate(request)
         if result is not None:
             preferences_activate(result[0])
+            if request.META.get("HTTP_ACCEPT_LANGUAGE"):
+                # An API client that names a language gets it; otherwise the user's setting.
+                translation.activate(translation.get_language_from_request(request))
         return result
 
     def get_user(self, validated_token):

@@ -29,7 +29,8 @@ from journal_site.net import client_ip
 
 logger = logging.getLogger(__name__)
 
-IMPORT_PATH = "/api/v1/import/"
+# The import upload, from the API and from the settings page, has its own larger limit.
+IMPORT_PATHS = frozenset({"/api/v1/import/", "/settings/import/"})
 # Health probes and scrapes come every few seconds from the same address, and
 # static files are many per page: none of them may eat a person's allowance.
 RATE_LIMIT_EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -60,7 +61,7 @@ class BodySizeLimitMiddleware:
 
     @staticmethod
     def limit_for(request: HttpRequest) -> int:
-        if request.path_info.startswith(IMPORT_PATH):
+        if request.path_info in IMPORT_PATHS:
             return settings.IMPORT_MAX_BYTES
         return settings.MAX_BODY_BYTES
 

@@ -241,6 +241,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
     "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
     "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": timedelta(days=1)},
+    # Claims each user with a conditional update, so a duplicate run sends nothing twice.
+    "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
 
 # --- Auth ---------------------------------------------------------------------------
@@ -344,6 +346,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "journal@localhost")
+# Where the journal is reached from outside; links in emails sent without a request (reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Limits (CONTRACT.md) --------------------------------------------------------------------
 

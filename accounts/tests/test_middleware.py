@@ -63,5 +63,14 @@ def test_bearer_token_user_gets_their_language(api_client):
 
     user = UserFactory(language="pl")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    response = api_client.get("/api/v1/me/")
     assert response.headers["Content-Language"] == "pl"
+
+
+def test_bearer_token_client_that_names_a_language_gets_it(api_client):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    user = UserFactory(language="pl")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.headers["Content-Language"] == "en"

@@ -1,0 +1,364 @@
+"""Charts drawn on the server as SVG: no JavaScript, no CDN.
+
+Each chart is an `<svg role="img">` labelled by its own `<title>` and
+`<desc>` (a sentence that says what the chart shows), and every mark has a
+`<title>` tooltip. Colours come from CSS classes in static/css/insights.css
+(the theme's custom properties) and text uses currentColor, so the charts
+follow the light and dark themes; there is no inline style (the CSP forbids
+it). The insights page puts a table with the same numbers under each chart.
+
+The builders take the plain data of `diary.stats` and return safe markup.
+All text that reaches the markup is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOODS
+
+WIDTH = 480
+NO_VALUE = "\u2013"  # an en dash where there is no number
+HEATMAP_CELL = 11
+HEATMAP_GAP = 2
+
+
+def _num(value: float) -> str:
+    """A coordinate, short and locale-independent."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _svg(
+    *, chart_id: str, title: str, desc: str, width: int, height: int, body: Iterable[str], kind: str
+) -> SafeString:
+    return mark_safe(  # noqa: S308 - every piece of text below goes through escape()
+        f'<svg class="chart-svg chart-{kind}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _text(x: float, y: float, content: str, *, cls: str = "", anchor: str = "start") -> str:
+    class_attr = f' class="{cls}"' if cls else ""
+    return f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}"{class_attr}>{escape(content)}</text>'
+
+
+def _tip(content: str) -> str:
+    return f"<title>{escape(content)}</title>"
+
+
+def short_date(day: date) -> str:
+    return date_format(day, "j M")
+
+
+def long_date(day: date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def mood_class(mood: float | None) -> str:
+    """The CSS class of a mood value: the nearest step of the scale."""
+    if mood is None:
+        return "mood-none"
+    step = min(MOOD_MAX, max(MOOD_MIN, int(mood + 0.5)))
+    return f"mood-{step}"
+
+
+def mood_words(mood: float | None) -> str:
+    if mood is None:
+        return _("no mood")
+    return f"{number_format(mood, 1)} ({MOODS[int(mood_class(mood)[-1])]['label']})"
+
+
+def emotion_label(code: str) -> str:
+    return str(EMOTIONS.get(code, code))
+
+
+def entries_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-entries") -> SafeString:
+    """Bars: entries per day over the period."""
+    height, left, right, top, bottom = 170, 30, 6, 12, 26
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    peak = max((d["entries"] for d in daily), default=0)
+    scale_max = max(peak, 1)
+    slot = plot_w / max(len(daily), 1)
+    gap = slot * 0.2 if slot > 4 else 0
+    body = [f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{WIDTH - right}" y2="{top + plot_h}"/>']
+    for value in sorted({0, scale_max} | ({scale_max // 2} if scale_max >= 4 else set())):
+        y = top + plot_h - value / scale_max * plot_h
+        if value:
+            body.append(f'<line class="grid" x1="{left}" y1="{_num(y)}" x2="{WIDTH - right}" y2="{_num(y)}"/>')
+        body.append(_text(left - 6, y + 4, number_format(value), cls="tick", anchor="end"))
+    for index, day in enumerate(daily):
+        count = day["entries"]
+        tip = ngettext("%(date)s: %(count)s entry", "%(date)s: %(count)s entries", count) % {
+            "date": long_date(day["date"]),
+            "count": number_format(count),
+        }
+        x = left + index * slot + gap / 2
+        bar_h = count / scale_max * plot_h
+        if count:
+            body.append(
+                f'<rect class="bar" x="{_num(x)}" y="{_num(top + plot_h - bar_h)}" '
+                f'width="{_num(max(slot - gap, 1))}" height="{_num(bar_h)}">{_tip(tip)}</rect>'
+            )
+    body.extend(_x_labels(daily, left=left, slot=slot, y=height - 6))
+    total = sum(d["entries"] for d in daily)
+    written = sum(1 for d in daily if d["entries"])
+    if daily:
+        desc = ngettext(
+            "Entries per day from %(start)s to %(end)s: %(total)s entry in all; days with an entry: %(days)s.",
+            "Entries per day from %(start)s to %(end)s: %(total)s entries in all; days with an entry: %(days)s.",
+            total,
+        ) % {
+            "start": long_date(daily[0]["date"]),
+            "end": long_date(daily[-1]["date"]),
+            "total": number_format(total),
+            "days": number_format(written),
+        }
+        if peak:
+            busiest = max(daily, key=lambda d: d["entries"])
+            desc += " " + _("The most on %(date)s (%(count)s).") % {
+                "date": long_date(busiest["date"]),
+                "count": number_format(peak),
+            }
+    else:
+        desc = _("No days to show.")
+    return _svg(chart_id=chart_id, title=_("Entries per day"), desc=desc, width=WIDTH, height=height, body=body,
+                kind="entries")
+
+
+def _x_labels(daily: list[dict[str, Any]], *, left: float, slot: float, y: float) -> list[str]:
+    """First, middle and last dates under a day axis."""
+    if not daily:
+        return []
+    picks = sorted({0, len(daily) // 2, len(daily) - 1})
+    labels = []
+    for index in picks:
+        anchor = "start" if index == 0 else "end" if index == len(daily) - 1 else "middle"
+        x = left + index * slot + (0 if anchor == "start" else slot if anchor == "end" else slot / 2)
+        labels.append(_text(x, y, short_date(daily[index]["date"]), cls="tick", anchor=anchor))
+    return labels
+
+
+def mood_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-mood") -> SafeString:
+    """Dots for each day's average mood and a line for the 7-day moving average."""
+    height, left, right, top, bottom = 190, 30, 6, 12, 26
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    slot = plot_w / max(len(daily), 1)
+
+    def y_of(mood: float) -> float:
+        return top + (MOOD_MAX - mood) / (MOOD_MAX - MOOD_MIN) * plot_h
+
+    body = []
+    for step in range(MOOD_MIN, MOOD_MAX + 1):
+        y = y_of(step)
+        body.append(f'<line class="grid" x1="{left}" y1="{_num(y)}" x2="{WIDTH - right}" y2="{_num(y)}"/>')
+        body.append(_text(left - 6, y + 4, str(step), cls="tick", anchor="end"))
+    # The moving average as polylines, broken where there is no data yet.
+    segment: list[str] = []
+    segments: list[list[str]] = []
+    for index, day in enumerate(daily):
+        if day["mood_7d"] is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+            continue
+        segment.append(f"{_num(left + (index + 0.5) * slot)},{_num(y_of(day['mood_7d']))}")
+    if segment:
+        segments.append(segment)
+    for points in segments:
+        if len(points) == 1:
+            x, y = points[0].split(",")
+            body.append(f'<circle class="trend-point" cx="{x}" cy="{y}" r="2"/>')
+        else:
+            body.append(f'<polyline class="trend" points="{" ".join(points)}"/>')
+    radius = 3.5 if len(daily) <= 31 else 2.5 if len(daily) <= 90 else 1.8
+    for index, day in enumerate(daily):
+        if day["mood"] is None:
+            continue
+        tip = _("%(date)s: mood %(mood)s; 7-day average %(average)s") % {
+            "date": long_date(day["date"]),
+            "mood": mood_words(day["mood"]),
+            "average": number_format(day["mood_7d"], 1) if day["mood_7d"] is not None else NO_VALUE,
+        }
+        body.append(
+            f'<circle class="dot {mood_class(day["mood"])}" cx="{_num(left + (index + 0.5) * slot)}" '
+            f'cy="{_num(y_of(day["mood"]))}" r="{radius}">{_tip(tip)}</circle>'
+        )
+    body.extend(_x_labels(daily, left=left, slot=slot, y=height - 6))
+    moods = [d["mood"] for d in daily if d["mood"] is not None]
+    if moods:
+        desc = ngettext(
+            "Daily average mood on a scale from 1 (awful) to 5 (great) on %(days)s day, "
+            "lowest %(low)s, highest %(high)s; the line is the 7-day moving average.",
+            "Daily average mood on a scale from 1 (awful) to 5 (great) on %(days)s days, "
+            "lowest %(low)s, highest %(high)s; the line is the 7-day moving average.",
+            len(moods),
+        ) % {
+            "days": number_format(len(moods)),
+            "low": number_format(min(moods), 1),
+            "high": number_format(max(moods), 1),
+        }
+    else:
+        desc = _("No mood was recorded in this period.")
+    return _svg(chart_id=chart_id, title=_("Mood over time"), desc=desc, width=WIDTH, height=height, body=body,
+                kind="mood")
+
+
+def weekday_chart(*, weekdays: list[dict[str, Any]], chart_id: str = "chart-weekdays") -> SafeString:
+    """Bars: the average mood of each weekday."""
+    width, height, left, top, bottom = 420, 190, 30, 22, 26
+    plot_w, plot_h = width - left - 6, height - top - bottom
+    slot = plot_w / 7
+    body = []
+    for step in range(0, MOOD_MAX + 1):
+        y = top + plot_h - step / MOOD_MAX * plot_h
+        cls = "axis" if step == 0 else "grid"
+        body.append(f'<line class="{cls}" x1="{left}" y1="{_num(y)}" x2="{width - 6}" y2="{_num(y)}"/>')
+        if step:
+            body.append(_text(left - 6, y + 4, str(step), cls="tick", anchor="end"))
+    for item in weekdays:
+        index, mood = item["weekday"], item["mood"]
+        x = left + index * slot
+        center = x + slot / 2
+        if mood is not None:
+            bar_h = mood / MOOD_MAX * plot_h
+            tip = ngettext(
+                "%(weekday)s: mood %(mood)s (%(days)s day)", "%(weekday)s: mood %(mood)s (%(days)s days)", item["days"]
+            ) % {"weekday": WEEKDAYS[index], "mood": mood_words(mood), "days": number_format(item["days"])}
+            body.append(
+                f'<rect class="bar {mood_class(mood)}" x="{_num(x + slot * 0.18)}" y="{_num(top + plot_h - bar_h)}" '
+                f'width="{_num(slot * 0.64)}" height="{_num(bar_h)}">{_tip(tip)}</rect>'
+            )
+            body.append(_text(center, top + plot_h - bar_h - 5, number_format(mood, 1), cls="value", anchor="middle"))
+        else:
+            body.append(_text(center, top + plot_h - 5, NO_VALUE, cls="tick", anchor="middle"))
+        body.append(_text(center, height - 6, str(WEEKDAYS_ABBR[index]), cls="tick", anchor="middle"))
+    known = [w for w in weekdays if w["mood"] is not None]
+    if known:
+        best = max(known, key=lambda w: w["mood"])
+        worst = min(known, key=lambda w: w["mood"])
+        desc = _("Average mood by day of the week; best on %(best)s (%(best_mood)s), lowest on %(worst)s "
+                 "(%(worst_mood)s).") % {
+            "best": WEEKDAYS[best["weekday"]],
+            "best_mood": number_format(best["mood"], 1),
+            "worst": WEEKDAYS[worst["weekday"]],
+            "worst_mood": number_format(worst["mood"], 1),
+        }
+    else:
+        desc = _("No mood was recorded in this period.")
+    return _svg(chart_id=chart_id, title=_("Mood by day of the week"), desc=desc, width=width, height=height,
+                body=body, kind="weekdays")
+
+
+def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id: str = "chart-emotions") -> SafeString:
+    """Horizontal bars: how often each emotion was tagged, with the average mood of its days."""
+    rows = emotions[:limit]
+    # Room for the longest name at the larger type phones get (about 10 units a character).
+    label_w = min(max([len(emotion_label(e["code"])) for e in rows] or [4]) * 10 + 14, 190)
+    row_h, top, mood_w = 26, 6, 56
+    height = top * 2 + max(len(rows), 1) * row_h
+    bar_max = WIDTH - label_w - mood_w - 44
+    peak = max((e["entries"] for e in rows), default=1)
+    body = []
+    for index, item in enumerate(rows):
+        y = top + index * row_h
+        mid = y + row_h / 2
+        label = emotion_label(item["code"])
+        bar_w = max(item["entries"] / peak * bar_max, 2)
+        tip = ngettext(
+            "%(emotion)s: %(count)s entry; mood on those days %(mood)s",
+            "%(emotion)s: %(count)s entries; mood on those days %(mood)s",
+            item["entries"],
+        ) % {"emotion": label, "count": number_format(item["entries"]), "mood": mood_words(item["mood"])}
+        body.append(_text(label_w - 8, mid + 4, label, anchor="end"))
+        body.append(
+            f'<rect class="bar" x="{label_w}" y="{_num(y + 5)}" width="{_num(bar_w)}" height="{row_h - 10}">'
+            f"{_tip(tip)}</rect>"
+        )
+        body.append(_text(label_w + bar_w + 6, mid + 4, number_format(item["entries"]), cls="value"))
+        dot_x = WIDTH - mood_w + 8
+        body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
+        mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
+        body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
+    if rows:
+        happiest = max((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
+        saddest = min((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
+        desc = _("The emotions tagged most often, most frequent first: %(list)s.") % {
+            "list": ", ".join(f"{emotion_label(e['code'])} ({number_format(e['entries'])})" for e in rows)
+        }
+        if happiest and saddest and happiest is not saddest:
+            desc += " " + _("Days with %(good)s had the best mood (%(good_mood)s), days with %(bad)s the lowest "
+                            "(%(bad_mood)s).") % {
+                "good": emotion_label(happiest["code"]),
+                "good_mood": number_format(happiest["mood"], 1),
+                "bad": emotion_label(saddest["code"]),
+                "bad_mood": number_format(saddest["mood"], 1),
+            }
+    else:
+        desc = _("No emotions were tagged in this period.")
+    return _svg(chart_id=chart_id, title=_("Emotions and the mood of their days"), desc=desc, width=WIDTH,
+                height=height, body=body, kind="emotions")
+
+
+def heat_level(count: int) -> int:
+    """0 for no entry, then 1, 2, 3 and 4 or more entries."""
+    return min(count, 4)
+
+
+def heatmap_chart(*, heatmap: dict[str, Any], chart_id: str = "chart-heatmap") -> SafeString:
+    """A calendar of the last 53 weeks: a column per week, a row per weekday, shaded by entries."""
+    step = HEATMAP_CELL + HEATMAP_GAP
+    left, top = 30, 18
+    cells = heatmap["days"]
+    weeks = (len(cells) + 6) // 7
+    width, height = left + weeks * step, top + 7 * step
+    body = []
+    for row in (0, 2, 4):
+        body.append(_text(left - 5, top + row * step + HEATMAP_CELL - 2, str(WEEKDAYS_ABBR[row]), cls="tick",
+                          anchor="end"))
+    months: list[tuple[int, str]] = []  # (column, name) where a month begins
+    for index, cell in enumerate(cells):
+        day: date = cell["date"]
+        column, row = divmod(index, 7)
+        x, y = left + column * step, top + row * step
+        if row == 0 and column < weeks - 1 and (not months or day.day <= 7):
+            if months and column - months[-1][0] < 3:
+                months.pop()  # a month shown for a week or two would collide with the next name
+            months.append((column, date_format(day, "M")))
+        count = cell["entries"]
+        tip = ngettext("%(date)s: %(count)s entry", "%(date)s: %(count)s entries", count) % {
+            "date": long_date(day),
+            "count": number_format(count),
+        }
+        body.append(
+            f'<rect class="cell level-{heat_level(count)}" x="{x}" y="{y}" width="{HEATMAP_CELL}" '
+            f'height="{HEATMAP_CELL}" rx="2">{_tip(tip)}</rect>'
+        )
+    body.extend(_text(left + column * step, top - 6, name, cls="tick") for column, name in months)
+    total = sum(c["entries"] for c in cells)
+    written = sum(1 for c in cells if c["entries"])
+    desc = ngettext(
+        "A calendar of the year from %(start)s to %(end)s, one square per day, darker with more entries: "
+        "%(total)s entry in all; days with an entry: %(days)s.",
+        "A calendar of the year from %(start)s to %(end)s, one square per day, darker with more entries: "
+        "%(total)s entries in all; days with an entry: %(days)s.",
+        total,
+    ) % {
+        "start": long_date(heatmap["start"]),
+        "end": long_date(heatmap["end"]),
+        "total": number_format(total),
+        "days": number_format(written),
+    }
+    return _svg(chart_id=chart_id, title=_("Your year"), desc=desc, width=width, height=height, body=body,
+                kind="heatmap")

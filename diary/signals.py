@@ -1,0 +1,19 @@
+"""Cache invalidation only: statistics never outlive a change to the entries they count.
+
+The diary's services call `user_stats_invalidate` themselves; this receiver
+also catches saves made elsewhere (admin, shell, data migrations). There is
+deliberately no delete receiver: any delete signal on DiaryEntry would stop
+Django from deleting a user's entries in one statement when an account is
+deleted (it would load every row first). Deletes go through the services.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from diary.cache import user_stats_invalidate
+from diary.models import DiaryEntry
+
+
+@receiver(post_save, sender=DiaryEntry, dispatch_uid="diary.stats_on_entry_save")
+def stats_on_entry_save(sender, instance: DiaryEntry, **kwargs) -> None:
+    user_stats_invalidate(user_id=instance.user_id)

@@ -1,0 +1,249 @@
+"""Statistics of one user's diary, in the user's own time zone.
+
+Everything is aggregated by the database: one grouped query returns a row
+per local day the user wrote on (entries, words, the sum and count of
+moods), and one more expands the emotion tags of the chosen period. Python
+then only walks days, never entries, so the cost grows with the number of
+days written (a few thousand in ten years), not with the number of entries.
+
+Mood is averaged per day first: a day's mood is the average of its entries'
+moods, and every other mood figure (the period's average, the 7-day moving
+average, by weekday, by emotion) is an average of day moods, so a day with
+five entries weighs as much as a day with one.
+
+The result is cached per user for five minutes under a key that names the
+period, the time zone and the local date, and any change to the user's
+entries bumps the user's statistics version (`diary.cache`).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from diary.cache import STATS_TIMEOUT, stats_key
+from diary.models import DiaryEntry
+from journal_site.caching import cached
+
+PERIODS = (7, 30, 90, 365)
+DEFAULT_PERIOD = 30
+HEATMAP_WEEKS = 53
+MOVING_AVERAGE_DAYS = 7
+
+
+class InvalidPeriod(ValueError):
+    pass
+
+
+def stats_period_parse(*, value: str | None) -> int:
+    """The `days` query parameter: empty means the default; anything but 7, 30, 90, 365 is refused."""
+    if value is None or value == "":
+        return DEFAULT_PERIOD
+    if value not in {str(days) for days in PERIODS}:
+        raise InvalidPeriod(value)
+    return int(value)
+
+
+def user_zone(*, user) -> zoneinfo.ZoneInfo:
+    """The user's time zone, UTC when the stored name is unknown to this machine."""
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def stats_scope(*, user, now: datetime | None = None) -> tuple[zoneinfo.ZoneInfo, date]:
+    """The user's time zone and today's date there: with the period, what a cached result depends on."""
+    tz = user_zone(user=user)
+    return tz, timezone.localtime(now or timezone.now(), tz).date()
+
+
+def stats_for_user(*, user, days: int, now: datetime | None = None) -> dict[str, Any]:
+    """The user's statistics for the last `days` local days, today included (cached five minutes)."""
+    if days not in PERIODS:
+        raise InvalidPeriod(str(days))
+    tz, today = stats_scope(user=user, now=now)
+    key = stats_key(user_id=user.pk, name=f"overview:{days}:{tz.key}:{today.isoformat()}")
+    return cached(
+        key, STATS_TIMEOUT, lambda: stats_compute(user_id=user.pk, tz=tz, days=days, today=today), name="stats"
+    )
+
+
+def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date) -> dict[str, Any]:
+    """Compute the statistics with two grouped queries (uncached; see stats_for_user)."""
+    start = today - timedelta(days=days - 1)
+    per_day = _day_totals(user_id=user_id, tz=tz)
+    day_mood = {d: row["mood_sum"] / row["mood_n"] for d, row in per_day.items() if row["mood_n"]}
+
+    daily = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        row = per_day.get(day)
+        window = [day_mood[d] for d in _days_back(day, MOVING_AVERAGE_DAYS) if d in day_mood]
+        daily.append(
+            {
+                "date": day,
+                "entries": row["entries"] if row else 0,
+                "words": row["words"] if row else 0,
+                "mood": _round(day_mood.get(day)),
+                "mood_7d": _round(sum(window) / len(window)) if window else None,
+            }
+        )
+
+    period_moods = [day_mood[d["date"]] for d in daily if d["date"] in day_mood]
+    written = [d for d in daily if d["entries"]]
+    totals = {
+        "entries": sum(d["entries"] for d in daily),
+        "words": sum(d["words"] for d in daily),
+        "days_written": len(written),
+        "mood_average": _round(sum(period_moods) / len(period_moods)) if period_moods else None,
+    }
+
+    weekdays = []
+    for weekday in range(7):
+        moods = [day_mood[d["date"]] for d in daily if d["date"].weekday() == weekday and d["date"] in day_mood]
+        weekdays.append(
+            {
+                "weekday": weekday,
+                "mood": _round(sum(moods) / len(moods)) if moods else None,
+                "days": len(moods),
+            }
+        )
+
+    return {
+        "days": days,
+        "timezone": tz.key,
+        "start": start,
+        "end": today,
+        "totals": totals,
+        "streaks": _streaks(written_days=[d for d in per_day if d <= today], today=today),
+        "daily": daily,
+        "weekdays": weekdays,
+        "emotions": _emotions(user_id=user_id, tz=tz, start=start, end=today),
+        "heatmap": _heatmap(per_day=per_day, today=today),
+    }
+
+
+def _day_totals(*, user_id: int, tz: zoneinfo.ZoneInfo) -> dict[date, dict[str, int]]:
+    """One row per local day the user wrote on, over all time (the specification's aggregation)."""
+    rows = (
+        DiaryEntry.objects.filter(user_id=user_id)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(entries=Count("id"), words=Sum("word_count"), mood_sum=Sum("mood"), mood_n=Count("mood"))
+        .order_by("day")
+    )
+    return {
+        _as_date(row["day"]): {
+            "entries": row["entries"],
+            "words": row["words"] or 0,
+            "mood_sum": row["mood_sum"] or 0,
+            "mood_n": row["mood_n"],
+        }
+        for row in rows
+    }
+
+
+# How each database turns a JSON list column into rows of its elements.
+_EXPAND_TAGS = {
+    "postgresql": (
+        "CROSS JOIN LATERAL jsonb_array_elements_text("
+        "CASE WHEN jsonb_typeof(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]'::jsonb END) AS t(tag)"
+    ),
+    "sqlite": (
+        "CROSS JOIN json_each(CASE WHEN json_type(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]' END) AS t"
+    ),
+}
+_TAG_VALUE = {"postgresql": "t.tag", "sqlite": "t.value"}
+
+
+def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) -> list[dict[str, Any]]:
+    """For each emotion tagged in the period: entries tagged, days tagged, and the average mood of those days.
+
+    The inner query is built by the ORM (so the local-day expression is the
+    same one Django uses everywhere); the outer one expands the tag lists,
+    which the ORM cannot express portably.
+    """
+    # A day of slack each side keeps the created_at range indexable while
+    # the exact local-day filter decides.
+    lower = datetime.combine(start, time.min, tzinfo=tz) - timedelta(days=1)
+    upper = datetime.combine(end, time.min, tzinfo=tz) + timedelta(days=2)
+    inner = (
+        DiaryEntry.objects.filter(user_id=user_id, created_at__gte=lower, created_at__lt=upper)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .filter(day__gte=start, day__lte=end)
+        .order_by()
+        .values("id", "day", "mood", "emotion_tags")
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    vendor = connection.vendor if connection.vendor in _EXPAND_TAGS else "sqlite"
+    sql = f"""
+        WITH e AS ({inner_sql}),
+        day_mood AS (SELECT e.day, AVG(e.mood) AS mood FROM e GROUP BY e.day),
+        tagged AS (SELECT DISTINCT e.id, e.day, {_TAG_VALUE[vendor]} AS tag FROM e {_EXPAND_TAGS[vendor]}),
+        tag_days AS (SELECT tag, day, COUNT(*) AS entries FROM tagged GROUP BY tag, day)
+        SELECT tag_days.tag, SUM(tag_days.entries), COUNT(*), AVG(day_mood.mood)
+        FROM tag_days JOIN day_mood ON day_mood.day = tag_days.day
+        GROUP BY tag_days.tag
+    """  # noqa: S608 - the only interpolations are the ORM's own SQL (parameters stay parameters) and constants
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    emotions = [
+        {"code": str(tag), "entries": int(entries), "days": int(days), "mood": _round(mood)}
+        for tag, entries, days, mood in rows
+    ]
+    emotions.sort(key=lambda item: (-item["entries"], item["code"]))
+    return emotions
+
+
+def _streaks(*, written_days: list[date], today: date) -> dict[str, int]:
+    """The longest run of consecutive days written, and the current one.
+
+    The current streak is still alive when today has no entry yet but
+    yesterday has: the day is not over.
+    """
+    longest = run = 0
+    previous = None
+    for day in sorted(written_days):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    written = set(written_days)
+    current = 0
+    day = today if today in written else today - timedelta(days=1)
+    while day in written:
+        current += 1
+        day -= timedelta(days=1)
+    return {"current": current, "longest": longest}
+
+
+def _heatmap(*, per_day: dict[date, dict[str, int]], today: date) -> dict[str, Any]:
+    """Entries per day over the last 53 weeks, starting on a Monday so weeks line up as columns."""
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
+    cells = []
+    day = start
+    while day <= today:
+        row = per_day.get(day)
+        cells.append({"date": day, "entries": row["entries"] if row else 0})
+        day += timedelta(days=1)
+    return {"start": start, "end": today, "days": cells}
+
+
+def _days_back(day: date, count: int):
+    return (day - timedelta(days=offset) for offset in range(count))
+
+
+def _as_date(value) -> date:
+    # PostgreSQL returns dates; SQLite returns ISO strings through some paths.
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 2)

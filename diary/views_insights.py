@@ -1,0 +1,135 @@
+"""Pages of the insights and data-ownership side of the diary: statistics, export, import."""
+
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.dates import WEEKDAYS
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from diary import charts
+from diary.cache import STATS_TIMEOUT, stats_key
+from diary.emotions import MOODS
+from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse, stats_scope
+from diary.transfer import (
+    EXPORT_FORMATS,
+    ImportInvalid,
+    ImportTooLarge,
+    export_response,
+    import_job_get_for_user,
+    import_job_list,
+    import_job_progress,
+    import_start,
+)
+from journal_site.caching import cached
+
+
+@login_required
+@require_GET
+def insights(request: HttpRequest) -> HttpResponse:
+    try:
+        days = stats_period_parse(value=request.GET.get("days"))
+    except InvalidPeriod:
+        context = {"periods": PERIODS, "days": None, "period_error": True}
+        return render(request, "diary/insights.html", context, status=400)
+    body = insights_body(user=request.user, days=days)
+    # Rendered from our own template with autoescaping; cached as a plain string.
+    html = mark_safe(body["html"])  # noqa: S308
+    context = {"periods": PERIODS, "days": days, "has_entries": body["has_entries"], "body": html}
+    return render(request, "diary/insights.html", context)
+
+
+def insights_body(*, user, days: int) -> dict[str, Any]:
+    """The statistics part of the page, rendered once and cached like the statistics.
+
+    It holds numbers, dates and emotion names only, never diary text, and is
+    keyed by the user's statistics version, so any change to the entries
+    replaces it. A warm page costs two cache reads and no query.
+    """
+    tz, today = stats_scope(user=user)
+    name = f"page:{days}:{tz.key}:{today.isoformat()}:{translation.get_language()}"
+    key = stats_key(user_id=user.pk, name=name)
+    return cached(key, STATS_TIMEOUT, lambda: _render_body(user=user, days=days), name="stats")
+
+
+def _render_body(*, user, days: int) -> dict[str, Any]:
+    stats = stats_for_user(user=user, days=days)
+    has_entries = stats["streaks"]["longest"] > 0 or stats["totals"]["entries"] > 0
+    if not has_entries:
+        return {"has_entries": False, "html": ""}
+    context = {
+        "stats": stats,
+        "charts": {
+            "entries": charts.entries_chart(daily=stats["daily"]),
+            "mood": charts.mood_chart(daily=stats["daily"]),
+            "weekdays": charts.weekday_chart(weekdays=stats["weekdays"]),
+            "emotions": charts.emotions_chart(emotions=stats["emotions"]),
+            "heatmap": charts.heatmap_chart(heatmap=stats["heatmap"]),
+        },
+        "written_days": [d for d in stats["daily"] if d["entries"] or d["mood"] is not None],
+        "weekday_rows": [{**w, "name": WEEKDAYS[w["weekday"]]} for w in stats["weekdays"]],
+        "emotion_rows": [{**e, "label": charts.emotion_label(e["code"])} for e in stats["emotions"]],
+        "months": _months(stats["heatmap"]["days"]),
+        "moods": [{"value": value, "label": mood["label"]} for value, mood in MOODS.items()],
+        "heat_levels": range(5),
+    }
+    return {"has_entries": True, "html": render_to_string("diary/insights_body.html", context)}
+
+
+def _months(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The heat map's table fallback: entries and days written per month."""
+    months: OrderedDict[date, dict[str, Any]] = OrderedDict()
+    for cell in cells:
+        first = cell["date"].replace(day=1)
+        month = months.setdefault(first, {"month": first, "entries": 0, "days": 0})
+        month["entries"] += cell["entries"]
+        month["days"] += 1 if cell["entries"] else 0
+    return list(months.values())
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return export_response(user=request.user, fmt=fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form and recent imports. POST: start an import (small files run at once)."""
+    error = None
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error, status = _("Choose a file to import."), 400
+        else:
+            try:
+                job = import_start(user=request.user, upload=upload)
+            except ImportTooLarge:
+                error = _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_BYTES // 2**20}
+                status = 413
+            except ImportInvalid as exc:
+                error, status = str(exc), 400
+            else:
+                return redirect("insights:import-progress", job_id=job.pk)
+    context = {"error": error, "jobs": import_job_list(user=request.user), "max_mb": settings.IMPORT_MAX_BYTES // 2**20}
+    return render(request, "diary/import.html", context, status=status)
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = import_job_get_for_user(user=request.user, job_id=job_id)
+    progress = import_job_progress(job=job)
+    return render(request, "diary/import_progress.html", {"job": job, "progress": progress})
