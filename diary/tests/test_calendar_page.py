@@ -56,7 +56,7 @@ def test_default_month_is_the_current_one_in_the_users_time_zone(owner_client, o
 def test_bad_month_is_a_400_with_a_way_back(owner_client, month):
     response = owner_client.get(f"/diary/calendar/?month={month}")
     assert response.status_code == 400
-    assert b'class="form-errors"' in response.content and b'href="/diary/calendar/"' in response.content
+    assert b'class="form-errors diary-errors"' in response.content and b'href="/diary/calendar/"' in response.content
 
 
 @pytest.mark.parametrize("count", [1, 40])

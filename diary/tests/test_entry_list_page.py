@@ -74,7 +74,7 @@ def test_bad_query_is_a_400_that_explains_and_keeps_the_input(owner_client, owne
     response = owner_client.get(f"/diary/?{query}")
     assert response.status_code == 400
     assert response.context["errors"]
-    assert b'class="form-errors"' in response.content
+    assert b'class="form-errors diary-errors"' in response.content
 
 
 def test_page_past_the_end_is_a_404_with_a_way_back(owner_client, owner):
