@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
@@ -17,6 +18,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,12 +38,51 @@ def _api_validation_error(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: in a JSON body a number where text belongs is a client's mistake, not text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": services.CONTENT_MAX_LENGTH, "pattern": r"\S"}
+)
+class EntryContentField(StrictCharField):
+    """Markdown text with at least one character that is not a space."""
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19\d\d|20[0-2]\d)-"})
+class EntryDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 moment; the schema narrows the year so that generated examples are plausible."""
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: not "4", 4.0 or true."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only: not "yes", 1 or "on"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class EntryWriteSerializer(serializers.Serializer):
     """The fields a client may write. Anything else in the body (`user`, `id`, ...) is ignored."""
 
-    title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True, required=False)
-    content = serializers.CharField(max_length=services.CONTENT_MAX_LENGTH, trim_whitespace=False)
-    mood = serializers.IntegerField(
+    title = StrictCharField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True, required=False)
+    content = EntryContentField(max_length=services.CONTENT_MAX_LENGTH, trim_whitespace=False)
+    mood = StrictIntegerField(
         min_value=MOOD_MIN,
         max_value=MOOD_MAX,
         allow_null=True,
@@ -57,11 +98,12 @@ class EntryWriteSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Codes from /api/v1/emotions/."),
     )
-    exclude_from_ai = serializers.BooleanField(
+    exclude_from_ai = StrictBooleanField(
         required=False, help_text=gettext_lazy("The companion never reads this entry.")
     )
-    created_at = serializers.DateTimeField(
-        required=False, help_text=gettext_lazy("When the entry happened; defaults to now. Not in the future.")
+    created_at = EntryDateTimeField(
+        required=False,
+        help_text=gettext_lazy("When the entry happened: from 1900-01-01 up to now (a day of slack); defaults to now."),
     )
 
 
@@ -86,6 +128,7 @@ class EntryCursorPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = PAGE_SIZE_MAX
     page_size_query_description = gettext_lazy("Entries per page, 1 to 100 (default 20; larger values mean 100).")
+    invalid_cursor_message = gettext_lazy("Invalid cursor.")
 
     def get_page_size(self, request: Request) -> int:
         value = request.query_params.get(self.page_size_query_param)
@@ -96,14 +139,15 @@ class EntryCursorPagination(CursorPagination):
         return min(int(value), self.max_page_size)
 
     def decode_cursor(self, request: Request):
-        try:
-            cursor = super().decode_cursor(request)
-            if cursor is not None and cursor.position is not None:
+        """DRF's decoding, plus a check of the position: a forged one must not reach the query."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
                 position = parse_datetime(cursor.position)
-                if position is None or timezone.is_naive(position):
-                    raise ValueError
-        except (NotFound, ValueError):
-            raise ApiValidationError({"cursor": [_("Invalid cursor.")]}) from None
+            except ValueError:
+                position = None
+            if position is None or timezone.is_naive(position):
+                raise NotFound(self.invalid_cursor_message)
         return cursor
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
@@ -114,12 +158,18 @@ class EntryCursorPagination(CursorPagination):
         return parameters
 
 
+# Filter dates run from 1900-01-01 to 9998-12-31.
+DATE_PATTERN = r"^(19\d\d|[2-8]\d\d\d|9[0-8]\d\d|99[0-8]\d|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 FILTER_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("Full-text search in title and content.")),
     OpenApiParameter("tag", OpenApiTypes.STR, enum=list(EMOTIONS), description=gettext_lazy("An emotion code.")),
     OpenApiParameter("mood", OpenApiTypes.INT, enum=list(range(MOOD_MIN, MOOD_MAX + 1))),
-    OpenApiParameter("from", OpenApiTypes.DATE, description=gettext_lazy("First day, in the user's time zone.")),
-    OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("Last day, in the user's time zone.")),
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, pattern=DATE_PATTERN, description=gettext_lazy("First day, in the user's time zone.")
+    ),
+    OpenApiParameter(
+        "to", OpenApiTypes.DATE, pattern=DATE_PATTERN, description=gettext_lazy("Last day, in the user's time zone.")
+    ),
 ]
 BAD_INPUT = OpenApiResponse(description="Bad input: a field -> messages map, or {detail}.")
 NO_AUTH = OpenApiResponse(description="No or bad credentials.")
@@ -133,7 +183,12 @@ ENTRY_ID = OpenApiParameter(
     get=extend_schema(
         summary="The user's entries, newest first",
         parameters=FILTER_PARAMETERS,
-        responses={200: EntrySerializer(many=True), 400: BAD_INPUT, 401: NO_AUTH},
+        responses={
+            200: EntrySerializer(many=True),
+            400: BAD_INPUT,
+            401: NO_AUTH,
+            404: OpenApiResponse(description="Invalid cursor."),
+        },
     ),
     post=extend_schema(
         summary="Write an entry",
@@ -144,10 +199,11 @@ ENTRY_ID = OpenApiParameter(
 class EntryListCreateApi(generics.ListCreateAPIView):
     serializer_class = EntrySerializer
     pagination_class = EntryCursorPagination
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         try:
-            filters = selectors.entry_filters_parse(params=self.request.query_params)
+            filters = selectors.entry_filters_parse(params=self.request.query_params, allow_blank=False)
         except DjangoValidationError as error:
             raise _api_validation_error(error) from None
         return selectors.entry_list(
@@ -186,6 +242,7 @@ class EntryListCreateApi(generics.ListCreateAPIView):
 )
 class EntryDetailApi(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = EntrySerializer
+    parser_classes = [JSONParser]
 
     def get_object(self) -> DiaryEntry:
         return selectors.entry_get_for_user(user=self.request.user, entry_id=self.kwargs["entry_id"])
@@ -218,11 +275,13 @@ class EmotionListApi(APIView):
 
 
 class EmotionSuggestInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=services.CONTENT_MAX_LENGTH, allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(max_length=services.CONTENT_MAX_LENGTH, allow_blank=True, trim_whitespace=False)
 
 
 class EmotionSuggestApi(APIView):
     """Emotion codes found in a text, most frequent first. Nothing is stored or tagged."""
+
+    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="Suggest emotion tags for a text",

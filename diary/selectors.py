@@ -66,9 +66,18 @@ def _date_parse(value: str, errors: list[str]) -> date | None:
     return parsed
 
 
-def entry_filters_parse(*, params: Mapping[str, str]) -> EntryFilters:
-    """Filters from query parameters (q, tag, mood, from, to); ValidationError names each bad one."""
+def entry_filters_parse(*, params: Mapping[str, str], allow_blank: bool = True) -> EntryFilters:
+    """Filters from query parameters (q, tag, mood, from, to); ValidationError names each bad one.
+
+    A page's filter form sends every field, empty ones too, so blank means
+    "no filter" there; the API (`allow_blank=False`) wants a parameter left
+    out rather than sent empty.
+    """
     errors: dict[str, list[str]] = {}
+    if not allow_blank:
+        for name in ("tag", "mood", "from", "to"):
+            if name in params and not params[name]:
+                errors[name] = [_("Leave the parameter out or give it a value.")]
     q = (params.get("q") or "").replace("\x00", "").strip()
     if len(q) > QUERY_MAX_LENGTH:
         errors["q"] = [_("Keep the search under %(limit)s characters.") % {"limit": QUERY_MAX_LENGTH}]

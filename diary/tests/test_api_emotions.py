@@ -50,7 +50,8 @@ def test_empty_text_suggests_nothing(owner_api):
     assert owner_api.post("/api/v1/emotions/suggest/", {"text": ""}, format="json").json() == {"emotions": []}
 
 
-@pytest.mark.parametrize("body", [{}, {"text": None}, {"text": "x" * 100_001}, {"text": "a\x00b"}])
+@pytest.mark.parametrize("body", [{}, {"text": None}, {"text": 0}, {"text": ["happy"]}, {"text": "x" * 100_001},
+                                  {"text": "a\x00b"}])
 def test_bad_suggestion_requests_are_400(owner_api, body):
     assert owner_api.post("/api/v1/emotions/suggest/", body, format="json").status_code == 400
 

@@ -55,7 +55,14 @@ def test_limit_is_capped_at_100(owner_api, owner, limit, size):
     assert len(owner_api.get(f"/api/v1/entries/?limit={limit}").json()["results"]) == size
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=-5", "limit=abc", "cursor=garbage", "cursor=cD1ub3QtYS1kYXRl",
+@pytest.mark.parametrize("cursor", ["garbage", "cD1ub3QtYS1kYXRl", "%E7%8A%A7%C3%90", "cj1hYmM="])
+def test_bad_cursor_is_a_404_like_a_missing_page(owner_api, owner, cursor):
+    EntryFactory(user=owner)
+    response = owner_api.get(f"/api/v1/entries/?cursor={cursor}")
+    assert response.status_code == 404 and response.json() == {"detail": "Invalid cursor."}
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=-5", "limit=abc", "tag=", "mood=", "from=", "to=",
                                    "tag=hangry", "mood=0", "mood=9", "from=2024-02-30", "to=0001-01-01",
                                    "from=2024-05-02&to=2024-05-01"])
 def test_bad_list_parameters_are_a_400_naming_them(owner_api, owner, query):
@@ -63,6 +70,11 @@ def test_bad_list_parameters_are_a_400_naming_them(owner_api, owner, query):
     response = owner_api.get(f"/api/v1/entries/?{query}")
     assert response.status_code == 400
     assert query.split("=")[0] in response.json() or "to" in response.json()
+
+
+def test_blank_search_is_no_search(owner_api, owner):
+    EntryFactory(user=owner)
+    assert len(owner_api.get("/api/v1/entries/?q=").json()["results"]) == 1
 
 
 def test_filters_match_the_pages(owner_api, owner):
@@ -120,12 +132,26 @@ def test_create_defaults_to_now_and_ignores_user_fields(owner_api, owner, outsid
         ({"title": "only a title"}, "content"),
         ({"content": "x", "title": "t" * 201}, "title"),
         ({"content": "x", "exclude_from_ai": "maybe"}, "exclude_from_ai"),
+        # JSON types are kept: no number for text, no text for a number or a yes/no.
+        ({"content": 5}, "content"),
+        ({"content": "x", "title": 7}, "title"),
+        ({"content": "x", "mood": "4"}, "mood"),
+        ({"content": "x", "mood": 4.0}, "mood"),
+        ({"content": "x", "mood": True}, "mood"),
+        ({"content": "x", "exclude_from_ai": "true"}, "exclude_from_ai"),
+        ({"content": "x", "exclude_from_ai": 1}, "exclude_from_ai"),
     ],
 )
 def test_create_refuses_bad_input_with_a_400_naming_the_field(owner_api, body, field):
     response = owner_api.post("/api/v1/entries/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()
+    assert not DiaryEntry.objects.exists()
+
+
+def test_the_api_speaks_json_only(owner_api):
+    response = owner_api.post("/api/v1/entries/", {"content": "x"}, format="multipart")
+    assert response.status_code == 415
     assert not DiaryEntry.objects.exists()
 
 
