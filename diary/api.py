@@ -161,7 +161,11 @@ class EntryCursorPagination(CursorPagination):
 # Filter dates run from 1900-01-01 to 9998-12-31.
 DATE_PATTERN = r"^(19\d\d|[2-8]\d\d\d|9[0-8]\d\d|99[0-8]\d|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("Full-text search in title and content.")),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description=gettext_lazy("Search in title and content: entries with every word, or words beginning with it."),
+    ),
     OpenApiParameter("tag", OpenApiTypes.STR, enum=list(EMOTIONS), description=gettext_lazy("An emotion code.")),
     OpenApiParameter("mood", OpenApiTypes.INT, enum=list(range(MOOD_MIN, MOOD_MAX + 1))),
     OpenApiParameter(

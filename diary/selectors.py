@@ -7,6 +7,7 @@ GIN index on emotion_tags (``@>``), a search through the GIN index over
 database cuts the first characters off instead.
 """
 
+import re
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from diary.rendering import markdown_excerpt
 from diary.search import SEARCH_CONFIG, search_vector
 
 QUERY_MAX_LENGTH = 200
+SEARCH_WORDS_MAX = 20
 # Filters and the calendar accept dates in this range; anything else is a 400,
 # never an overflow deep in the date arithmetic.
 FILTER_DATE_MIN = date(1900, 1, 1)
@@ -118,8 +120,20 @@ def _tag_filter(queryset: QuerySet, tag: str) -> QuerySet:
     return queryset.filter(emotion_tags__icontains=f'"{tag}"')  # the JSON text holds each code quoted
 
 
-def _search_query(q: str) -> SearchQuery:
-    return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
+def _search_query(q: str) -> SearchQuery | None:
+    """Every word of the search, each as a prefix: "rzek" finds "rzeką", "walk" finds "walking".
+
+    The 'simple' configuration does not stem, so prefixes stand in for it in
+    both languages. Only word characters reach the tsquery, so its operators
+    cannot be injected; the GIN index serves prefix matches too.
+    """
+    words = _SEARCH_WORD.findall(q.lower())[:SEARCH_WORDS_MAX]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=SEARCH_CONFIG, search_type="raw")
 
 
 def entry_list(
@@ -147,8 +161,10 @@ def entry_list(
     ordering = ["-created_at", "-id"]
     if filters.q:
         if connection.vendor == "postgresql":
-            # alias(), not annotate(): the vector is only compared, never sent back.
             query = _search_query(filters.q)
+            if query is None:  # punctuation only: nothing can match
+                return queryset.none()
+            # alias(), not annotate(): the vector is only compared, never sent back.
             queryset = queryset.alias(search=search_vector()).filter(search=query)
             if order == "relevance":
                 queryset = queryset.annotate(rank=SearchRank(search_vector(), query))

@@ -52,8 +52,21 @@ def _page_number(value: str | None) -> int:
     if value in (None, ""):
         return 1
     if not value.isdigit() or not 0 < int(value) <= PAGE_NUMBER_MAX:
-        raise ValidationError(_("The page must be a whole number from 1 up."))
+        raise ValidationError({"page": [_("The page must be a whole number from 1 up.")]})
     return int(value)
+
+
+def _order(value: str | None) -> str:
+    """Newest first unless the reader asks for the best matches of a search.
+
+    Ranking scores every match, so it is a choice rather than the default:
+    newest first stops at the first twenty matches.
+    """
+    if value in (None, "", "newest"):
+        return "newest"
+    if value == "relevance":
+        return "relevance"
+    raise ValidationError({"sort": [_("Sort by newest or relevance.")]})
 
 
 @login_required
@@ -69,13 +82,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     try:
         filters = selectors.entry_filters_parse(params=request.GET)
         page_number = _page_number(request.GET.get("page"))
+        order = _order(request.GET.get("sort"))
     except ValidationError as error:
-        context["errors"] = error.message_dict if hasattr(error, "error_dict") else {"page": error.messages}
+        context["errors"] = error.message_dict
         return render(request, "diary/entry_list.html", context, status=400)
     context["filters"] = filters
-    entries = selectors.entry_list(
-        user=request.user, filters=filters, tz=timezone.get_current_timezone(), order="relevance"
-    )
+    entries = selectors.entry_list(user=request.user, filters=filters, tz=timezone.get_current_timezone(), order=order)
     paginator = Paginator(entries, PAGE_SIZE)
     try:
         context["page"] = paginator.page(page_number)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from diary import views
@@ -68,13 +69,28 @@ def test_pagination_links_keep_the_filters(owner_client, owner):
 
 @pytest.mark.parametrize("query", ["tag=hangry", "mood=0", "mood=9", "from=2024-02-30", "to=0001-01-01",
                                    "from=2024-05-02&to=2024-05-01", "page=abc", "page=0", "page=-1",
-                                   "page=99999999999999999999"])
+                                   "page=99999999999999999999", "q=x&sort=oldest"])
 def test_bad_query_is_a_400_that_explains_and_keeps_the_input(owner_client, owner, query):
     EntryFactory(user=owner)
     response = owner_client.get(f"/diary/?{query}")
     assert response.status_code == 400
     assert response.context["errors"]
     assert b'class="form-errors diary-errors"' in response.content
+
+
+def test_search_is_newest_first_unless_best_match_is_asked_for(owner_client, owner):
+    older = entry_at(owner, "2024-01-01 10:00", title="River river river", content="river")
+    newer = entry_at(owner, "2024-02-01 10:00", title="Walk", content="a walk, then the river")
+    response = owner_client.get("/diary/?q=river")
+    assert [e.pk for e in response.context["page"].object_list] == [newer.pk, older.pk]
+    assert b'name="sort"' in response.content
+    response = owner_client.get("/diary/?q=river&sort=relevance")
+    assert response.status_code == 200
+    found = [e.pk for e in response.context["page"].object_list]
+    assert sorted(found) == sorted([older.pk, newer.pk])
+    if connection.vendor == "postgresql":
+        assert found == [older.pk, newer.pk]  # more mentions rank higher
+    assert b'<option value="relevance" selected>' in response.content
 
 
 def test_page_past_the_end_is_a_404_with_a_way_back(owner_client, owner):

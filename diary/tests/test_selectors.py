@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404, QueryDict
 
 from diary import selectors
@@ -124,6 +125,18 @@ def test_search_works_for_polish_words(owner):
     entry = EntryFactory(user=owner, title="Spacer", content="Dziś był spokojny dzień nad rzeką.")
     EntryFactory(user=owner, content="Zupełnie inny tekst.")
     assert _ids(selectors.entry_list(user=owner, filters=EntryFilters(q="rzeką"), tz=UTC)) == [entry.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("q", "found"), [("rzek", True), ("walk", True), ("river walk", True), ("Walking", True),
+                                          ("riv wal", None), ("!!!", False), ("sea", False)])
+def test_search_matches_word_beginnings(owner, q, found):
+    entry = EntryFactory(user=owner, title="", content="Walking by the river walk. Dziś nad rzeką.")
+    ids = _ids(selectors.entry_list(user=owner, filters=EntryFilters(q=q), tz=UTC))
+    if found is None:  # word prefixes on PostgreSQL; a plain substring on SQLite
+        assert ids == ([entry.pk] if connection.vendor == "postgresql" else [])
+    else:
+        assert ids == ([entry.pk] if found else [])
 
 
 @pytest.mark.django_db
