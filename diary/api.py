@@ -1,5 +1,7 @@
 """The diary's JSON API: entries and the emotion vocabulary, over the same services and selectors as the pages."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -31,6 +33,8 @@ from diary.localtime import user_timezone
 from diary.models import DiaryEntry
 
 PAGE_SIZE = 20
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]{1,30}")
 PAGE_SIZE_MAX = 100
 
 
@@ -54,9 +58,9 @@ class EntryContentField(StrictCharField):
     """Markdown text with at least one character that is not a space."""
 
 
-@extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19\d\d|20[0-2]\d)-"})
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19|20)\d\d-"})
 class EntryDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 moment; the schema narrows the year so that generated examples are plausible."""
+    """An ISO 8601 moment. The schema states the years accepted (from 1900); a moment after tomorrow is refused too."""
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -134,7 +138,7 @@ class EntryCursorPagination(CursorPagination):
         value = request.query_params.get(self.page_size_query_param)
         if value in (None, ""):
             return self.page_size
-        if not value.isdigit() or int(value) < 1:
+        if not _DIGITS.fullmatch(value) or int(value) < 1:
             raise ApiValidationError({"limit": [_("The limit must be a whole number from 1 up.")]})
         return min(int(value), self.max_page_size)
 

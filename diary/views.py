@@ -1,6 +1,7 @@
 """The diary's pages: parse the request, call a selector or a service, render."""
 
 import calendar as calendar_module
+import re
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -22,6 +23,8 @@ from diary.localtime import in_user_timezone
 from diary.models import DiaryEntry
 
 PAGE_SIZE = 20
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]{1,12}")
 # Beyond this a page number is nonsense, not a page that happens to be empty.
 PAGE_NUMBER_MAX = 10**9
 MONTH_MIN, MONTH_MAX = date(1900, 1, 1), date(9998, 12, 1)
@@ -51,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _page_number(value: str | None) -> int:
     if value in (None, ""):
         return 1
-    if not value.isdigit() or not 0 < int(value) <= PAGE_NUMBER_MAX:
+    if not _DIGITS.fullmatch(value) or not 0 < int(value) <= PAGE_NUMBER_MAX:
         raise ValidationError({"page": [_("The page must be a whole number from 1 up.")]})
     return int(value)
 
@@ -131,7 +134,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         return _editor(request, form, entry=None, status=400)
     initial = {"created_at": _minute(timezone.now())}
     mood = request.GET.get("mood", "")
-    if mood.isdigit() and MOOD_MIN <= int(mood) <= MOOD_MAX:
+    if _DIGITS.fullmatch(mood) and MOOD_MIN <= int(mood) <= MOOD_MAX:
         initial["mood"] = int(mood)
     tag = request.GET.get("tag")
     if tag in dict(emotion_choices()):

@@ -69,7 +69,7 @@ def test_pagination_links_keep_the_filters(owner_client, owner):
 
 @pytest.mark.parametrize("query", ["tag=hangry", "mood=0", "mood=9", "from=2024-02-30", "to=0001-01-01",
                                    "from=2024-05-02&to=2024-05-01", "page=abc", "page=0", "page=-1",
-                                   "page=99999999999999999999", "q=x&sort=oldest"])
+                                   "page=99999999999999999999", "q=x&sort=oldest", "page=%C2%B2"])
 def test_bad_query_is_a_400_that_explains_and_keeps_the_input(owner_client, owner, query):
     EntryFactory(user=owner)
     response = owner_client.get(f"/diary/?{query}")

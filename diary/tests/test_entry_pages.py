@@ -43,6 +43,8 @@ def test_new_entry_form_can_start_with_a_mood_and_a_tag(owner_client):
     assert form.initial["mood"] == 2 and form.initial["emotion_tags"] == ["tired"]
     form = owner_client.get("/diary/new/?mood=9&tag=hangry").context["form"]
     assert "mood" not in form.initial and "emotion_tags" not in form.initial
+    form = owner_client.get("/diary/new/?mood=%C2%B2").context["form"]
+    assert "mood" not in form.initial and "emotion_tags" not in form.initial
 
 
 def test_writing_an_entry(owner_client, owner):
