@@ -136,7 +136,7 @@ class EntryCursorPagination(CursorPagination):
 
     def get_page_size(self, request: Request) -> int:
         value = request.query_params.get(self.page_size_query_param)
-        if value in (None, ""):
+        if value is None:
             return self.page_size
         if not _DIGITS.fullmatch(value) or int(value) < 1:
             raise ApiValidationError({"limit": [_("The limit must be a whole number from 1 up.")]})
