@@ -34,9 +34,18 @@ _cleaner = nh3.Cleaner(
 )
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _heading_shift(match: re.Match) -> str:
+    # The page's title is the h1; an entry's "# Heading" becomes an h2 under it.
+    return f"<{match.group(1)}h{min(int(match.group(2)) + 1, 6)}"
+
+
 def markdown_render(text: str) -> SafeString:
     """Render Markdown to HTML that is safe to put into a page as is."""
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = _HEADING.sub(_heading_shift, html)
     return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised by nh3 just above
 
 

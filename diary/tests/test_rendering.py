@@ -32,10 +32,16 @@ def test_nothing_executable_survives_rendering(attack):
 
 def test_markdown_becomes_html():
     html = markdown_render("# Day\n\n**bold** and _it_\n\n- one\n- two\n\n> quote\n\n[site](https://example.com)")
-    assert "<h1>Day</h1>" in html
+    assert "<h2>Day</h2>" in html  # under the page's own h1, the entry title
     assert "<strong>bold</strong>" in html and "<em>it</em>" in html
     assert "<li>one</li>" in html and "<blockquote>" in html
     assert 'href="https://example.com"' in html and 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_headings_sit_under_the_page_title():
+    html = markdown_render("# One\n\n###### Six\n\n<h1>raw</h1>")
+    assert "<h1" not in html
+    assert "<h2>One</h2>" in html and "<h6>Six</h6>" in html
 
 
 def test_single_newlines_are_line_breaks():
