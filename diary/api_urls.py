@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from diary import api
+
+urlpatterns = [
+    path("entries/", api.EntryListCreateApi.as_view(), name="api-entries"),
+    path("entries/<int:entry_id>/", api.EntryDetailApi.as_view(), name="api-entry"),
+    path("emotions/", api.EmotionListApi.as_view(), name="api-emotions"),
+    path("emotions/suggest/", api.EmotionSuggestApi.as_view(), name="api-emotions-suggest"),
+]

@@ -1,5 +1,7 @@
 """The fixed vocabulary of emotion codes and the mood scale."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Plutchik's eight basic emotions first, then the everyday ones people journal about.
@@ -47,3 +49,20 @@ MOODS: dict[int, dict] = {
     4: {"label": _("good"), "color": "#4d8a3a"},
     5: {"label": _("great"), "color": "#2f7a6b"},
 }
+
+
+def emotion_choices() -> list[tuple[str, str]]:
+    """(code, label) pairs in the active language, in vocabulary order."""
+    return [(code, str(label)) for code, label in EMOTIONS.items()]
+
+
+def mood_choices() -> list[tuple[int, str]]:
+    return [(value, str(mood["label"])) for value, mood in MOODS.items()]
+
+
+def _mood_range_message() -> str:
+    return gettext("Mood is a whole number from %(min)s to %(max)s.") % {"min": MOOD_MIN, "max": MOOD_MAX}
+
+
+# The one wording of a bad mood, for forms, filters and the API alike.
+MOOD_RANGE_MESSAGE = lazy(_mood_range_message, str)()

@@ -1,7 +1,243 @@
+"""The diary's pages: parse the request, call a selector or a service, render."""
+
+import calendar as calendar_module
+import re
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from diary import selectors, services
+from diary.emotions import MOOD_MAX, MOOD_MIN, emotion_choices, mood_choices
+from diary.forms import EntryForm
+from diary.lexicon import emotions_detect
+from diary.localtime import in_user_timezone
+from diary.models import DiaryEntry
+
+PAGE_SIZE = 20
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_DIGITS = re.compile(r"[0-9]{1,12}")
+# Beyond this a page number is nonsense, not a page that happens to be empty.
+PAGE_NUMBER_MAX = 10**9
+MONTH_MIN, MONTH_MAX = date(1900, 1, 1), date(9998, 12, 1)
 
 
+@in_user_timezone
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page for visitors; the dashboard for a signed-in user."""
-    return render(request, "diary/landing.html")
+    if not request.user.is_authenticated:
+        return render(request, "diary/landing.html")
+    tz = timezone.get_current_timezone()
+    now = timezone.localtime()
+    today = now.date()
+    years: dict[int, list[DiaryEntry]] = {}
+    for entry in selectors.entry_list_on_this_day(user=request.user, today=today, tz=tz):
+        years.setdefault(today.year - timezone.localtime(entry.created_at).year, []).append(entry)
+    context = {
+        "today": today,
+        "part_of_day": "morning" if 5 <= now.hour < 12 else "afternoon" if 12 <= now.hour < 18 else "evening",
+        "today_entries": selectors.entry_list_for_day(user=request.user, day=today, tz=tz),
+        "on_this_day": [{"years": years_ago, "entries": entries} for years_ago, entries in years.items()],
+        "moods": mood_choices(),
+    }
+    return render(request, "diary/dashboard.html", context)
+
+
+def _page_number(value: str | None) -> int:
+    if value in (None, ""):
+        return 1
+    if not _DIGITS.fullmatch(value) or not 0 < int(value) <= PAGE_NUMBER_MAX:
+        raise ValidationError({"page": [_("The page must be a whole number from 1 up.")]})
+    return int(value)
+
+
+def _order(value: str | None) -> str:
+    """Newest first unless the reader asks for the best matches of a search.
+
+    Ranking scores every match, so it is a choice rather than the default:
+    newest first stops at the first twenty matches.
+    """
+    if value in (None, "", "newest"):
+        return "newest"
+    if value == "relevance":
+        return "relevance"
+    raise ValidationError({"sort": [_("Sort by newest or relevance.")]})
+
+
+@login_required
+@in_user_timezone
+def entry_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "emotions": emotion_choices(),
+        "moods": mood_choices(),
+        "params": request.GET,
+        "page": None,
+        "errors": {},
+    }
+    try:
+        filters = selectors.entry_filters_parse(params=request.GET)
+        page_number = _page_number(request.GET.get("page"))
+        order = _order(request.GET.get("sort"))
+    except ValidationError as error:
+        context["errors"] = error.message_dict
+        return render(request, "diary/entry_list.html", context, status=400)
+    context["filters"] = filters
+    entries = selectors.entry_list(user=request.user, filters=filters, tz=timezone.get_current_timezone(), order=order)
+    paginator = Paginator(entries, PAGE_SIZE)
+    try:
+        context["page"] = paginator.page(page_number)
+    except EmptyPage:
+        context["errors"] = {"page": [_("There is no page %(page)s here.") % {"page": page_number}]}
+        context["last_page"] = paginator.num_pages
+        return render(request, "diary/entry_list.html", context, status=404)
+    return render(request, "diary/entry_list.html", context)
+
+
+def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, status: int = 200) -> HttpResponse:
+    text = f'{form["title"].value() or ""}\n{form["content"].value() or ""}'
+    chosen = set(form["emotion_tags"].value() or [])
+    context = {
+        "form": form,
+        "entry": entry,
+        "suggested": [code for code in emotions_detect(text) if code not in chosen] if text.strip() else [],
+        "draft_key": f"diary:draft:{entry.pk if entry else 'new'}",
+    }
+    return render(request, "diary/entry_form.html", context, status=status)
+
+
+def _minute(value):
+    return timezone.localtime(value).replace(second=0, microsecond=0)
+
+
+@login_required
+@in_user_timezone
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        if form.is_valid():
+            try:
+                entry = services.entry_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("diary:detail", entry_id=entry.pk)
+        return _editor(request, form, entry=None, status=400)
+    initial = {"created_at": _minute(timezone.now())}
+    mood = request.GET.get("mood", "")
+    if _DIGITS.fullmatch(mood) and MOOD_MIN <= int(mood) <= MOOD_MAX:
+        initial["mood"] = int(mood)
+    tag = request.GET.get("tag")
+    if tag in dict(emotion_choices()):
+        initial["emotion_tags"] = [tag]
+    return _editor(request, EntryForm(initial=initial), entry=None)
+
+
+@login_required
+@in_user_timezone
+def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
+    return render(request, "diary/entry_detail.html", {"entry": entry})
+
+
+@login_required
+@in_user_timezone
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            # The editor shows minutes; an untouched time keeps its seconds.
+            if data["created_at"] == _minute(entry.created_at):
+                del data["created_at"]
+            try:
+                services.entry_update(entry=entry, data=data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("diary:detail", entry_id=entry.pk)
+        return _editor(request, form, entry=entry, status=400)
+    form = EntryForm(
+        initial={
+            "title": entry.title,
+            "content": entry.content,
+            "created_at": _minute(entry.created_at),
+            "mood": entry.mood,
+            "emotion_tags": entry.emotion_tags,
+            "exclude_from_ai": entry.exclude_from_ai,
+        }
+    )
+    return _editor(request, form, entry=entry)
+
+
+@login_required
+@in_user_timezone
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
+    if request.method == "POST":
+        services.entry_delete(entry=entry)
+        messages.success(request, _("The entry was deleted."))
+        return redirect("diary:list")
+    return render(request, "diary/entry_confirm_delete.html", {"entry": entry})
+
+
+def _month_parse(value: str | None, today: date) -> date:
+    if not value:
+        return today.replace(day=1)
+    try:
+        year, month = value.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        first = date(int(year), int(month), 1)
+    except ValueError:
+        raise ValidationError(_("Enter a month as YYYY-MM, for example %(example)s.") % {
+            "example": today.strftime("%Y-%m")}) from None
+    if not MONTH_MIN <= first <= MONTH_MAX:
+        raise ValidationError(_("Enter a month between %(min)s and %(max)s.") % {
+            "min": MONTH_MIN.strftime("%Y-%m"), "max": MONTH_MAX.strftime("%Y-%m")})
+    return first
+
+
+@login_required
+@in_user_timezone
+def entry_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        first = _month_parse(request.GET.get("month"), today)
+    except ValidationError as error:
+        context = {"error": error.messages[0], "this_month": today.replace(day=1)}
+        return render(request, "diary/calendar.html", context, status=400)
+    days = selectors.calendar_month(
+        user=request.user, year=first.year, month=first.month, tz=timezone.get_current_timezone()
+    )
+    weeks = [
+        [{"date": day, "in_month": day.month == first.month, "today": day == today, "stats": days.get(day)}
+         for day in week]
+        for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=31)).replace(day=1)
+    context = {
+        "month": first,
+        "weeks": weeks,
+        "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "previous_month": previous_month if previous_month >= MONTH_MIN else None,
+        "next_month": next_month if next_month <= MONTH_MAX else None,
+        "this_month": today.replace(day=1),
+        "entry_total": sum(day.count for day in days.values()),
+        "moods": mood_choices(),
+    }
+    return render(request, "diary/calendar.html", context)

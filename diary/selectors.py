@@ -1,0 +1,281 @@
+"""Every non-trivial read of diary entries.
+
+Lists are one indexed query (plus the paginator's count on pages that show
+it): the user's entries via ix_diary_entries_user_created, a tag through the
+GIN index on emotion_tags (``@>``), a search through the GIN index over
+``search_vector()``. Lists that show an excerpt never load ``content``: the
+database cuts the first characters off instead.
+"""
+
+import re
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Literal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Substr, TruncDate
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
+from diary.models import DiaryEntry
+from diary.rendering import markdown_excerpt
+from diary.search import SEARCH_CONFIG, search_vector
+
+QUERY_MAX_LENGTH = 200
+SEARCH_WORDS_MAX = 20
+# Filters and the calendar accept dates in this range; anything else is a 400,
+# never an overflow deep in the date arithmetic.
+FILTER_DATE_MIN = date(1900, 1, 1)
+FILTER_DATE_MAX = date(9998, 12, 31)
+# Enough Markdown source to make a 240-character plain-text excerpt.
+EXCERPT_SOURCE_LENGTH = 400
+EXCERPT_LENGTH = 240
+LIST_FIELDS = ("id", "user_id", "title", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at")
+ON_THIS_DAY_LIMIT = 20
+_BIGINT_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    q: str = ""
+    tag: str | None = None
+    mood: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.tag or self.mood or self.date_from or self.date_to)
+
+
+def _date_parse(value: str, errors: list[str]) -> date | None:
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        errors.append(_("Enter a date as YYYY-MM-DD."))
+        return None
+    if not FILTER_DATE_MIN <= parsed <= FILTER_DATE_MAX:
+        errors.append(_("Enter a date between %(min)s and %(max)s.") % {
+            "min": FILTER_DATE_MIN.isoformat(), "max": FILTER_DATE_MAX.isoformat()})
+        return None
+    return parsed
+
+
+def entry_filters_parse(*, params: Mapping[str, str], allow_blank: bool = True) -> EntryFilters:
+    """Filters from query parameters (q, tag, mood, from, to); ValidationError names each bad one.
+
+    A page's filter form sends every field, empty ones too, so blank means
+    "no filter" there; the API (`allow_blank=False`) wants a parameter left
+    out rather than sent empty.
+    """
+    errors: dict[str, list[str]] = {}
+    if not allow_blank:
+        for name in ("tag", "mood", "from", "to"):
+            if name in params and not params[name]:
+                errors[name] = [_("Leave the parameter out or give it a value.")]
+    q = (params.get("q") or "").replace("\x00", "").strip()
+    if len(q) > QUERY_MAX_LENGTH:
+        errors["q"] = [_("Keep the search under %(limit)s characters.") % {"limit": QUERY_MAX_LENGTH}]
+    tag = params.get("tag") or None
+    if tag is not None and tag not in EMOTION_CODES:
+        errors["tag"] = [_("Unknown emotion: %(code)s.") % {"code": tag[:40]}]
+    mood = None
+    if params.get("mood"):
+        try:
+            mood = int(params["mood"])
+        except ValueError:
+            mood = -1
+        if not MOOD_MIN <= mood <= MOOD_MAX:
+            errors["mood"] = [str(MOOD_RANGE_MESSAGE)]
+    dates: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        dates[name] = None
+        if params.get(name):
+            field_errors: list[str] = []
+            dates[name] = _date_parse(params[name], field_errors)
+            if field_errors:
+                errors[name] = field_errors
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        errors["to"] = [_("The end date is before the start date.")]
+    if errors:
+        raise ValidationError(errors)
+    return EntryFilters(q=q, tag=tag, mood=mood, date_from=dates["from"], date_to=dates["to"])
+
+
+def local_day_start(day: date, tz: tzinfo) -> datetime:
+    """The moment `day` begins in `tz`, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min), tz)
+
+
+def _tag_filter(queryset: QuerySet, tag: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return queryset.filter(emotion_tags__contains=[tag])  # jsonb @>, served by the GIN index
+    return queryset.filter(emotion_tags__icontains=f'"{tag}"')  # the JSON text holds each code quoted
+
+
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
+def _search_query(q: str) -> SearchQuery | None:
+    """Every word of the search, each as a prefix: "rzek" finds "rzeką", "walk" finds "walking".
+
+    The 'simple' configuration does not stem, so prefixes stand in for it in
+    both languages. Only word characters reach the tsquery, so its operators
+    cannot be injected; the GIN index serves prefix matches too.
+    """
+    words = _SEARCH_WORD.findall(q.lower())[:SEARCH_WORDS_MAX]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=SEARCH_CONFIG, search_type="raw")
+
+
+def entry_list(
+    *,
+    user,
+    filters: EntryFilters,
+    tz: tzinfo,
+    content: bool = False,
+    order: Literal["newest", "relevance"] = "newest",
+) -> QuerySet[DiaryEntry]:
+    """The user's entries matching `filters`, newest first (or by relevance when searching).
+
+    Without `content`, the rows carry `excerpt_source` (the first characters of
+    the content, cut by the database) instead of the content itself.
+    """
+    queryset = DiaryEntry.objects.filter(user=user)
+    if filters.date_from:
+        queryset = queryset.filter(created_at__gte=local_day_start(filters.date_from, tz))
+    if filters.date_to:
+        queryset = queryset.filter(created_at__lt=local_day_start(filters.date_to + timedelta(days=1), tz))
+    if filters.mood:
+        queryset = queryset.filter(mood=filters.mood)
+    if filters.tag:
+        queryset = _tag_filter(queryset, filters.tag)
+    ordering = ["-created_at", "-id"]
+    if filters.q:
+        if connection.vendor == "postgresql":
+            query = _search_query(filters.q)
+            if query is None:  # punctuation only: nothing can match
+                return queryset.none()
+            # alias(), not annotate(): the vector is only compared, never sent back.
+            queryset = queryset.alias(search=search_vector()).filter(search=query)
+            if order == "relevance":
+                queryset = queryset.annotate(rank=SearchRank(search_vector(), query))
+                ordering = ["-rank", *ordering]
+        else:
+            queryset = queryset.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q))
+    if content:
+        queryset = queryset.defer("source_id")
+    else:
+        queryset = queryset.only(*LIST_FIELDS).annotate(excerpt_source=Substr("content", 1, EXCERPT_SOURCE_LENGTH))
+    return queryset.order_by(*ordering)
+
+
+def entry_excerpt(entry: DiaryEntry) -> str:
+    source = getattr(entry, "excerpt_source", None)
+    if source is None:
+        source = entry.content
+    return markdown_excerpt(source, length=EXCERPT_LENGTH)
+
+
+def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
+    """The user's entry with this id; 404 for anyone else's or a missing one."""
+    if not 0 < entry_id <= _BIGINT_MAX:
+        raise Http404
+    try:
+        return DiaryEntry.objects.defer("source_id").get(pk=entry_id, user=user)
+    except DiaryEntry.DoesNotExist:
+        raise Http404 from None
+
+
+def _short_list(queryset: QuerySet) -> QuerySet[DiaryEntry]:
+    return queryset.only(*LIST_FIELDS).annotate(excerpt_source=Substr("content", 1, EXCERPT_SOURCE_LENGTH))
+
+
+def entry_list_for_day(*, user, day: date, tz: tzinfo, limit: int = 50) -> list[DiaryEntry]:
+    """The user's entries written on `day` in `tz`, oldest first."""
+    queryset = DiaryEntry.objects.filter(
+        user=user,
+        created_at__gte=local_day_start(day, tz),
+        created_at__lt=local_day_start(day + timedelta(days=1), tz),
+    )
+    return list(_short_list(queryset).order_by("created_at", "id")[:limit])
+
+
+def entry_list_on_this_day(*, user, today: date, tz: tzinfo) -> list[DiaryEntry]:
+    """Entries from the same month and day in earlier years, most recent year first.
+
+    One small query finds the user's first year, then one query asks for a
+    day-long range per earlier year, so each range is an index probe on
+    (user_id, created_at) rather than a scan of everything the user wrote.
+    On 28 February of a common year, 29 February entries are included.
+    """
+    first = (
+        DiaryEntry.objects.filter(user=user, created_at__lt=local_day_start(today, tz))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if first is None:
+        return []
+    ranges = Q()
+    for year in range(today.year - 1, max(timezone.localtime(first, tz).year, FILTER_DATE_MIN.year) - 1, -1):
+        for day in _same_day_in(year, today):
+            ranges |= Q(
+                created_at__gte=local_day_start(day, tz),
+                created_at__lt=local_day_start(day + timedelta(days=1), tz),
+            )
+    if not ranges:
+        return []
+    queryset = DiaryEntry.objects.filter(ranges, user=user).order_by("-created_at", "-id")
+    return list(_short_list(queryset)[:ON_THIS_DAY_LIMIT])
+
+
+def _same_day_in(year: int, today: date) -> list[date]:
+    days = []
+    with suppress(ValueError):  # 29 February in a common year: nothing that day
+        days.append(today.replace(year=year))
+    if today.month == 2 and today.day == 28 and _is_leap(year) and not _is_leap(today.year):
+        days.append(date(year, 2, 29))
+    return days
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    count: int
+    mood_average: float | None
+
+    @property
+    def mood_step(self) -> int | None:
+        """The mood step whose colour the day takes: the average, rounded half up."""
+        return None if self.mood_average is None else int(self.mood_average + 0.5)
+
+
+def calendar_month(*, user, year: int, month: int, tz: tzinfo) -> dict[date, CalendarDay]:
+    """Per day of the month (in `tz`): how many entries and their average mood. One grouped query."""
+    start = date(year, month, 1)
+    end = date(year + month // 12, month % 12 + 1, 1)
+    rows = (
+        DiaryEntry.objects.filter(
+            user=user, created_at__gte=local_day_start(start, tz), created_at__lt=local_day_start(end, tz)
+        )
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(count=Count("id"), mood_average=Avg("mood"))
+        .order_by("day")
+    )
+    return {
+        row["day"]: CalendarDay(day=row["day"], count=row["count"], mood_average=row["mood_average"]) for row in rows
+    }

@@ -1,0 +1,257 @@
+/* Diary pages: drafts that survive a reload, and emotion suggestions while writing.
+ *
+ * Drafts: the editor (form[data-draft-key]) copies what is typed into
+ * localStorage. When the form is submitted, the key is remembered in
+ * sessionStorage; the draft is dropped only when the next page is the saved
+ * entry (the server redirects there after a successful save). A failed save
+ * comes back to the editor with everything typed, and the draft stays.
+ */
+(function () {
+  "use strict";
+
+  var PENDING = "diary:pending-save";
+
+  function store(kind) {
+    try {
+      var s = window[kind];
+      s.setItem("diary:probe", "1");
+      s.removeItem("diary:probe");
+      return s;
+    } catch (e) {
+      return null; // private mode or storage disabled: the editor still works
+    }
+  }
+
+  var local = store("localStorage");
+  var session = store("sessionStorage");
+
+  function readJson(key) {
+    try {
+      return JSON.parse(local.getItem(key));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function clearSavedDraft() {
+    if (!local || !session) return;
+    var pending = session.getItem(PENDING);
+    if (!pending) return;
+    session.removeItem(PENDING);
+    var saved = document.querySelector("[data-entry-id]");
+    if (!saved || document.querySelector("form[data-draft-key]")) return;
+    if (pending === "diary:draft:new" || pending === "diary:draft:" + saved.getAttribute("data-entry-id")) {
+      local.removeItem(pending);
+    }
+  }
+
+  function snapshot(form) {
+    var data = { emotion_tags: [] };
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken") return;
+      if (el.type === "checkbox" && el.name === "emotion_tags") {
+        if (el.checked) data.emotion_tags.push(el.value);
+      } else if (el.type === "checkbox") {
+        data[el.name] = el.checked;
+      } else if (el.type === "radio") {
+        if (el.checked) data[el.name] = el.value;
+      } else if (el.tagName !== "BUTTON") {
+        data[el.name] = el.value;
+      }
+    });
+    if (!("mood" in data)) data.mood = "";
+    return data;
+  }
+
+  function apply(form, data) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken") return;
+      var value = data[el.name];
+      if (el.type === "checkbox" && Array.isArray(value)) {
+        el.checked = value.indexOf(el.value) !== -1;
+      } else if (el.type === "checkbox") {
+        el.checked = !!value;
+      } else if (el.type === "radio") {
+        el.checked = el.value === String(value);
+      } else if (el.tagName !== "BUTTON") {
+        el.value = value;
+      }
+    });
+  }
+
+  function initDrafts(form) {
+    var key = form.getAttribute("data-draft-key");
+    var notice = form.querySelector("[data-draft-notice]");
+    var status = form.querySelector("[data-draft-status]");
+    var server = snapshot(form);
+    var serverJson = JSON.stringify(server);
+    var failedSave = !!form.querySelector("#form-errors");
+    var timer = null;
+
+    if (!local) return;
+
+    var draft = readJson(key);
+    if (failedSave) {
+      // The page holds exactly what was submitted: that is the newest text.
+      local.setItem(key, JSON.stringify({ data: server, savedAt: Date.now() }));
+      var errors = form.querySelector("#form-errors");
+      if (errors) errors.focus();
+    } else if (draft && draft.data && JSON.stringify(draft.data) !== serverJson) {
+      apply(form, draft.data);
+      if (notice) notice.hidden = false;
+    }
+
+    function save() {
+      var current = snapshot(form);
+      if (JSON.stringify(current) === serverJson) {
+        local.removeItem(key);
+      } else {
+        try {
+          local.setItem(key, JSON.stringify({ data: current, savedAt: Date.now() }));
+        } catch (e) {
+          return; // storage full: nothing better to do
+        }
+        if (status) status.textContent = status.getAttribute("data-saved-text") || status.textContent;
+      }
+    }
+
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 400);
+    });
+    form.addEventListener("change", save);
+    window.addEventListener("pagehide", save);
+
+    form.addEventListener("submit", function () {
+      window.clearTimeout(timer);
+      save();
+      if (session) session.setItem(PENDING, key);
+    });
+
+    var discard = form.querySelector("[data-draft-discard]");
+    if (discard) {
+      discard.addEventListener("click", function () {
+        local.removeItem(key);
+        apply(form, server);
+        if (notice) notice.hidden = true;
+        form.dispatchEvent(new Event("diary:content-changed"));
+      });
+    }
+  }
+
+  function initSuggestions(form) {
+    var url = form.getAttribute("data-suggest-url");
+    var box = form.querySelector("[data-suggestions]");
+    var list = form.querySelector("[data-suggestion-list]");
+    var content = form.elements.namedItem("content");
+    var title = form.elements.namedItem("title");
+    var token = form.elements.namedItem("csrfmiddlewaretoken");
+    if (!url || !box || !list || !content) return;
+    var timer = null;
+    var lastText = null;
+
+    function checkbox(code) {
+      return form.querySelector('input[name="emotion_tags"][value="' + code + '"]');
+    }
+
+    function render(emotions) {
+      list.textContent = "";
+      emotions.forEach(function (emotion) {
+        var input = checkbox(emotion.code);
+        if (!input || input.checked) return;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "tag suggestion";
+        button.setAttribute("data-emotion", emotion.code);
+        button.textContent = "+ " + emotion.label;
+        list.appendChild(button);
+      });
+      box.hidden = list.children.length === 0;
+    }
+
+    function text() {
+      return ((title && title.value) || "") + "\n" + content.value;
+    }
+
+    function suggest() {
+      var current = text();
+      if (current === lastText) return;
+      lastText = current;
+      if (!current.trim()) {
+        render([]);
+        return;
+      }
+      fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": token ? token.value : "",
+        },
+        body: JSON.stringify({ text: current }),
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (data && Array.isArray(data.emotions)) render(data.emotions);
+        })
+        .catch(function () {
+          /* offline or rate limited: keep the current suggestions */
+        });
+    }
+
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(suggest, 1200);
+    }
+
+    content.addEventListener("input", schedule);
+    if (title) title.addEventListener("input", schedule);
+    form.addEventListener("diary:content-changed", schedule);
+
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-emotion]");
+      if (!button) return;
+      var input = checkbox(button.getAttribute("data-emotion"));
+      if (input) {
+        input.checked = true;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      button.remove();
+      box.hidden = list.children.length === 0;
+    });
+
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.name !== "emotion_tags" || !target.checked) return;
+      var button = list.querySelector('button[data-emotion="' + target.value + '"]');
+      if (button) button.remove();
+      box.hidden = list.children.length === 0;
+    });
+
+    // The server suggested for the text it rendered; a restored draft needs fresh suggestions.
+    var restored = form.querySelector("[data-draft-notice]");
+    if (restored && !restored.hidden) schedule();
+    else lastText = text();
+  }
+
+  function initShortcuts(form) {
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        if (form.requestSubmit) form.requestSubmit();
+        else form.submit();
+      }
+    });
+  }
+
+  clearSavedDraft();
+  var editor = document.querySelector("form[data-draft-key]");
+  if (editor) {
+    initDrafts(editor);
+    initSuggestions(editor);
+    initShortcuts(editor);
+  }
+})();
