@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary import schema, selectors, services  # noqa: F401 - schema registers the bearer scheme
+from diary import selectors, services
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emotion_choices
 from diary.lexicon import emotions_detect
 from diary.localtime import user_timezone
