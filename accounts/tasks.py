@@ -2,7 +2,6 @@
 
 import logging
 import smtplib
-from datetime import UTC, datetime
 
 from celery import shared_task
 from django.conf import settings
@@ -17,10 +16,10 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import services
 from accounts.models import User
 from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
+from journal_site.locks import run_once_today
 
 logger = logging.getLogger(__name__)
 
-CLEANUP_LOCK_KEY = "lock:accounts.cleanup_stale_tokens:{day}"
 STATS_LOCK_KEY = "lock:accounts.refresh_stats_overview"
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -92,14 +91,12 @@ def cleanup_stale_tokens() -> dict | None:
     Takes a lock for the day in the shared cache, so a second beat started by
     mistake does not run it twice. Never deletes a user.
     """
-    lock = CLEANUP_LOCK_KEY.format(day=datetime.now(UTC).date().isoformat())
-    if not cache.add(lock, True, 23 * 3600):
+    ran, result = run_once_today(
+        "accounts.cleanup_stale_tokens",
+        lambda: services.tokens_cleanup(stale_days=settings.REFRESH_TOKEN_STALE_DAYS),
+    )
+    if not ran:
         logger.info("stale-token cleanup already ran today")
         return None
-    try:
-        result = services.tokens_cleanup(stale_days=settings.REFRESH_TOKEN_STALE_DAYS)
-    except Exception:
-        cache.delete(lock)  # let a retry or the next beat try again
-        raise
     logger.info("stale-token cleanup", extra=result)
     return result

@@ -1,15 +1,12 @@
 import logging
 
 from celery import shared_task
-from django.core.cache import cache
-from django.utils import timezone
 
 from conversations import services
+from journal_site.locks import run_once_today
 from journal_site.metrics import CELERY_TASKS
 
 logger = logging.getLogger(__name__)
-
-CLEANUP_LOCK_SECONDS = 23 * 60 * 60
 
 
 @shared_task(name="conversations.generate_reply", ignore_result=True)
@@ -22,11 +19,10 @@ def generate_reply(message_id: int) -> None:
 @shared_task(name="conversations.cleanup_conversations", ignore_result=True)
 def cleanup_conversations() -> int:
     """Daily: delete conversation messages past retention. Runs once a day however many beats queue it."""
-    lock = f"lock:conversations:cleanup:{timezone.now().date().isoformat()}"
-    if not cache.add(lock, 1, CLEANUP_LOCK_SECONDS):
+    ran, deleted = run_once_today("conversations.cleanup_conversations", services.conversations_cleanup)
+    if not ran:
         CELERY_TASKS.labels(task="conversations.cleanup_conversations", outcome="skipped").inc()
         return 0
-    deleted = services.conversations_cleanup()
     logger.info("Deleted %d conversation messages past retention", deleted)
     CELERY_TASKS.labels(task="conversations.cleanup_conversations", outcome="done").inc()
     return deleted
