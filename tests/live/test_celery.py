@@ -160,8 +160,10 @@ def test_two_beats_by_mistake_run_each_daily_cleanup_once(deployment, tmp_path):
     try:
         # Both beats have sent each cleanup several times and the worker has run them all.
         wait_for(
-            lambda: len(runs("conversations.cleanup_conversations")) >= 6
-            and len(runs("accounts.cleanup_stale_tokens")) >= 6,
+            lambda: (
+                len(runs("conversations.cleanup_conversations")) >= 6
+                and len(runs("accounts.cleanup_stale_tokens")) >= 6
+            ),
             60,
             "repeated cleanups",
         )
@@ -177,7 +179,10 @@ def test_two_beats_by_mistake_run_each_daily_cleanup_once(deployment, tmp_path):
     tokens = runs("accounts.cleanup_stale_tokens")
     assert sum(result != "None" for result in tokens) == 1, tokens  # the later runs found the day's lock
     left = manage(
-        deployment, "shell", "--no-imports", "-c",
+        deployment,
+        "shell",
+        "--no-imports",
+        "-c",
         "from conversations.models import ConversationHistory as C; print(C.objects.count())",
     )
     assert left.strip().splitlines()[-1] == "0"
