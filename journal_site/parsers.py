@@ -4,8 +4,9 @@
   (the standard parser lets RecursionError through as a 500).
 - The body must be UTF-8 and its strings valid Unicode: a lone surrogate
   (`"\\ud800"`) cannot be stored or sent on, so it is refused here.
-- No string may hold a NUL character: PostgreSQL's text cannot store one,
-  and no field of ours wants it.
+
+A NUL character is left to the fields (DRF's CharField refuses it and names
+the field in its answer).
 """
 
 import json
@@ -16,7 +17,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 # Only bodies with such escapes need the closer (and slower) look.
-_SUSPICIOUS_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _strict_constant(name: str):
@@ -36,13 +37,13 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
         except RecursionError:
             raise ParseError(_("JSON parse error - the body is nested too deeply.")) from None
-        if _SUSPICIOUS_ESCAPE.search(text):
+        if _SURROGATE_ESCAPE.search(text):
             _check_strings(data)
         return data
 
 
 def _check_strings(data) -> None:
-    """Refuse lone surrogates and NUL in any string, keys included (iteratively: nesting can be deep)."""
+    """Refuse a lone surrogate in any string, keys included (iteratively: nesting can be deep)."""
     stack = [data]
     while stack:
         value = stack.pop()
@@ -52,8 +53,6 @@ def _check_strings(data) -> None:
         elif isinstance(value, list):
             stack.extend(value)
         elif isinstance(value, str):
-            if "\x00" in value:
-                raise ParseError(_("The request body holds a NUL character."))
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:

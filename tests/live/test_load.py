@@ -68,6 +68,7 @@ def test_hundred_concurrent_clients_without_errors_or_lost_writes(deployment, tm
             with lock:
                 outcomes[key] += 1
 
+    started = time.monotonic()
     try:
         threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
@@ -76,6 +77,12 @@ def test_hundred_concurrent_clients_without_errors_or_lost_writes(deployment, tm
             thread.join(SECONDS + 120)
     finally:
         server.kill()
+    elapsed = time.monotonic() - started
+    # The figures, for whoever runs this with -s (no assertion on speed: that is bench/'s job).
+    print(
+        f"\nload: {sum(outcomes.values()):,} requests in {elapsed:.0f} s by {CLIENTS} clients "
+        f"({sum(outcomes.values()) / elapsed:,.0f}/s), {sum(created.values()):,} entries written"
+    )
 
     assert set(outcomes) == {"ok"}, dict(outcomes)
     assert outcomes["ok"] > CLIENTS
