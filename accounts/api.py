@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -185,9 +185,26 @@ class LogoutApi(TokenEndpoint):
 # --- Me ----------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "example": "20:30:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the user's own time zone: `HH:MM[:SS]`, without an offset.
+
+    OpenAPI's `format: time` is RFC 3339's full-time, which requires an offset;
+    a reminder time has none, so the schema states the real shape.
+    """
+
+
 class MeSerializer(serializers.ModelSerializer):
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
+    reminder_time = LocalTimeField(allow_null=True, required=False)
 
     class Meta:
         model = User

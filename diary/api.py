@@ -20,7 +20,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +30,7 @@ from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emo
 from diary.lexicon import emotions_detect
 from diary.localtime import user_timezone
 from diary.models import DiaryEntry
+from journal_site.parsers import JSONParser
 
 PAGE_SIZE = 20
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.

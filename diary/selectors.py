@@ -88,10 +88,9 @@ def entry_filters_parse(*, params: Mapping[str, str], allow_blank: bool = True) 
         errors["tag"] = [_("Unknown emotion: %(code)s.") % {"code": tag[:40]}]
     mood = None
     if params.get("mood"):
-        try:
-            mood = int(params["mood"])
-        except ValueError:
-            mood = -1
+        value = params["mood"]
+        # ASCII digits only: int() would also take " 2", "+2" and other scripts' digits.
+        mood = int(value) if value.isascii() and value.isdigit() and len(value) <= 2 else -1
         if not MOOD_MIN <= mood <= MOOD_MAX:
             errors["mood"] = [str(MOOD_RANGE_MESSAGE)]
     dates: dict[str, date | None] = {}

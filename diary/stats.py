@@ -191,7 +191,7 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         SELECT tag_days.tag, SUM(tag_days.entries), COUNT(*), AVG(day_mood.mood)
         FROM tag_days JOIN day_mood ON day_mood.day = tag_days.day
         GROUP BY tag_days.tag
-    """  # noqa: S608 - the only interpolations are the ORM's own SQL (parameters stay parameters) and constants
+    """  # noqa: S608 - only the ORM's own SQL (parameters stay parameters) and constants  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

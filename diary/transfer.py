@@ -50,6 +50,7 @@ from conversations.models import ConversationHistory
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry, ImportJob
+from diary.services import CONTENT_MAX_LENGTH
 from diary.stats import user_zone
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ IMPORT_BATCH = 1000  # the specification's buffer: flush every 1,000
 # Files up to this size are imported during the upload; larger ones by a Celery task.
 IMPORT_INLINE_MAX_BYTES = 256 * 1024
 TITLE_MAX_CHARS = DiaryEntry._meta.get_field("title").max_length
-CONTENT_MAX_CHARS = 1_000_000  # more than an entry written here can hold (the 1 MB body limit)
+# The limit of an entry written here: an imported entry must stay editable.
+CONTENT_MAX_CHARS = CONTENT_MAX_LENGTH
 SOURCE_ID_MAX_CHARS = DiaryEntry._meta.get_field("source_id").max_length
 YEAR_MIN, YEAR_MAX = 1900, 2200
 PROGRESS_TIMEOUT = 24 * 3600

@@ -3,7 +3,8 @@
 Each class is registered in settings.MIDDLEWARE in its place:
 
 - BodySizeLimitMiddleware runs before anything reads the body and refuses an
-  oversized one with 413 without reading it.
+  oversized one with 413 without reading it, and a query string or form body
+  that is not UTF-8 text or holds a NUL character with 400.
 - RateLimitMiddleware runs after the session user is known, so a signed-in
   user is counted as themselves and a visitor by address.
 - MinimumSizeGZipMiddleware compresses responses of 1,000 bytes and more.
@@ -13,9 +14,10 @@ Each class is registered in settings.MIDDLEWARE in its place:
 
 import logging
 import tempfile
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.handlers.wsgi import LimitedStream
+from django.core.handlers.wsgi import LimitedStream, get_bytes_from_wsgi
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
@@ -80,10 +82,37 @@ class BodySizeLimitMiddleware:
             spooled = self.spool(request, limit)
             if spooled is None:
                 return self.refuse(request, limit)
+        if not self.is_text(request):
+            if spooled is not None:
+                spooled.close()
+            return self.refuse_malformed(request)
         response = self.get_response(request)
         if spooled is not None:
             response._resource_closers.append(spooled.close)
         return response
+
+    @staticmethod
+    def is_text(request: HttpRequest) -> bool:
+        """Whether the query string and a form body decode to UTF-8 text without NUL.
+
+        Django would read invalid bytes as U+FFFD and store them so, and a NUL
+        cannot be stored in PostgreSQL's text at all: both are refused here,
+        once for every view. (JSON bodies are checked by our JSON parser;
+        multipart uploads by the importer that reads them.)
+        """
+        if not _is_text(get_bytes_from_wsgi(request.META, "QUERY_STRING", "")):
+            return False
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/x-www-form-urlencoded") and request.method not in ("GET", "HEAD"):
+            return _is_text(request.body)
+        return True
+
+    def refuse_malformed(self, request: HttpRequest) -> HttpResponse:
+        with translation.override(translation.get_language_from_request(request)):
+            message = _("The request is not valid UTF-8 text or holds a NUL character.")
+            if _wants_json(request):
+                return JsonResponse({"detail": message}, status=400)
+            return _limit_page(request, status=400, title=_("Bad request."), message=message)
 
     def spool(self, request: HttpRequest, limit: int):
         """Copy a chunked body aside; None once it passes the limit."""
@@ -112,6 +141,20 @@ class BodySizeLimitMiddleware:
             if _wants_json(request):
                 return JsonResponse({"detail": message}, status=413)
             return _limit_page(request, status=413, title=_("Too large"), message=message)
+
+
+def _is_text(encoded: bytes) -> bool:
+    """A query string or form body, percent-decoded: valid UTF-8 and no NUL."""
+    if not encoded:
+        return True
+    raw = unquote_to_bytes(encoded.replace(b"+", b" "))
+    if b"\x00" in raw:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _format_bytes(size: int) -> str:

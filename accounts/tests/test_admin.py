@@ -25,7 +25,7 @@ def admin_client(client, admin_user):
 
 def test_only_admins_get_in(client, owner):
     client.force_login(owner)
-    assert client.get(LIST).status_code == 302
+    assert client.get(LIST).status_code == 403  # signed in, not an admin: refused, not sent to a sign-in form
 
 
 def test_list_shows_counts_and_last_activity_but_no_text(admin_client, owner):

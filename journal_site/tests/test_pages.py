@@ -20,7 +20,7 @@ def test_landing_page_in_polish_from_browser_language(client):
 
 def test_admin_lets_in_admins_only(client, owner, admin_user):
     client.force_login(owner)
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/").status_code == 403  # signed in without admin rights
     client.force_login(admin_user)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 200

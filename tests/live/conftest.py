@@ -5,7 +5,7 @@ from tests.live.servers import PrivatePostgres, PrivateRedis, app_env, manage
 PASSWORD = "live-tests-password-7319"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postgres():
     server = PrivatePostgres().init()
     yield server

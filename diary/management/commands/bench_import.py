@@ -30,7 +30,7 @@ WORDS = [
 
 
 def _file(count: int, file_format: str, seed: int = 1) -> bytes:
-    rng = random.Random(seed)  # noqa: S311 - sample text, not secrets
+    rng = random.Random(seed)  # noqa: S311 - sample text, not secrets  # nosec B311
     codes = sorted(EMOTION_CODES)
     start = datetime(2015, 1, 1, tzinfo=UTC)
     entries = []
@@ -81,7 +81,9 @@ class Command(BaseCommand):
                     f"{run}: {elapsed:.1f} s, created {job.created_count:,}, skipped {job.skipped_count:,} "
                     f"({entries / elapsed:,.0f} entries/s)"
                 )
-            assert DiaryEntry.objects.filter(user=user).count() == entries
+            stored = DiaryEntry.objects.filter(user=user).count()
+            if stored != entries:
+                raise CommandError(f"expected {entries:,} entries, found {stored:,}")
         finally:
             if not keep:
                 DiaryEntry.objects.filter(user=user).delete()

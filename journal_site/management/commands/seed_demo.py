@@ -182,7 +182,7 @@ class Command(BaseCommand):
             raise CommandError("--users must be positive; the other counts at least 0")
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be positive")
-        self.rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
+        self.rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets  # nosec B311
         self.batch_size = options["batch_size"]
         self.verbosity = options["verbosity"]
         self.now = timezone.now()

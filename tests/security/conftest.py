@@ -1,0 +1,33 @@
+"""Fixtures of the security tests: the owner's data, an outsider's client, a generous rate limit."""
+
+import pytest
+from django.test import Client
+
+from diary.models import ImportJob
+from journal_site.testing import EntryFactory, MessageFactory
+from tests.security.routes import MARKDOWN_PAYLOAD, PAYLOAD
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(settings):
+    settings.RATE_LIMIT_PER_MINUTE = 100_000
+
+
+@pytest.fixture
+def owner_data(owner):
+    """The owner's entry, messages, companion reply and import job, every text field holding script."""
+    entry = EntryFactory(user=owner, title=PAYLOAD[:200], content=MARKDOWN_PAYLOAD, emotion_tags=["joy"])
+    message = MessageFactory(user=owner, content=PAYLOAD, status="failed")
+    asked = MessageFactory(user=owner, content=MARKDOWN_PAYLOAD, status="answered")
+    MessageFactory(user=owner, role="assistant", content=MARKDOWN_PAYLOAD, status="answered", reply_to=asked)
+    job = ImportJob.objects.create(
+        user=owner, status="failed", file_format="journal", total=1, processed=1, error=PAYLOAD
+    )
+    return {"entry": entry, "message": message, "job": job}
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    client = Client()
+    client.force_login(outsider)
+    return client

@@ -1,0 +1,200 @@
+"""The route matrix of the security tests: every named route, its access rule, and how to call it."""
+
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from conversations.models import ConversationHistory
+from diary.models import DiaryEntry, ImportJob
+from journal_site.testing import PASSWORD
+
+MARKER = "owner-secret-7f3a"
+# Markup that would run script if any page rendered it unescaped; it carries the marker,
+# so the leak checks find it in whatever form a page shows it.
+PAYLOAD = (
+    f'<script>alert("{MARKER}")</script><img src=x onerror="alert(1)">'
+    '<a href="javascript:alert(1)" style="color:red" onclick="x()">click</a><style>*{}</style>'
+)
+MARKDOWN_PAYLOAD = (
+    f"{PAYLOAD}\n\n[link](javascript:alert(1)) ![img](x onerror=alert(1))\n\n"
+    '<iframe src="https://example.com"></iframe><svg onload="alert(1)"></svg>\n\n'
+    '<div onmouseover="alert(1)">hover</div> <form action="javascript:alert(1)"><button>go</button></form>'
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    access: str  # owned | private | admin | public
+    methods: tuple[str, ...] = ("GET",)
+
+
+MATRIX: dict[str, Route] = {
+    # --- public: no user data -------------------------------------------------------------------
+    "home": Route("public"),  # the landing page; a signed-in user's dashboard is checked for leaks below
+    "healthz": Route("public"),
+    "readyz": Route("public"),
+    "metrics": Route("public"),
+    "set_language": Route("public", ("POST",)),
+    "api-register": Route("public", ("POST",)),
+    "api-token": Route("public", ("POST",)),
+    "api-token-refresh": Route("public", ("POST",)),
+    "api-logout": Route("public", ("POST",)),
+    "api-schema": Route("public"),
+    "api-docs": Route("public"),
+    "api-emotions": Route("public"),  # the vocabulary, the same for everyone
+    "accounts:signup": Route("public", ("GET", "POST")),
+    "accounts:login": Route("public", ("GET", "POST")),
+    "accounts:logout": Route("public", ("POST",)),
+    "accounts:password_reset": Route("public", ("GET", "POST")),
+    "accounts:password_reset_done": Route("public"),
+    "accounts:password_reset_complete": Route("public"),
+    "accounts:password_reset_confirm": Route("public"),
+    # --- private: the caller's own collection ---------------------------------------------------
+    "api-me": Route("private", ("GET", "PATCH", "DELETE")),
+    "api-entries": Route("private", ("GET", "POST")),
+    "api-emotions-suggest": Route("private", ("POST",)),
+    "insights-api-stats": Route("private"),
+    "insights-api-export": Route("private"),
+    "insights-api-export-markdown": Route("private"),
+    "insights-api-export-csv": Route("private"),
+    "insights-api-import": Route("private", ("POST",)),
+    "api-conversation-modes": Route("private"),
+    "api-conversation-messages": Route("private", ("GET", "POST", "DELETE")),
+    "accounts:settings": Route("private", ("GET", "POST")),
+    "accounts:delete_account": Route("private", ("GET", "POST")),
+    "accounts:password_change": Route("private", ("GET", "POST")),
+    "diary:list": Route("private"),
+    "diary:new": Route("private", ("GET", "POST")),
+    "diary:calendar": Route("private"),
+    "insights:index": Route("private"),
+    "insights:export": Route("private"),
+    "insights:import": Route("private", ("GET", "POST")),
+    "conversations:index": Route("private"),
+    "conversations:mode": Route("private", ("GET", "POST")),
+    "conversations:older": Route("private"),
+    "conversations:clear": Route("private", ("GET", "POST")),
+    # --- owned: one object of the owner's -------------------------------------------------------
+    "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
+    "insights-api-import-status": Route("owned"),
+    "api-conversation-message": Route("owned"),
+    "api-conversation-message-retry": Route("owned", ("POST",)),
+    "diary:detail": Route("owned"),
+    "diary:edit": Route("owned", ("GET", "POST")),
+    "diary:delete": Route("owned", ("GET", "POST")),
+    "insights:import-progress": Route("owned"),
+    "conversations:reply": Route("owned"),
+    "conversations:retry": Route("owned", ("POST",)),
+    # --- admins only ----------------------------------------------------------------------------
+    "api-admin-users": Route("admin"),
+    "admin:*": Route("admin"),  # the whole Django admin, see ADMIN_PATHS
+}
+
+
+def route_names(patterns=None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.add("admin:*")
+                continue
+            names |= route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def is_api(name: str) -> bool:
+    return ":" not in name
+
+
+# --- The owner's data and a snapshot of it -------------------------------------------------------
+
+
+def snapshot(user: User) -> dict:
+    """Everything of the user's that a request might change."""
+    user.refresh_from_db()
+    return {
+        "user": (user.username, user.email, user.is_active, user.language, user.timezone, user.password),
+        "entries": list(DiaryEntry.objects.filter(user=user).order_by("pk").values()),
+        "messages": list(ConversationHistory.objects.filter(user=user).order_by("pk").values()),
+        "jobs": list(ImportJob.objects.filter(user=user).order_by("pk").values()),
+    }
+
+
+def url_for(name: str, data: dict) -> str:
+    kwargs_by_name = {
+        "api-entry": {"entry_id": data["entry"].pk},
+        "diary:detail": {"entry_id": data["entry"].pk},
+        "diary:edit": {"entry_id": data["entry"].pk},
+        "diary:delete": {"entry_id": data["entry"].pk},
+        "insights-api-import-status": {"job_id": data["job"].pk},
+        "insights:import-progress": {"job_id": data["job"].pk},
+        "api-conversation-messages": {"mode": "supportive"},
+        "api-conversation-message": {"mode": "supportive", "message_id": data["message"].pk},
+        "api-conversation-message-retry": {"mode": "supportive", "message_id": data["message"].pk},
+        "conversations:mode": {"mode": "supportive"},
+        "conversations:older": {"mode": "supportive"},
+        "conversations:clear": {"mode": "supportive"},
+        "conversations:reply": {"mode": "supportive", "message_id": data["message"].pk},
+        "conversations:retry": {"mode": "supportive", "message_id": data["message"].pk},
+        "insights:export": {"fmt": "json"},
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    }
+    if name == "admin:*":
+        return "/admin/"
+    return reverse(name, kwargs=kwargs_by_name.get(name))
+
+
+# Bodies that would change the owner's object if the route let them through.
+API_BODIES = {
+    "api-entry": {"title": "Taken over", "content": "Overwritten by someone else.", "mood": 1},
+    "api-entries": {"content": "The outsider's own entry.", "mood": 3},
+    "api-me": {"email": "taken@example.com", "password": PASSWORD},
+    "api-conversation-messages": {"content": "The outsider says hello."},
+    "api-emotions-suggest": {"content": "I feel happy today."},
+}
+PAGE_BODIES = {
+    "diary:edit": {
+        "title": "Taken",
+        "content": "Overwritten by someone else.",
+        "mood": "1",
+        "created_at": "2024-05-01T10:00",
+    },
+    "diary:new": {"content": "The outsider's own entry.", "mood": "3", "created_at": "2024-05-01T10:00"},
+    "conversations:mode": {"content": "The outsider says hello."},
+    "accounts:delete_account": {"password": "wrong password"},
+}
+
+
+def send(client: Client, name: str, method: str, url: str, **extra):
+    if is_api(name):
+        body = json.dumps(API_BODIES.get(name, {}))
+        if name == "insights-api-import":
+            upload = io.BytesIO(json.dumps({"entries": [{"content": "Imported."}]}).encode())
+            upload.name = "export.json"
+            return client.post(url, {"file": upload}, **extra)
+        return client.generic(method, url, body if method != "GET" else "", content_type="application/json", **extra)
+    if method == "GET":
+        return client.get(url, **extra)
+    return client.post(url, PAGE_BODIES.get(name, {}), **extra)
+
+
+def body_text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def cases(*accesses: str):
+    return [
+        pytest.param(name, method, id=f"{method} {name}")
+        for name, route in MATRIX.items()
+        if route.access in accesses
+        for method in route.methods
+    ]
