@@ -154,7 +154,11 @@ def _read_refresh(raw: str) -> RefreshToken:
 
 
 class TokenRefreshApi(TokenEndpoint):
-    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[])
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={200: TokenPairSerializer, 401: OpenApiResponse(description="the refresh token is not valid")},
+        auth=[],
+    )
     def post(self, request):
         """Trade a refresh token for a new pair; the old refresh token stops working."""
         serializer = RefreshSerializer(data=request.data)
@@ -172,7 +176,11 @@ class TokenRefreshApi(TokenEndpoint):
 
 
 class LogoutApi(TokenEndpoint):
-    @extend_schema(request=RefreshSerializer, responses={204: None}, auth=[])
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={204: None, 401: OpenApiResponse(description="the refresh token is not valid")},
+        auth=[],
+    )
     def post(self, request):
         """Sign out: this refresh token stops working (access tokens expire within 5 minutes)."""
         serializer = RefreshSerializer(data=request.data)
@@ -265,7 +273,14 @@ class MeApi(APIView):
         serializer.save()
         return Response(MeSerializer(request.user).data)
 
-    @extend_schema(request=DeleteMeSerializer, responses={204: None})
+    @extend_schema(
+        request=DeleteMeSerializer,
+        responses={
+            204: None,
+            # A DELETE's body is left out of the schema: say here that it takes the password.
+            400: OpenApiResponse(description='the password, sent as {"password": ...}, is missing or not right'),
+        },
+    )
     def delete(self, request):
         """Delete the account and everything in it; the password is asked again."""
         serializer = DeleteMeSerializer(data=request.data)

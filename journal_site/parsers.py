@@ -25,18 +25,20 @@ def _strict_constant(name: str):
 
 
 class JSONParser(parsers.JSONParser):
+    # Messages reuse DRF's "JSON parse error - %s", which DRF's catalogues translate.
+
     def parse(self, stream, media_type=None, parser_context=None):
         raw = stream.read() if stream is not None else b""
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ParseError(_("JSON parse error - the body is not valid UTF-8.")) from None
+            raise ParseError(_("JSON parse error - %s") % "the body is not UTF-8") from None
         try:
             data = json.loads(text, parse_constant=_strict_constant)
         except ValueError as exc:
-            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
+            raise ParseError(_("JSON parse error - %s") % exc) from None
         except RecursionError:
-            raise ParseError(_("JSON parse error - the body is nested too deeply.")) from None
+            raise ParseError(_("JSON parse error - %s") % "nested too deeply") from None
         if _SURROGATE_ESCAPE.search(text):
             _check_strings(data)
         return data
@@ -56,4 +58,4 @@ def _check_strings(data) -> None:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise ParseError(_("The request body holds characters that are not valid Unicode.")) from None
+                raise ParseError(_("JSON parse error - %s") % "a lone surrogate is not valid Unicode") from None

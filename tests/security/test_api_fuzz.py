@@ -16,7 +16,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import ignored_auth, response_schema_conformance
+from schemathesis.specs.openapi.checks import ignored_auth, response_schema_conformance, status_code_conformance
 
 from journal_site.testing import EntryFactory, MessageFactory, UserFactory
 
@@ -53,5 +53,5 @@ def test_api_survives_generated_requests(case, live_server, fuzz_headers):
     case.call_and_validate(
         base_url=live_server.url,
         headers=fuzz_headers,
-        checks=[not_a_server_error, response_schema_conformance, ignored_auth],
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth],
     )
