@@ -109,6 +109,12 @@ def test_phone_menu_opens_and_navigates_with_the_keyboard(page, owner):
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     assert page.locator(".nav-menu-panel").is_visible()
+    # Escape closes it and gives the focus back to the button.
+    page.keyboard.press("Escape")
+    assert not page.locator(".nav-menu-panel").is_visible()
+    assert page.evaluate("document.activeElement.matches('summary.nav-menu-button')")
+    page.keyboard.press("Space")
+    assert page.locator(".nav-menu-panel").is_visible()
     tab_to(page, '.nav-menu-panel a[href="/diary/calendar/"]')
     assert_focus_visible(page)
     page.keyboard.press("Enter")
