@@ -8,7 +8,10 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from diary.models import ImportJob
 from journal_site.testing import EntryFactory, MessageFactory, UserFactory
@@ -67,7 +70,9 @@ def visit(page, path: str, *, status: int = 200):
     return response
 
 
-def test_pages_for_visitors(page):
+def test_pages_for_visitors(page, owner):
+    uid = urlsafe_base64_encode(force_bytes(owner.pk))
+    token = default_token_generator.make_token(owner)
     problems: dict = {}
     for name, path, status in [
         ("landing", "/", 200),
@@ -76,6 +81,8 @@ def test_pages_for_visitors(page):
         ("password-reset", "/accounts/password/reset/", 200),
         ("password-reset-sent", "/accounts/password/reset/sent/", 200),
         ("password-reset-bad-link", "/accounts/password/reset/MQ/set-password/", 200),
+        ("password-reset-new", f"/accounts/password/reset/{uid}/{token}/", 200),
+        ("password-reset-done", "/accounts/password/reset/complete/", 200),
         ("not-found", "/no-such-page/", 404),
     ]:
         visit(page, path, status=status)
