@@ -35,9 +35,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A journal_site beat --loglevel INFO --schedule var/celerybeat-schedule
 
+# Translations: one catalogue per app, and the project's (locale/) for templates/ and journal_site/.
 messages: install
-	for app in accounts diary conversations journal_site; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location); done
-	$(BIN)/python manage.py makemessages -l pl --no-location --ignore 'accounts/*' --ignore 'diary/*' --ignore 'conversations/*' --ignore 'journal_site/*' --ignore '.venv/*' --ignore 'var/*'
+	for app in accounts diary conversations; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location); done
+	$(BIN)/python manage.py makemessages -l pl --no-location --ignore 'accounts/*' --ignore 'diary/*' --ignore 'conversations/*' --ignore 'bench/*' --ignore 'tests/*' --ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 # Load and data-scale benchmarks (bench/README.md); never part of `make test`.

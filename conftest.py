@@ -1,7 +1,9 @@
 """Fixtures shared by every app's tests: an owner, an outsider, signed-in clients."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -14,6 +16,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request served in Polish leaves Polish active in its thread."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -72,6 +72,18 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out (POST only), saying so on the next page."""
+
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            # The session is gone; the message travels in the messages cookie.
+            messages.info(request, _("You are signed out. See you soon."))
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream, get_bytes_from_wsgi
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +27,7 @@ from django.utils.translation import ngettext
 from journal_site import ratelimit
 from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE
 from journal_site.net import client_ip
+from journal_site.views import error_page
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,6 @@ RATE_LIMIT_EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
-
-
-def _limit_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
-    return render(request, "journal_site/limit.html", {"title": title, "message": message}, status=status)
 
 
 class BodySizeLimitMiddleware:
@@ -137,10 +133,11 @@ class BodySizeLimitMiddleware:
         REQUEST_BODY_TOO_LARGE.inc()
         # LocaleMiddleware has not run yet: pick the language here.
         with translation.override(translation.get_language_from_request(request)):
-            message = _("The request is too large. The limit is %(size)s.") % {"size": _format_bytes(limit)}
+            size = _format_bytes(limit)
             if _wants_json(request):
+                message = _("The request is too large. The limit is %(size)s.") % {"size": size}
                 return JsonResponse({"detail": message}, status=413)
-            return _limit_page(request, status=413, title=_("Too large"), message=message)
+            return error_page(413, {"size": size})
 
 
 def _is_text(encoded: bytes) -> bool:
@@ -218,11 +215,10 @@ class RateLimitMiddleware:
         if decision.allowed:
             return self.get_response(request)
         RATE_LIMITED.labels(scope=identity.split(":", 1)[0]).inc()
-        message = _("Too many requests. Please wait a minute and try again.")
         if _wants_json(request):
-            response = JsonResponse({"detail": message}, status=429)
+            response = JsonResponse({"detail": _("Too many requests. Please wait a minute and try again.")}, status=429)
         else:
-            response = _limit_page(request, status=429, title=_("Slow down"), message=message)
+            response = error_page(429, {"retry_after": decision.retry_after})
         response["Retry-After"] = str(decision.retry_after)
         return response
 

@@ -24,11 +24,19 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def error_page(status: int, context: dict | None = None) -> HttpResponse:
+    """Our page for an error status (templates/errors/<status>.html), in the active language.
+
+    Rendered without the request: no session, user or database is touched.
+    """
+    body = loader.render_to_string(f"errors/{status}.html", context or {})
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
 def error_response(request: HttpRequest, status: int, detail: str, context: dict | None = None) -> HttpResponse:
     if is_api(request):
         return JsonResponse({"detail": detail}, status=status)
-    body = loader.render_to_string(f"errors/{status}.html", context or {})
-    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+    return error_page(status, context)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -68,3 +68,11 @@ def test_signed_in_user_is_sent_home_from_login(owner_client):
 def test_login_page_links_to_reset_and_signup(client):
     body = client.get("/accounts/login/").content
     assert b'href="/accounts/password/reset/"' in body and b'href="/accounts/signup/"' in body
+
+
+def test_sign_out_says_so_on_the_next_page(owner_client):
+    response = owner_client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "You are signed out. See you soon." in response.content.decode()
+    # Only once.
+    assert "signed out" not in owner_client.get("/").content.decode()

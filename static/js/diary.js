@@ -247,7 +247,34 @@
     });
   }
 
+  // Focus mode: only the page to write on. The button is hidden without script, since only script can work it.
+  function initFocus() {
+    var button = document.querySelector("[data-focus-toggle]");
+    if (!button) return;
+    var content = document.querySelector("form[data-draft-key] textarea");
+
+    function set(on) {
+      document.body.classList.toggle("editor-focus", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = button.getAttribute(on ? "data-label-on" : "data-label-off");
+    }
+
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var on = !document.body.classList.contains("editor-focus");
+      set(on);
+      if (on && content) content.focus();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.body.classList.contains("editor-focus")) {
+        set(false);
+        button.focus();
+      }
+    });
+  }
+
   clearSavedDraft();
+  initFocus();
   var editor = document.querySelector("form[data-draft-key]");
   if (editor) {
     initDrafts(editor);

@@ -58,27 +58,84 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(settings):
+    """A browser fetches quickly and a test clicks faster than a person: 60 a minute is for people."""
+    settings.RATE_LIMIT_PER_MINUTE = 100_000
+
+
+def open_page(browser, live_server, **options):
+    """A fresh browser context (its own cookies) and a page in it, collecting script errors."""
     # bypass_csp lets the axe audit script be injected; the pages' own CSP is
     # checked by the header tests, not here.
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, locale="en-US")
+    options = {"viewport": DESKTOP, "locale": "en-US", **options}
+    context = browser.new_context(bypass_csp=True, **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base = live_server.url
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = open_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.goto(page.base + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
+
+
+def signed_in_as(page, user) -> None:
+    """Start the page's session as `user` without the sign-in form (faster; the form has its own tests)."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": page.base}])
+
+
+def tab_to(page, selector: str, limit: int = 80) -> int:
+    """Press Tab until the focused element matches `selector`; the number of presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"Tab never reached {selector} in {limit} presses")
+
+
+def assert_focus_visible(page) -> None:
+    """The focused control shows a focus ring: its own, or its label's when the input is drawn by the label."""
+    visible = page.evaluate(
+        """() => {
+        const el = document.activeElement;
+        const ring = (e) => {
+          const s = getComputedStyle(e);
+          return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== "none";
+        };
+        if (ring(el)) return true;
+        const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+        return !!label && ring(label);
+      }"""
+    )
+    assert visible, page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+
+
+def assert_fits_width(page) -> None:
+    """Nothing sticks out sideways: the page never scrolls horizontally."""
+    width = page.viewport_size["width"]
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} is {scroll}px wide at {width}px"
 
 
 def axe_violations(page) -> list[dict]:
