@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from journal_site import ratelimit
 from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE
 from journal_site.net import client_ip
-from journal_site.views import error_page
+from journal_site.views import error_page, error_response
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +106,7 @@ class BodySizeLimitMiddleware:
     def refuse_malformed(self, request: HttpRequest) -> HttpResponse:
         with translation.override(translation.get_language_from_request(request)):
             message = _("The request is not valid UTF-8 text or holds a NUL character.")
-            if _wants_json(request):
-                return JsonResponse({"detail": message}, status=400)
-            return _limit_page(request, status=400, title=_("Bad request."), message=message)
+            return error_response(request, 400, message)
 
     def spool(self, request: HttpRequest, limit: int):
         """Copy a chunked body aside; None once it passes the limit."""
