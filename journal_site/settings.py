@@ -76,8 +76,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "journal_site.middleware.BodySizeLimitMiddleware",
+    # Security headers wrap everything below, so answers given early (413,
+    # 429) carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "journal_site.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "journal_site.middleware.MinimumSizeGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,8 +92,6 @@ MIDDLEWARE = [
     "accounts.middleware.UserPreferencesMiddleware",
     "journal_site.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "journal_site.middleware.PrivateResponseHeadersMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
