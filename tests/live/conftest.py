@@ -7,6 +7,19 @@ PASSWORD = "live-tests-password-7319"
 
 @pytest.fixture(scope="session")
 def postgres():
+    import os
+    import shutil
+
+    from tests.live.servers import _pg_bin
+
+    try:
+        _pg_bin("initdb")
+    except FileNotFoundError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("PostgreSQL's server binaries (initdb) are not installed")
+    if shutil.which("redis-server") is None and not os.environ.get("CI"):
+        pytest.skip("redis-server is not installed")
     server = PrivatePostgres().init()
     yield server
     server.destroy()
