@@ -6,6 +6,7 @@ CELERY_BROKER_URL switch each piece to a real service. README.md lists every
 variable.
 """
 
+import os
 import secrets
 import sys
 from datetime import timedelta
@@ -34,11 +35,23 @@ TESTING = env_bool("JOURNAL_TESTING", "pytest" in sys.modules)
 
 
 def _development_secret_key() -> str:
-    """A key generated once per checkout, so sessions survive restarts."""
+    """A key generated once per checkout, so sessions survive restarts.
+
+    Several processes (gunicorn workers) may start at once: each writes a
+    complete candidate aside and links it into place, which only the first
+    can do, so every process reads the same, complete key.
+    """
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        candidate = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        candidate.write_text(secrets.token_urlsafe(50))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 

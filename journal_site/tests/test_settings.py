@@ -99,3 +99,22 @@ def test_production_passes_deploy_checks(tmp_path):
     }
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_processes_starting_together_share_one_complete_secret_key(tmp_path):
+    """gunicorn workers boot at once on a fresh checkout; all must read the same key."""
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith(INHERITED_PREFIXES)}
+    code = "import django; from django.conf import settings; print(settings.SECRET_KEY)"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**base, "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "journal_site.settings"},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    keys = {process.communicate(timeout=120)[0].strip() for process in processes}
+    assert len(keys) == 1 and len(keys.pop()) >= 50
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".secret_key")] == []
