@@ -447,6 +447,22 @@ def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     )
 
 
+def _foreign_record(
+    uid: Any, prefix: str, created_at: datetime, title: str, content: str, emotions: list[str]
+) -> ImportRecord:
+    """A record from another journal app: no mood, not excluded, keyed by its id or a fingerprint."""
+    return ImportRecord(
+        source_id=_check_source_id(uid, prefix)
+        or entry_fingerprint(created_at=created_at, title=title, content=content),
+        title=title,
+        content=content,
+        mood=None,
+        emotion_tags=emotions,
+        exclude_from_ai=False,
+        created_at=created_at,
+    )
+
+
 def _dayone_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     if not isinstance(raw, dict):
         raise _Bad(_("it is not an object"))
@@ -463,16 +479,7 @@ def _dayone_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
         content = (content + "\n\n" if content else "") + " ".join("#" + t.replace(" ", "_") for t in others)
     if not title and not content:
         return None
-    return ImportRecord(
-        source_id=_check_source_id(raw.get("uuid"), "dayone:")
-        or entry_fingerprint(created_at=created_at, title=title, content=content),
-        title=title,
-        content=content,
-        mood=None,
-        emotion_tags=emotions,
-        exclude_from_ai=False,
-        created_at=created_at,
-    )
+    return _foreign_record(raw.get("uuid"), "dayone:", created_at, title, content, emotions)
 
 
 def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
@@ -500,16 +507,7 @@ def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
         )
     if not content:
         return None
-    return ImportRecord(
-        source_id=_check_source_id(raw.get("uuid"), "jrnl:")
-        or entry_fingerprint(created_at=created_at, title=title, content=content),
-        title=title,
-        content=content,
-        mood=None,
-        emotion_tags=emotions,
-        exclude_from_ai=False,
-        created_at=created_at,
-    )
+    return _foreign_record(raw.get("uuid"), "jrnl:", created_at, title, content, emotions)
 
 
 _READERS = {"journal": _own_record, "dayone": _dayone_record, "jrnl": _jrnl_record}
