@@ -2,7 +2,6 @@
 
 import io
 import json
-import threading
 import zipfile
 from datetime import UTC, datetime
 
@@ -15,7 +14,7 @@ from diary import transfer
 from diary.models import DiaryEntry, ImportJob
 from diary.tasks import import_entries
 from diary.transfer import ImportInvalid, import_parse, import_records, import_start
-from journal_site.testing import EntryFactory, UserFactory
+from journal_site.testing import EntryFactory, UserFactory, run_at_once
 
 
 def _own(*entries, **extra) -> dict:
@@ -456,23 +455,7 @@ def test_api_queues_a_large_file_and_reports_its_status(owner_api, outsider_api,
 def test_two_imports_of_one_file_at_the_same_moment_create_each_entry_once():
     owner = UserFactory(username="owner")
     parsed = import_parse(data=_many(1500), tz=UTC)
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        start.wait()
-        try:
-            results.append(import_records(user_id=owner.pk, records=parsed.records))
-        except Exception as exc:  # pragma: no cover - shown by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_at_once(lambda: import_records(user_id=owner.pk, records=parsed.records))
+    assert not [outcome for outcome in results if isinstance(outcome, Exception)], results
     assert sorted(results) == [(0, 1500), (1500, 0)]
     assert DiaryEntry.objects.filter(user=owner).count() == 1500

@@ -1,6 +1,5 @@
 """Daily reminder emails: at the user's local time, at most once per user per day, whatever happens."""
 
-import threading
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -11,7 +10,7 @@ from accounts.models import User
 from diary import reminders
 from diary.reminders import reminder_claim, reminders_due, reminders_send_due
 from journal_site.celery import app
-from journal_site.testing import EntryFactory, UserFactory
+from journal_site.testing import EntryFactory, UserFactory, run_at_once
 
 NOW = datetime(2024, 3, 12, 6, 30, tzinfo=UTC)  # 20:30 on 03-12 in Kiritimati, 20:30 on 03-11 in Adak
 
@@ -74,21 +73,7 @@ def test_only_one_claim_wins(db):
 def test_two_runs_at_the_same_moment_on_postgres_send_each_reminder_once(mailoutbox):
     for number in range(30):
         _user(f"user{number}", "Pacific/Kiritimati")
-    start = threading.Barrier(2)
-    results = []
-
-    def run():
-        start.wait()
-        try:
-            results.append(reminders_send_due(now=NOW))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(lambda: reminders_send_due(now=NOW))
     assert sum(results) == 30
     assert sorted(m.to[0] for m in mailoutbox) == sorted(f"user{n}@example.com" for n in range(30))
 
