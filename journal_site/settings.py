@@ -367,6 +367,10 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = 10
+elif PRODUCTION:
+    # The console backend would write password-reset and undo links, which are
+    # keys to accounts, into the process's log (docs/account-security.md).
+    raise ConfigError("EMAIL_HOST must be set when DJANGO_ENV=production: emails carry sign-in links")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "journal@localhost")
@@ -387,8 +391,15 @@ REFRESH_TOKEN_STALE_DAYS = env_int("REFRESH_TOKEN_STALE_DAYS", 7, minimum=1)
 
 # --- Metrics -----------------------------------------------------------------------------------
 
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# In production nothing is allowed by default: every process on the host (a
+# same-host proxy included) would otherwise count as a trusted scraper.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [] if PRODUCTION else ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+if PRODUCTION and not METRICS_TOKEN and not METRICS_ALLOWED_IPS:
+    raise ConfigError(
+        "METRICS_TOKEN or METRICS_ALLOWED_IPS must be set when DJANGO_ENV=production, "
+        "so that only your scraper reads /metrics"
+    )
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # --- AI companion ---------------------------------------------------------------------------------

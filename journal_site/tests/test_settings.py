@@ -9,7 +9,25 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the calling environment that would change what is being tested.
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_DEBUG")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "DJANGO_DEBUG",
+    "EMAIL_HOST",
+    "METRICS_TOKEN",
+    "METRICS_ALLOWED_IPS",
+)
+# What production needs besides its secret key: a mail server and a way to guard /metrics.
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "s" * 20 + "Q7#kd92!xLp0vZ-aM3rT8bYw5nEj1cUf",
+    "ALLOWED_HOSTS": "journal.example",
+    "EMAIL_HOST": "smtp.example",
+    "METRICS_TOKEN": "scrape-token",
+}
 INHERITED_PREFIXES = ("DB_POOL_", "DJANGO_ALLOW_ASYNC_UNSAFE", "PROMETHEUS_MULTIPROC_DIR")
 
 
@@ -92,13 +110,37 @@ def test_bad_configuration_fails_loudly(tmp_path, env, message):
 
 
 def test_production_passes_deploy_checks(tmp_path):
-    env = {
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": "s" * 20 + "Q7#kd92!xLp0vZ-aM3rT8bYw5nEj1cUf",
-        "ALLOWED_HOSTS": "journal.example",
-    }
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_mail_server_refuses_to_start(tmp_path):
+    """The console backend would print password-reset links into the log."""
+    env = {**PRODUCTION_ENV}
+    del env["EMAIL_HOST"]
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "EMAIL_HOST must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_without_a_metrics_token_or_allow_list_refuses_to_start(tmp_path):
+    env = {**PRODUCTION_ENV}
+    del env["METRICS_TOKEN"]
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "METRICS_TOKEN or METRICS_ALLOWED_IPS must be set" in result.stderr
+    # An empty list is no allow-list.
+    result = run_manage("check", env={**env, "METRICS_ALLOWED_IPS": " , "}, tmp_path=tmp_path)
+    assert "METRICS_TOKEN or METRICS_ALLOWED_IPS must be set" in result.stderr
+
+
+def test_production_reads_metrics_only_from_the_explicit_allow_list(tmp_path):
+    env = {**PRODUCTION_ENV, "METRICS_ALLOWED_IPS": "10.0.0.5"}
+    del env["METRICS_TOKEN"]
+    assert settings_value("settings.METRICS_ALLOWED_IPS", env, tmp_path) == "['10.0.0.5']"
+    # With only a token, loopback is not trusted either: every local process would be.
+    assert settings_value("settings.METRICS_ALLOWED_IPS", PRODUCTION_ENV, tmp_path) == "[]"
+    assert settings_value("settings.METRICS_ALLOWED_IPS", {}, tmp_path) == "['127.0.0.1', '::1']"
 
 
 def test_processes_starting_together_share_one_complete_secret_key(tmp_path):
