@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.selectors import user_get_cached
+from accounts.selectors import user_get_cached, user_identifier_condition
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -16,12 +16,10 @@ class UsernameOrEmailBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        User = get_user_model()
-        field = "email__lower" if "@" in username else "username__lower"
-        user = User.objects.filter(**{field: username.strip().lower()}).first()
+        user = get_user_model().objects.filter(user_identifier_condition(username)).first()
         if user is None:
             # Spend the same time as a real check so timing does not reveal which names exist.
-            User().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -56,6 +56,18 @@ def user_get_cached(*, user_id: int | str | None) -> User | None:
     return User.from_db(DEFAULT_DB_ALIAS, data["columns"], data["values"])
 
 
+def user_identifier_condition(identifier: str) -> Q:
+    """The account a typed username or email names (an email has an "@", a username never does)."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        return Q(email__lower=identifier.lower())
+    return Q(username__lower=identifier.lower())
+
+
+def user_id_for_identifier(identifier: str) -> int | None:
+    return User.objects.filter(user_identifier_condition(identifier)).values_list("pk", flat=True).first()
+
+
 # --- Admin ------------------------------------------------------------------------
 
 

@@ -1,20 +1,23 @@
 """Sign-in throttling, counted in the shared cache so it holds across workers and machines.
 
 After `limit` failures for one key within the window, that key is locked for
-the window: attempts are refused before any password is checked. Keys are a
-hash of the typed username or email (never the text itself) and the client
-address (a whole /64 for IPv6, which one machine can rotate through freely).
+the window: attempts are refused before any password is checked. Keys are the
+account the typed username or email names (its username and its email share
+one count), a hash of the typed name when no account has it (never the text
+itself), and the client address (a whole /64 for IPv6, which one machine can
+rotate through freely).
 """
 
 import hashlib
-import ipaddress
 import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from accounts.selectors import user_id_for_identifier
+from journal_site import net
 
 WINDOW_SECONDS = 15 * 60
 
@@ -30,43 +33,23 @@ ADDRESS = Rule("ip", 20)
 RESET_ADDRESS = Rule("reset-ip", 5)
 
 
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    for proxy in settings.TRUSTED_PROXIES:
-        try:
-            if ip in ipaddress.ip_network(proxy, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def client_ip(request: HttpRequest) -> str:
     """The client's address; X-Forwarded-For is believed only as far as it passes trusted proxies."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    if not _trusted(address):
-        return address
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    for hop in reversed(forwarded):
-        if not _trusted(hop):
-            return hop
-        address = hop
-    return address
+    return net.client_ip(request) or "unknown"
 
 
 def address_key(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64]
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
+    return net.address_bucket(address)
+
+
+def account_key(identifier: str) -> str:
+    """One bucket per account, whichever name (username or email, any case) is typed for it.
+
+    A name that matches no account gets a bucket of its own, counted and
+    locked exactly alike, so the answers do not tell which names exist.
+    """
+    user_id = user_id_for_identifier(identifier)
+    return f"user-{user_id}" if user_id is not None else name_key(identifier)
 
 
 def name_key(identifier: str) -> str:
@@ -111,7 +94,7 @@ def clear(checks: list[tuple[Rule, str]]) -> None:
 
 
 def signin_checks(*, request: HttpRequest, identifier: str) -> list[tuple[Rule, str]]:
-    return [(NAME, name_key(identifier)), (ADDRESS, address_key(client_ip(request)))]
+    return [(NAME, account_key(identifier)), (ADDRESS, address_key(client_ip(request)))]
 
 
 def minutes(seconds: int) -> int:

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from journal_site import ratelimit
 from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE
-from journal_site.net import client_ip
+from journal_site.net import address_bucket, client_ip
 from journal_site.views import error_page, error_response
 
 logger = logging.getLogger(__name__)
@@ -185,14 +185,14 @@ def _bearer_user_id(request: HttpRequest) -> str | None:
 
 
 def rate_limit_identity(request: HttpRequest) -> str:
-    """Whom a request counts against: the signed-in user, else the client address."""
+    """Whom a request counts against: the signed-in user, else the client address (IPv6 by /64)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     user_id = _bearer_user_id(request)
     if user_id is not None:
         return f"user:{user_id}"
-    return f"ip:{client_ip(request)}"
+    return f"ip:{address_bucket(client_ip(request))}"
 
 
 class RateLimitMiddleware:

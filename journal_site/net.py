@@ -54,3 +54,21 @@ def client_ip(request: HttpRequest) -> str:
                 # Garbage from a hop we cannot vouch for: count it as the proxy's.
                 return remote
     return hops[0] if hops else remote
+
+
+def address_bucket(address: str) -> str:
+    """What a per-address limit counts: an IPv4 address, or the whole /64 of an IPv6 one.
+
+    One subscriber is routinely handed a /64 (or more) and can rotate through
+    its addresses at will, so counting single IPv6 addresses would multiply
+    every limit by 2**64. An IPv4-mapped IPv6 address counts as its IPv4 one.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address) + "/64"
+    return str(ip)

@@ -65,9 +65,32 @@ def test_lock_ends_after_fifteen_minutes(client, owner, monkeypatch):
 def test_lock_lives_in_the_shared_cache(client, owner):
     for _ in range(5):
         fail_page(client)
-    lock = f"throttle:name:lock:{throttling.name_key('owner')}"
+    lock = f"throttle:name:lock:user-{owner.pk}"
     assert cache.get(lock) is not None  # any worker reading this cache sees it
     assert "owner" not in lock  # the typed name is never stored
+
+
+def test_username_and_email_share_one_count_per_account(client, owner):
+    """Five guesses per account, not five per name it can be reached by."""
+    for n in range(5):
+        name = "owner" if n % 2 else "Owner@Example.com"
+        assert fail_page(client, username=name, address=f"10.0.1.{n}").status_code == 400
+    for name in ("owner", "owner@example.com"):
+        response = client.post("/accounts/login/", {"username": name, "password": PASSWORD}, REMOTE_ADDR="10.0.2.1")
+        assert response.status_code == 429
+
+
+def test_unknown_names_are_counted_and_locked_like_accounts(client, owner):
+    """A name without an account gets its own bucket: the answers do not reveal which names exist."""
+    for _ in range(5):
+        assert fail_page(client, username="nobody", address="10.0.3.1").status_code == 400
+    assert fail_page(client, username="nobody", address="10.0.3.2").status_code == 429
+    assert fail_page(client, username="nobody@example.com", address="10.0.3.2").status_code == 400
+    lock = f"throttle:name:lock:{throttling.name_key('nobody')}"
+    assert cache.get(lock) is not None and "nobody" not in lock
+    # The real account is not locked by the unknown name's failures.
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.3.3")
+    assert response.status_code == 302
 
 
 def test_api_token_is_throttled_alike_with_429(api_client, owner):
@@ -99,9 +122,10 @@ def test_admin_login_is_throttled_too(client):
 
 
 def test_successful_sign_in_does_not_wait_or_count(client, owner, django_assert_num_queries):
-    # 1 the user by lower(username); 2-5 the new session (exists?, savepoint, insert, release);
-    # 6 last_login; 7-9 the session again (savepoint, update, release). No throttle rows: it lives in the cache.
-    with django_assert_num_queries(9):
+    # 1 the account's id for the throttle key; 2 the user by lower(username);
+    # 3-6 the new session (exists?, savepoint, insert, release);
+    # 7 last_login; 8-10 the session again (savepoint, update, release). No throttle rows: it lives in the cache.
+    with django_assert_num_queries(10):
         response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert throttling.locked_for(throttling.signin_checks(request=response.wsgi_request, identifier="owner")) == 0
@@ -113,6 +137,19 @@ def test_forwarded_address_is_believed_only_from_trusted_proxies(rf):
     assert throttling.client_ip(request) == "203.0.113.9"
     request = rf.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert throttling.client_ip(request) == "198.51.100.1"
+
+
+def test_twenty_failures_from_one_ipv6_64_lock_all_of_it(client, owner):
+    for n in range(20):
+        fail_page(client, username=f"someone{n}", address=f"2001:db8:5:6:{n:x}::1")
+    response = client.post(
+        "/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="2001:db8:5:6:ffff::9"
+    )
+    assert response.status_code == 429
+    response = client.post(
+        "/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="2001:db8:5:7::9"
+    )
+    assert response.status_code == 302
 
 
 def test_ipv6_addresses_are_counted_per_64_block():

@@ -68,6 +68,17 @@ def test_addresses_are_counted_apart(client):
     assert client.get("/small/", REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+def test_ipv6_addresses_of_one_64_share_one_allowance(client):
+    """One host can rotate through its whole /64; each address must not get a fresh 60."""
+    statuses = [client.get("/small/", REMOTE_ADDR=f"2001:db8:7:8:{n:x}::1").status_code for n in range(60)]
+    assert statuses == [200] * 60
+    assert client.get("/small/", REMOTE_ADDR="2001:db8:7:8:abcd:1:2:3").status_code == 429
+    assert client.get("/small/", REMOTE_ADDR="2001:db8:7:9::1").status_code == 200
+    # An IPv4-mapped address is its IPv4 address.
+    spend(client, 60, REMOTE_ADDR="192.0.2.77")
+    assert client.get("/small/", REMOTE_ADDR="::ffff:192.0.2.77").status_code == 429
+
+
 def test_a_signed_in_user_is_counted_as_themselves_not_their_address(client, owner, outsider):
     visitor = Client()
     spend(visitor, 60)
