@@ -70,9 +70,28 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class RegisterApi(TokenEndpoint):
-    @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer}, auth=[])
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisterSerializer, 429: OpenApiResponse(description="too many sign-up attempts")},
+        auth=[],
+    )
     def post(self, request):
-        """Create an account. Username and email are unique in any letter case; the password must be strong."""
+        """Create an account. Username and email are unique in any letter case; the password must be strong.
+
+        Attempts are limited per client address (429 with Retry-After), whatever their outcome.
+        """
+        wait = throttling.attempt(throttling.signup_checks(request=request))
+        if wait:
+            minutes = throttling.minutes(wait)
+            raise exceptions.Throttled(
+                wait=wait,
+                detail=ngettext(
+                    "Too many requests. Try again in %(minutes)d minute.",
+                    "Too many requests. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -31,6 +31,10 @@ class Rule:
 NAME = Rule("name", 5)
 ADDRESS = Rule("ip", 20)
 RESET_ADDRESS = Rule("reset-ip", 5)
+# Sign-up says whether an email already has an account (a bare install needs
+# no confirmation email), so attempts are counted per address to keep that
+# answer from being harvested at scale.
+SIGNUP_ADDRESS = Rule("signup-ip", 10)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -95,6 +99,18 @@ def clear(checks: list[tuple[Rule, str]]) -> None:
 
 def signin_checks(*, request: HttpRequest, identifier: str) -> list[tuple[Rule, str]]:
     return [(NAME, account_key(identifier)), (ADDRESS, address_key(client_ip(request)))]
+
+
+def attempt(checks: list[tuple[Rule, str]]) -> int:
+    """Count an attempt that is limited whatever its outcome; seconds to wait when refused, else 0."""
+    wait = locked_for(checks)
+    if not wait:
+        record_failure(checks)
+    return wait
+
+
+def signup_checks(*, request: HttpRequest) -> list[tuple[Rule, str]]:
+    return [(SIGNUP_ADDRESS, address_key(client_ip(request)))]
 
 
 def minutes(seconds: int) -> int:

@@ -4,6 +4,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -38,6 +39,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(_posted(request))
+    if request.method == "POST" and (wait := throttling.attempt(throttling.signup_checks(request=request))):
+        return _too_many_requests(request, "accounts/signup.html", form, wait)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,6 +59,24 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Welcome! Your journal is ready."))
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _too_many_requests(request: HttpRequest, template: str, form, wait: int) -> HttpResponse:
+    """The form again, not validated (that would answer the question refused), with a 429 and the wait."""
+    minutes = throttling.minutes(wait)
+    form._errors, form.cleaned_data = ErrorDict(), {}
+    form.add_error(
+        None,
+        ngettext(
+            "Too many requests. Try again in %(minutes)d minute.",
+            "Too many requests. Try again in %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 class SignInView(auth_views.LoginView):

@@ -156,6 +156,8 @@ API_BODIES = {
     "api-entry": {"title": "Taken over", "content": "Overwritten by someone else.", "mood": 1},
     "api-entries": {"content": "The outsider's own entry.", "mood": 3},
     "api-me": {"email": "taken@example.com", "password": PASSWORD},
+    # The owner's own email: the answer may say it is taken, and nothing of the owner's changes.
+    "api-register": {"username": "newcomer", "email": "owner@example.com", "password": PASSWORD},
     "api-conversation-messages": {"content": "The outsider says hello."},
     "api-emotions-suggest": {"content": "I feel happy today."},
 }
@@ -169,6 +171,13 @@ PAGE_BODIES = {
     "diary:new": {"content": "The outsider's own entry.", "mood": "3", "created_at": "2024-05-01T10:00"},
     "conversations:mode": {"content": "The outsider says hello."},
     "accounts:delete_account": {"password": "wrong password"},
+    "accounts:signup": {
+        "username": "newcomer",
+        "email": "owner@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    },
+    "accounts:password_reset": {"email": "owner@example.com"},
 }
 
 

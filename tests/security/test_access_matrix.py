@@ -87,6 +87,17 @@ def test_outsider_never_sees_or_changes_the_owners_data(name, method, owner, own
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method"), cases("public"))
+def test_anonymous_never_sees_or_changes_the_owners_data(name, method, owner, owner_data):
+    """Sign-up and password reset, given the owner's own email, reveal and change nothing of theirs."""
+    before = snapshot(owner)
+    response = send(Client(), name, method, url_for(name, owner_data))
+    assert response.status_code < 500
+    assert MARKER not in body_text(response)
+    assert snapshot(owner) == before
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name", ["diary:list", "api-entries", "insights-api-export", "insights:export", "api-conversation-messages"]
 )
