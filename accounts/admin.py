@@ -86,7 +86,9 @@ class UserAdmin(admin.ModelAdmin):
         "last_login",
         "activity",
     ]
-    readonly_fields = ["created_at", "last_login", "activity"]
+    # The email is where a password reset goes, and the consent is the user's to give: an admin
+    # who could change either could take over an account or open its entries to the companion.
+    readonly_fields = ["email", "ai_can_read_entries", "created_at", "last_login", "activity"]
 
     def get_queryset(self, request):
         return selectors.user_list_for_admin()

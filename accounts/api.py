@@ -18,7 +18,14 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts import selectors, services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names
 from accounts.selectors import user_get_cached
-from accounts.validators import username_characters, validate_email_available, validate_username_available
+from accounts.validators import (
+    PASSWORD_NEEDED,
+    PASSWORD_WRONG,
+    password_needed,
+    username_characters,
+    validate_email_available,
+    validate_username_available,
+)
 
 
 def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
@@ -232,6 +239,13 @@ class MeSerializer(serializers.ModelSerializer):
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     reminder_time = LocalTimeField(allow_null=True, required=False)
+    current_password = serializers.CharField(
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        max_length=4096,
+        help_text="needed to change `email` or to turn `ai_can_read_entries` on",
+    )
 
     class Meta:
         model = User
@@ -245,6 +259,7 @@ class MeSerializer(serializers.ModelSerializer):
             "reminder_enabled",
             "reminder_time",
             "created_at",
+            "current_password",
         ]
         read_only_fields = ["id", "username", "created_at"]
 
@@ -266,10 +281,31 @@ class MeSerializer(serializers.ModelSerializer):
         when = attrs.get("reminder_time", self.instance.reminder_time)
         if enabled and when is None:
             raise serializers.ValidationError({"reminder_time": [_("Choose when the reminder should come.")]})
+        if password_needed(user=self.instance, data=attrs):
+            self._check_current_password(attrs.get("current_password") or "")
         return attrs
 
+    def _check_current_password(self, password: str) -> None:
+        if not password:
+            raise serializers.ValidationError({"current_password": [PASSWORD_NEEDED]})
+        try:
+            right = services.user_check_current_password(user=self.instance, password=password)
+        except services.SignInThrottled as refused:
+            minutes = throttling.minutes(refused.wait_seconds)
+            raise exceptions.Throttled(
+                wait=refused.wait_seconds,
+                detail=ngettext(
+                    "Too many failed attempts. Try again in %(minutes)d minute.",
+                    "Too many failed attempts. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            ) from None
+        if not right:
+            raise serializers.ValidationError({"current_password": [PASSWORD_WRONG]})
+
     def update(self, instance: User, validated_data: dict) -> User:
-        return services.user_update(user=instance, data=validated_data)
+        return services.user_update(user=instance, data=validated_data, base_url=validated_data.pop("base_url", ""))
 
 
 class DeleteMeSerializer(serializers.Serializer):
@@ -286,10 +322,15 @@ class MeApi(APIView):
 
     @extend_schema(request=MeSerializer, responses=MeSerializer)
     def patch(self, request):
-        """Change email, language, time zone, the companion's consent or the daily reminder."""
+        """Change email, language, time zone, the companion's consent or the daily reminder.
+
+        A new `email`, or `ai_can_read_entries` turned on, needs `current_password` in the same body
+        (400 naming it when missing or wrong; nothing changes). The old address is told, with a link
+        that undoes the change for a week.
+        """
         serializer = MeSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        serializer.save(base_url=request.build_absolute_uri("/"))
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(

@@ -9,7 +9,14 @@ from django.utils.translation import ngettext_lazy
 
 from accounts import services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
-from accounts.validators import username_characters, validate_email_available, validate_username_available
+from accounts.validators import (
+    PASSWORD_NEEDED,
+    PASSWORD_WRONG,
+    password_needed,
+    username_characters,
+    validate_email_available,
+    validate_username_available,
+)
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -159,6 +166,18 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 class SettingsForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone])
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your email address or to let the companion read your entries."),
+    )
+
+    def __init__(self, *args, base_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url
 
     class Meta:
         model = User
@@ -190,14 +209,34 @@ class SettingsForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("reminder_enabled") and not cleaned.get("reminder_time"):
             self.add_error("reminder_time", _("Choose when the reminder should come."))
+        if not self.errors and password_needed(user=self.instance, data=cleaned):
+            self.check_current_password(cleaned.get("current_password") or "")
         return cleaned
+
+    def check_current_password(self, password: str) -> None:
+        if not password:
+            self.add_error("current_password", ValidationError(PASSWORD_NEEDED, code="required"))
+            return
+        try:
+            right = services.user_check_current_password(user=self.instance, password=password)
+        except services.SignInThrottled as refused:
+            minutes = throttling.minutes(refused.wait_seconds)
+            message = ngettext_lazy(
+                "Too many failed attempts. Try again in %(minutes)d minute.",
+                "Too many failed attempts. Try again in %(minutes)d minutes.",
+                "minutes",
+            )
+            self.add_error("current_password", ValidationError(message, code="throttled", params={"minutes": minutes}))
+            return
+        if not right:
+            self.add_error("current_password", ValidationError(PASSWORD_WRONG, code="password_incorrect"))
 
     def _post_clean(self):
         # Validate the fields but leave the instance (often the cached user) untouched until save().
         pass
 
     def save(self, commit: bool = True) -> User:
-        return services.user_update(user=self.instance, data=self.cleaned_data)
+        return services.user_update(user=self.instance, data=self.cleaned_data, base_url=self.base_url)
 
 
 class DeleteAccountForm(forms.Form):

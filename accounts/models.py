@@ -1,5 +1,6 @@
 import functools
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -96,3 +97,29 @@ class User(AbstractBaseUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class EmailChange(models.Model):
+    """An email address an account changed away from; for a week its old address may undo the change.
+
+    While a change can be undone, the old address cannot be taken by another
+    account, so the undo always has somewhere to go back to.
+    """
+
+    UNDO_MAX_AGE = timedelta(days=7)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "email_changes"
+        indexes = [
+            models.Index(fields=["user"], name="ix_email_changes_user_id"),
+            models.Index(fields=["old_email"], name="ix_email_changes_old_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email changed {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,13 +1,16 @@
 """Every write to accounts: sign-up, sign-in, profile, password, tokens, deletion."""
 
 import logging
+import secrets
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
+from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,7 +20,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import throttling
-from accounts.models import LANGUAGE_CHOICES, User
+from accounts.models import LANGUAGE_CHOICES, EmailChange, User
 from accounts.selectors import user_cache_key
 from journal_site.caching import delete_pattern
 
@@ -38,6 +41,13 @@ class InvalidCredentials(Exception):
 
 class TokenAlreadyUsed(Exception):
     """A refresh token was rotated or revoked by a concurrent request."""
+
+
+class UndoLinkInvalid(Exception):
+    """An email-change undo link that is forged, expired or already used."""
+
+
+EMAIL_UNDO_SALT = "accounts.email-change-undo"
 
 
 # --- The user cache ---------------------------------------------------------------
@@ -110,9 +120,14 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
 
 
-def user_update(*, user: User, data: dict) -> User:
-    """Change profile fields (already validated); saves only what changed."""
+def user_update(*, user: User, data: dict, base_url: str = "") -> User:
+    """Change profile fields (already validated, the password already asked for); saves only what changed.
+
+    A new email address is recorded as an EmailChange, and the old address is
+    told after the commit, with a link that undoes the change.
+    """
     changed = []
+    old_email = user.email
     for field in PROFILE_FIELDS:
         if field in data and getattr(user, field) != data[field]:
             value = data[field]
@@ -120,8 +135,77 @@ def user_update(*, user: User, data: dict) -> User:
                 value = User.objects.normalize_email(value).lower()
             setattr(user, field, value)
             changed.append(field)
-    if changed:
+    if not changed:
+        return user
+    if "email" not in changed:
         user.save(update_fields=changed)
+        return user
+    from accounts import tasks
+
+    with transaction.atomic():
+        user.save(update_fields=changed)
+        change = EmailChange.objects.create(user=user, old_email=old_email, new_email=user.email)
+        transaction.on_commit(
+            partial(tasks.send_email_change_notice.delay, change_id=change.pk, base_url=base_url or settings.SITE_URL)
+        )
+    logger.info("email changed", extra={"user_id": user.pk})
+    return user
+
+
+def user_check_current_password(*, user: User, password: str) -> bool:
+    """The password asked again before a sensitive change; wrong guesses count toward the account's sign-in lock.
+
+    Raises SignInThrottled while the account is locked, so a stolen session or
+    access token cannot be used to guess the password either.
+    """
+    checks = [(throttling.NAME, throttling.user_key(user.pk))]
+    wait = throttling.locked_for(checks)
+    if wait:
+        raise SignInThrottled(wait)
+    if user.check_password(password):
+        return True
+    throttling.record_failure(checks)
+    return False
+
+
+def email_change_undo_token(*, change_id: int) -> str:
+    return signing.dumps({"change": change_id}, salt=EMAIL_UNDO_SALT)
+
+
+def email_change_for_token(*, token: str) -> EmailChange:
+    """The change an undo link names, if the link is genuine, younger than a week and unused."""
+    try:
+        data = signing.loads(token, salt=EMAIL_UNDO_SALT, max_age=EmailChange.UNDO_MAX_AGE)
+        change_id = int(data["change"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UndoLinkInvalid from None
+    change = EmailChange.objects.select_related("user").filter(pk=change_id, undone_at__isnull=True).first()
+    if change is None:
+        raise UndoLinkInvalid
+    return change
+
+
+def email_change_undo(*, token: str) -> User:
+    """Put the old email address back, once: every session and refresh token of the account stops working.
+
+    Whoever changed the address may also have changed the password (a reset to
+    the new address), so the password is replaced by a random one: the owner
+    chooses a new one through a reset to the address they got back.
+    """
+    change = email_change_for_token(token=token)
+    user = change.user
+    try:
+        with transaction.atomic():
+            claimed = EmailChange.objects.filter(pk=change.pk, undone_at__isnull=True).update(undone_at=timezone.now())
+            if not claimed:  # another request used the link a moment ago
+                raise UndoLinkInvalid
+            user.email = change.old_email
+            user.set_password(secrets.token_urlsafe(32))
+            user.save(update_fields=["email", "password"])
+            user_tokens_revoke(user_id=user.pk)
+    except IntegrityError:  # the old address was taken after all
+        raise UndoLinkInvalid from None
+    logger.info("email change undone", extra={"user_id": user.pk})
     return user
 
 

@@ -14,7 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import services
-from accounts.models import User
+from accounts.models import EmailChange, User
 from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
 from journal_site.locks import run_once_today
 
@@ -24,12 +24,12 @@ STATS_LOCK_KEY = "lock:accounts.refresh_stats_overview"
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def _send(user: User, template: str, context: dict) -> None:
+def _send(user: User, template: str, context: dict, *, to: str | None = None) -> None:
     with translation.override(user.language):
         context = {"user": user, "site_name": _site_name(), **context}
         subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
         body = render_to_string(f"accounts/email/{template}_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    send_mail(subject, body, None, [to or user.email])
 
 
 def _site_name() -> str:
@@ -71,6 +71,32 @@ def send_password_reset_email(*, user_id: int, base_url: str) -> None:
     token = default_token_generator.make_token(user)
     link = f"{base_url.rstrip('/')}/accounts/password/reset/{uid}/{token}/"
     _send(user, "password_reset", {"reset_url": link})
+
+
+@shared_task(
+    name="accounts.send_email_change_notice",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_email_change_notice(*, change_id: int, base_url: str) -> None:
+    """Tell the old address that the account's email changed, with a link that undoes it.
+
+    The link is made here, so none travels through the broker; sent at most
+    once per change, and not at all once the change was undone.
+    """
+    sent_key = f"accounts:email-change-notice-sent:{change_id}"
+    if cache.get(sent_key):
+        return
+    change = EmailChange.objects.select_related("user").filter(pk=change_id, undone_at__isnull=True).first()
+    if change is None:
+        return
+    token = services.email_change_undo_token(change_id=change.pk)
+    link = f"{base_url.rstrip('/')}/accounts/email/undo/{token}/"
+    context = {"undo_url": link, "new_email": change.new_email, "days": EmailChange.UNDO_MAX_AGE.days}
+    _send(change.user, "email_changed", context, to=change.old_email)
+    cache.set(sent_key, True, int(EmailChange.UNDO_MAX_AGE.total_seconds()))
 
 
 @shared_task(name="accounts.refresh_stats_overview", ignore_result=True)

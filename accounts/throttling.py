@@ -53,7 +53,11 @@ def account_key(identifier: str) -> str:
     locked exactly alike, so the answers do not tell which names exist.
     """
     user_id = user_id_for_identifier(identifier)
-    return f"user-{user_id}" if user_id is not None else name_key(identifier)
+    return user_key(user_id) if user_id is not None else name_key(identifier)
+
+
+def user_key(user_id: int) -> str:
+    return f"user-{user_id}"
 
 
 def name_key(identifier: str) -> str:

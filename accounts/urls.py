@@ -20,6 +20,8 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    # The token is a key to the account: the access log shows this route, never the path (gunicorn.conf.py).
+    path("accounts/email/undo/<str:token>/", views.email_change_undo, name="email_change_undo"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/delete/", views.delete_account, name="delete_account"),
 ]

@@ -2,9 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import EmailChange, User
 
 # No "@": a name with one could not be told apart from an email at sign-in.
 username_characters = RegexValidator(
@@ -20,8 +21,24 @@ def validate_username_available(value: str) -> None:
 
 
 def validate_email_available(value: str, *, exclude_user_id: int | None = None) -> None:
+    """Free means no account has it, and no account changed away from it recently (it may be undone)."""
     others = User.objects.filter(email__lower=value.lower())
+    reserved = EmailChange.objects.filter(
+        old_email=value.lower(), undone_at__isnull=True, created_at__gt=timezone.now() - EmailChange.UNDO_MAX_AGE
+    )
     if exclude_user_id is not None:
         others = others.exclude(pk=exclude_user_id)
-    if others.exists():
+        reserved = reserved.exclude(user_id=exclude_user_id)
+    if others.exists() or reserved.exists():
         raise ValidationError(_("An account with this email address already exists."), code="email_taken")
+
+
+def password_needed(*, user: User, data: dict) -> bool:
+    """Whether a profile change needs the current password: a new email, or the companion allowed to read entries."""
+    new_email = "email" in data and data["email"] != user.email
+    consent_on = bool(data.get("ai_can_read_entries")) and not user.ai_can_read_entries
+    return new_email or consent_on
+
+
+PASSWORD_NEEDED = _("Enter your current password to change your email address or let the companion read your entries.")
+PASSWORD_WRONG = _("The password is not right.")

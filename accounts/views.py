@@ -161,7 +161,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    form = SettingsForm(_posted(request), instance=request.user)
+    form = SettingsForm(_posted(request), instance=request.user, base_url=request.build_absolute_uri("/"))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         translation.activate(user.language)
@@ -199,3 +199,17 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account and everything in it were deleted."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_undo(request: HttpRequest, token: str) -> HttpResponse:
+    """The old address puts itself back: a GET only asks (mail scanners open links), the POST does it."""
+    try:
+        if request.method == "GET":
+            change = services.email_change_for_token(token=token)
+            return render(request, "accounts/email_undo.html", {"state": "confirm", "email": change.old_email})
+        user = services.email_change_undo(token=token)
+    except services.UndoLinkInvalid:
+        return render(request, "accounts/email_undo.html", {"state": "invalid"}, status=400)
+    logout(request)
+    return render(request, "accounts/email_undo.html", {"state": "done", "email": user.email})

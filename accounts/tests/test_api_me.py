@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.models import User
+from journal_site.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,13 @@ def test_me_works_with_the_browser_session(owner_client, owner):
 def test_me_patch_changes_profile(owner_api, owner):
     response = owner_api.patch(
         ME,
-        {"email": "NEW@Example.com", "language": "pl", "timezone": "Europe/Warsaw", "ai_can_read_entries": True},
+        {
+            "email": "NEW@Example.com",
+            "language": "pl",
+            "timezone": "Europe/Warsaw",
+            "ai_can_read_entries": True,
+            "current_password": PASSWORD,
+        },
         format="json",
     )
     assert response.status_code == 200
@@ -48,7 +55,7 @@ def test_me_patch_cannot_touch_read_only_fields_or_other_users(owner_api, owner,
 @pytest.mark.parametrize(
     "body,field",
     [
-        ({"email": "OUTSIDER@example.com"}, "email"),
+        ({"email": "OUTSIDER@example.com", "current_password": PASSWORD}, "email"),
         ({"email": "nope"}, "email"),
         ({"language": "de"}, "language"),
         ({"timezone": "Mars/Base"}, "timezone"),
@@ -73,6 +80,12 @@ def test_me_put_is_not_allowed(owner_api):
 
 def test_me_patch_query_count(owner_api, owner, django_assert_num_queries):
     owner_api.get(ME)
-    # 1 is the email taken by someone else?; 2 update the changed columns (user from the cache).
-    with django_assert_num_queries(2):
-        assert owner_api.patch(ME, {"email": "fresh@example.com"}, format="json").status_code == 200
+    # 1 is the email taken by someone else?; 2 did someone change away from it this week?
+    # 3 savepoint; 4 update the changed columns (user from the cache); 5 record the change; 6 release.
+    with django_assert_num_queries(6):
+        body = {"email": "fresh@example.com", "current_password": PASSWORD}
+        assert owner_api.patch(ME, body, format="json").status_code == 200
+    owner_api.get(ME)
+    # 1 update the changed column: no email check, no password, no change recorded.
+    with django_assert_num_queries(1):
+        assert owner_api.patch(ME, {"language": "pl"}, format="json").status_code == 200

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import User
+from journal_site.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def test_settings_saves_profile_and_reminder(owner_client, owner):
             "ai_can_read_entries": "on",
             "reminder_enabled": "on",
             "reminder_time": "21:15",
+            "current_password": PASSWORD,
         },
     )
     assert response.status_code == 302 and response["Location"] == "/settings/"

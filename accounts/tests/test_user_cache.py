@@ -88,7 +88,8 @@ def test_sign_in_clears_only_the_user_row(client, owner):
 
 def test_profile_change_through_the_page_is_seen_at_once(owner_client, owner):
     owner_client.get("/settings/")
-    owner_client.post("/settings/", {"email": "new@example.com", "language": "en", "timezone": "UTC"})
+    form = {"email": "new@example.com", "language": "en", "timezone": "UTC", "current_password": PASSWORD}
+    assert owner_client.post("/settings/", form).status_code == 302
     assert owner_client.get("/settings/").context["user"].email == "new@example.com"
 
 

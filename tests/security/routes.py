@@ -54,6 +54,7 @@ MATRIX: dict[str, Route] = {
     "accounts:password_reset_done": Route("public"),
     "accounts:password_reset_complete": Route("public"),
     "accounts:password_reset_confirm": Route("public"),
+    "accounts:email_change_undo": Route("public", ("GET", "POST")),  # a forged link: 400, nothing changes
     # --- private: the caller's own collection ---------------------------------------------------
     "api-me": Route("private", ("GET", "PATCH", "DELETE")),
     "api-entries": Route("private", ("GET", "POST")),
@@ -145,6 +146,7 @@ def url_for(name: str, data: dict) -> str:
         "conversations:retry": {"mode": "supportive", "message_id": data["message"].pk},
         "insights:export": {"fmt": "json"},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "accounts:email_change_undo": {"token": "eyJjaGFuZ2UiOjF9:forged:signature"},
     }
     if name == "admin:*":
         return "/admin/"

@@ -76,6 +76,7 @@ def test_the_checker_finds_what_it_looks_for():
 
 SHOWS_THE_PAYLOAD = {"home", "diary:list", "diary:detail", "diary:edit", "diary:delete", "conversations:mode"}
 DOWNLOADS = {"insights:export"}  # a file to save, not a page
+FORGED_LINKS = {"accounts:email_change_undo"}  # the matrix's link is forged: its page says so with 400
 PAGE_GETS = [
     pytest.param(name, id=name)
     for name, route in MATRIX.items()
@@ -113,7 +114,7 @@ def assert_clean_page(response) -> None:
 def test_page_has_no_inline_script_or_style_even_with_script_in_the_data(name, owner, owner_data, admin_user):
     client = who_asks(name, owner, admin_user)
     response = send(client, name, "GET", url_for(name, owner_data))
-    assert response.status_code in (200, 302), name
+    assert response.status_code in ((400,) if name in FORGED_LINKS else (200, 302)), name
     if response.status_code == 302:
         response = client.get(response["Location"])
     assert_clean_page(response)
