@@ -1,0 +1,46 @@
+"""Logs write a URL that carries a secret as its route: the access log under gunicorn and Django's request log."""
+
+import logging
+
+import pytest
+from django.test import RequestFactory
+
+from journal_site.access_log import SecretPathFilter, loggable_path
+from journal_site.tests.test_gunicorn import gunicorn, request  # noqa: F401 - the fixture
+
+# "Lw" is no user id, so the view answers without the database.
+RESET = "/accounts/password/reset/Lw/cf1a2b-0123456789abcdef0123456789abcdef/"
+UNDO = "/accounts/email/undo/eyJjaGFuZ2UiOjF9:1tXyZw:secret-signature-0123456789/"
+
+
+def test_secret_paths_are_written_as_their_route():
+    assert loggable_path(RESET) == "/accounts/password/reset/<uidb64>/<token>/"
+    assert loggable_path(UNDO) == "/accounts/email/undo/<str:token>/"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/diary/12/", "/accounts/password/reset/", "/accounts/password/reset/sent/", "/no"]
+)
+def test_other_paths_are_written_as_they_are(path):
+    assert loggable_path(path) == path
+
+
+def test_djangos_request_log_gets_the_route():
+    request = RequestFactory().get(UNDO)
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "%s: %s", ("Bad Request", UNDO), None)
+    record.request = request
+    assert SecretPathFilter().filter(record) is True
+    assert record.getMessage() == "Bad Request: /accounts/email/undo/<str:token>/"
+
+
+@pytest.mark.slow
+def test_gunicorns_access_log_never_holds_a_reset_or_undo_token(gunicorn, tmp_path):  # noqa: F811
+    port, _ = gunicorn(GUNICORN_ACCESS_LOG="1")
+    for path in (RESET, UNDO, UNDO + "?next=/x", "/healthz"):
+        status, _headers, _body = request(port, path)
+        assert status < 500, path
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "0123456789abcdef" not in log and "secret-signature" not in log and "eyJjaGFuZ2Ui" not in log
+    assert '"GET /accounts/password/reset/<uidb64>/<token>/" 200' in log
+    assert '"GET /accounts/email/undo/<str:token>/" 400' in log
+    assert '"GET /healthz" 200' in log
