@@ -15,7 +15,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts import selectors, services, throttling
+from accounts import selectors, services, throttling, usernames
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names
 from accounts.selectors import user_get_cached
 from accounts.validators import (
@@ -52,7 +52,7 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
 
     def validate_username(self, value: str) -> str:
-        value = value.strip()
+        value = usernames.normalize(value)
         try:
             validate_username_available(value)
         except DjangoValidationError as error:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts import services, throttling
+from accounts import services, throttling, usernames
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import (
     PASSWORD_NEEDED,
@@ -47,7 +47,7 @@ class SignUpForm(forms.Form):
     timezone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-timezone": ""}))
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
+        username = usernames.normalize(self.cleaned_data["username"])
         validate_username_available(username)
         return username
 

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import usernames
+
 LANGUAGE_CHOICES = [("en", "English"), ("pl", "Polski")]
 
 
@@ -25,10 +27,10 @@ def validate_timezone(value: str) -> None:
 
 class UserManager(BaseUserManager):
     def get_by_natural_key(self, username: str) -> "User":
-        return self.get(username__lower=username.lower())
+        return self.get(username_key=usernames.key(username))
 
     def create_user(self, username: str, email: str, password: str | None = None, **extra) -> "User":
-        user = self.model(username=username, email=self.normalize_email(email).lower(), **extra)
+        user = self.model(username=usernames.normalize(username), email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -47,6 +49,8 @@ class User(AbstractBaseUser):
     """
 
     username = models.CharField(_("username"), max_length=150)
+    # usernames.key(username), kept by save(): how sign-in and sign-up compare names.
+    username_key = models.CharField(max_length=450, editable=False)
     email = models.EmailField(_("email"), max_length=254)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     is_active = models.BooleanField(_("active"), default=True)
@@ -78,6 +82,7 @@ class User(AbstractBaseUser):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="uq_users_username_ci"),
             models.UniqueConstraint(Lower("email"), name="uq_users_email_ci"),
+            models.UniqueConstraint(fields=["username_key"], name="uq_users_username_key"),
             models.CheckConstraint(condition=models.Q(language__in=["en", "pl"]), name="ck_users_language"),
         ]
 
@@ -97,6 +102,14 @@ class User(AbstractBaseUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, not logic: the key must follow the name however it is saved.
+        self.username_key = usernames.key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
 
 
 class EmailChange(models.Model):

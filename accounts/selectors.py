@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from accounts import usernames
 from accounts.models import User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
@@ -61,7 +62,7 @@ def user_identifier_condition(identifier: str) -> Q:
     identifier = identifier.strip()
     if "@" in identifier:
         return Q(email__lower=identifier.lower())
-    return Q(username__lower=identifier.lower())
+    return Q(username_key=usernames.key(identifier))
 
 
 def user_id_for_identifier(identifier: str) -> int | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from accounts import usernames
 from accounts.selectors import user_id_for_identifier
 from journal_site import net
 
@@ -61,7 +62,7 @@ def user_key(user_id: int) -> str:
 
 
 def name_key(identifier: str) -> str:
-    normalized = identifier.strip().lower()
+    normalized = usernames.key(identifier)
     return hashlib.sha256(normalized.encode()).hexdigest()[:32]
 
 

@@ -1,22 +1,31 @@
 """Rules for new and changed accounts, shared by the pages and the API."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import usernames
 from accounts.models import EmailChange, User
 
-# No "@": a name with one could not be told apart from an email at sign-in.
-username_characters = RegexValidator(
-    r"^[\w.+-]+\Z",
-    _("Use only letters, digits and the characters . + - _ (no spaces and no @)."),
-    code="invalid_username",
-)
+_USERNAME_MESSAGES = {
+    # No "@": a name with one could not be told apart from an email at sign-in.
+    "characters": _("Use only letters, digits and the characters . + - _ (no spaces and no @)."),
+    "invisible": _("The name holds a character that cannot be seen. Use only letters, digits and . + - _."),
+    "scripts": _("Use the letters of one alphabet: Latin, Greek and Cyrillic letters look alike and cannot be mixed."),
+    "length": _("Use at most 150 characters."),
+}
+
+
+def username_characters(value: str) -> None:
+    """Letters and digits of any script and `. + - _`; no invisible characters, no Latin/Greek/Cyrillic mix."""
+    problem = usernames.problem(usernames.normalize(value))
+    if problem:
+        raise ValidationError(_USERNAME_MESSAGES[problem], code="invalid_username")
 
 
 def validate_username_available(value: str) -> None:
-    if User.objects.filter(username__lower=value.lower()).exists():
+    """Taken means an account has the same name by usernames.key: any case, width or look-alike letters."""
+    if User.objects.filter(username_key=usernames.key(value)).exists():
         raise ValidationError(_("This username is taken."), code="username_taken")
 
 
