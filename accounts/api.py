@@ -348,7 +348,8 @@ class MeApi(APIView):
         if not request.user.check_password(serializer.validated_data["password"]):
             raise serializers.ValidationError({"password": [_("The password is not right.")]})
         services.user_delete(user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        # A browser using the API through its session forgets what it kept (drafts), as on the page.
+        return Response(status=status.HTTP_204_NO_CONTENT, headers={"Clear-Site-Data": '"cache", "storage"'})
 
 
 # --- Admin ---------------------------------------------------------------------------------------

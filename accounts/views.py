@@ -93,6 +93,17 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+# What a browser should forget when its account signs out or is deleted: its
+# cache and its storage (the unsaved drafts in localStorage), not its cookies,
+# which carry the session and the message shown next (docs/account-security.md).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def forget_browser_data(response: HttpResponse) -> HttpResponse:
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
 class SignOutView(auth_views.LogoutView):
     """Django's sign-out (POST only), saying so on the next page."""
 
@@ -102,6 +113,7 @@ class SignOutView(auth_views.LogoutView):
         if was_signed_in:
             # The session is gone; the message travels in the messages cookie.
             messages.info(request, _("You are signed out. See you soon."))
+        forget_browser_data(response)
         return response
 
 
@@ -197,7 +209,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         services.user_delete(user=request.user)
         logout(request)
         messages.success(request, _("Your account and everything in it were deleted."))
-        return redirect("home")
+        return forget_browser_data(redirect("home"))
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -33,3 +33,12 @@ def excerpt(entry) -> str:
 @register.inclusion_tag("diary/_mood.html")
 def mood_badge(mood: int | None):
     return {"mood": mood, "label": mood_label(mood)}
+
+
+@register.simple_tag
+def draft_owner(user) -> str:
+    """Whose drafts the browser keeps: an opaque per-user id (not the username), so one
+    person's unsaved draft is never offered to the next account in the same browser."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("diary.draft-owner", str(user.pk)).hexdigest()[:24]

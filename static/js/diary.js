@@ -1,10 +1,13 @@
 /* Diary pages: drafts that survive a reload, and emotion suggestions while writing.
  *
  * Drafts: the editor (form[data-draft-key]) copies what is typed into
- * localStorage. When the form is submitted, the key is remembered in
- * sessionStorage; the draft is dropped only when the next page is the saved
- * entry (the server redirects there after a successful save). A failed save
- * comes back to the editor with everything typed, and the draft stays.
+ * localStorage, under a key that names the signed-in user by an opaque id
+ * (data-draft-owner), so the next account in the same browser never sees it;
+ * signing out clears it (site.js, and the server's Clear-Site-Data). When the
+ * form is submitted, the key is remembered in sessionStorage; the draft is
+ * dropped only when the next page is the saved entry (the server redirects
+ * there after a successful save). A failed save comes back to the editor with
+ * everything typed, and the draft stays.
  */
 (function () {
   "use strict";
@@ -40,9 +43,16 @@
     session.removeItem(PENDING);
     var saved = document.querySelector("[data-entry-id]");
     if (!saved || document.querySelector("form[data-draft-key]")) return;
-    if (pending === "diary:draft:new" || pending === "diary:draft:" + saved.getAttribute("data-entry-id")) {
+    var entry = pending.split("@")[0];
+    if (entry === "diary:draft:new" || entry === "diary:draft:" + saved.getAttribute("data-entry-id")) {
       local.removeItem(pending);
     }
+  }
+
+  // The draft's key names its writer; without one, no draft is kept at all.
+  function draftKey(form) {
+    var owner = form.getAttribute("data-draft-owner");
+    return owner ? form.getAttribute("data-draft-key") + "@" + owner : null;
   }
 
   function snapshot(form) {
@@ -80,7 +90,7 @@
   }
 
   function initDrafts(form) {
-    var key = form.getAttribute("data-draft-key");
+    var key = draftKey(form);
     var notice = form.querySelector("[data-draft-notice]");
     var status = form.querySelector("[data-draft-status]");
     var server = snapshot(form);
@@ -88,7 +98,7 @@
     var failedSave = !!form.querySelector("#form-errors");
     var timer = null;
 
-    if (!local) return;
+    if (!local || !key) return;
 
     var draft = readJson(key);
     if (failedSave) {
@@ -101,7 +111,18 @@
       if (notice) notice.hidden = false;
     }
 
+    var signingOut = false;
+    // Signing out from the editor: keep nothing, not even on the way out (pagehide below).
+    document.addEventListener("submit", function (event) {
+      if (event.target.matches && event.target.matches('form[action="/accounts/logout/"]')) {
+        signingOut = true;
+        window.clearTimeout(timer);
+        local.removeItem(key);
+      }
+    });
+
     function save() {
+      if (signingOut) return;
       var current = snapshot(form);
       if (JSON.stringify(current) === serverJson) {
         local.removeItem(key);

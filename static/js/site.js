@@ -13,3 +13,19 @@
     if (menu.open && !menu.contains(event.target)) menu.open = false;
   });
 })();
+
+/* Signing out leaves nothing of this account in the browser's storage (drafts
+ * above all). The server's Clear-Site-Data does the same where browsers honour it. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches('form[action="/accounts/logout/"]')) return;
+    try {
+      window.localStorage.clear();
+      window.sessionStorage.clear();
+    } catch (e) {
+      /* storage disabled: nothing was kept */
+    }
+  });
+})();
