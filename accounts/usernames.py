@@ -14,8 +14,23 @@ MAX_LENGTH = 150
 PUNCTUATION = frozenset("._+-")
 LETTERS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo"})
 MARKS = frozenset({"Mn", "Mc"})  # accents and vowel signs, after a letter
-# Letters by category that show nothing (Hangul fillers): `adminㅤ` looks like `admin`.
-INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+# Letters and marks by category that show nothing (Unicode's default-ignorable code
+# points outside the format category): Hangul fillers (a trailing one makes a name
+# look like `admin`), the grapheme joiner, variation selectors.
+INVISIBLE = frozenset(
+    chr(code)
+    for first, last in (
+        (0x034F, 0x034F),
+        (0x115F, 0x1160),
+        (0x17B4, 0x17B5),
+        (0x180B, 0x180F),
+        (0x3164, 0x3164),
+        (0xFE00, 0xFE0F),
+        (0xFFA0, 0xFFA0),
+        (0xE0100, 0xE01EF),
+    )
+    for code in range(first, last + 1)
+)
 # Scripts whose letters are confusable with one another; a name may use one of them.
 CONFUSABLE_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 
@@ -91,7 +106,7 @@ def problem(name: str) -> str | None:
     scripts = set()
     for char in name:
         category = unicodedata.category(char)
-        if char in INVISIBLE_LETTERS:
+        if char in INVISIBLE:
             return "invisible"
         if category in LETTERS:
             script = _script(char)
