@@ -35,6 +35,13 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), which keeps the key: fill it here (seed and benchmark commands use it).
+        objs = list(objs)
+        for user in objs:
+            user.username_key = usernames.key(user.username)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def create_superuser(self, username: str, email: str, password: str | None = None, **extra) -> "User":
         extra["is_admin"] = True
         return self.create_user(username, email, password, **extra)

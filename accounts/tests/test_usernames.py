@@ -105,3 +105,8 @@ def test_unicode_names_share_one_sign_in_lock(client):
     for typed in ("ΟΔΟΣ", "οδος", "Οδος", "ΟΔΟΣ", "οδοσ"):
         client.post("/accounts/login/", {"username": typed, "password": "guess"}, REMOTE_ADDR="10.6.0.1")
     assert sign_in(client, "ΟΔΟΣ").status_code == 429
+
+
+def test_bulk_created_users_get_their_key_too():
+    User.objects.bulk_create([User(username=f"Bulk{i}", email=f"bulk{i}@example.com", password="!") for i in range(3)])
+    assert sorted(User.objects.values_list("username_key", flat=True)) == ["bulk0", "bulk1", "bulk2"]
