@@ -10,10 +10,7 @@ from django.utils.translation import ngettext_lazy
 from accounts import services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import username_characters, validate_email_available, validate_username_available
-
-
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(timezone_names())]
+from accounts.widgets import TimeZoneSelect, timezone_choices
 
 
 class SignUpForm(forms.Form):
@@ -157,7 +154,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 
 class SettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone])
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone], widget=TimeZoneSelect
+    )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
 
     class Meta:

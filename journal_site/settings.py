@@ -113,6 +113,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "journal_site.urls"
+# Common widgets rendered in Python, with the same markup as Django's templates.
+FORM_RENDERER = "journal_site.form_renderer.FastWidgetRenderer"
 WSGI_APPLICATION = "journal_site.wsgi.application"
 
 TEMPLATES = [
@@ -226,6 +228,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
+
+# Rendered template fragments, in each process's own memory: their keys name
+# everything they show (an entry's id and last save, the language, the time
+# zone), so a process can never serve a stale one and nothing needs sharing or
+# invalidating; five minutes bounds how long a deleted entry's card lingers in
+# a worker's memory (docs/caching.md).
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
