@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.timezones import user_zone
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.models import DiaryEntry
 from journal_site.caching import cached
@@ -48,14 +49,6 @@ def stats_period_parse(*, value: str | None) -> int:
     if value not in {str(days) for days in PERIODS}:
         raise InvalidPeriod(value)
     return int(value)
-
-
-def user_zone(*, user) -> zoneinfo.ZoneInfo:
-    """The user's time zone, UTC when the stored name is unknown to this machine."""
-    try:
-        return zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def stats_scope(*, user, now: datetime | None = None) -> tuple[zoneinfo.ZoneInfo, date]:
