@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 WINDOW_SECONDS = 15 * 60
 
@@ -116,3 +117,23 @@ def signin_checks(*, request: HttpRequest, identifier: str) -> list[tuple[Rule, 
 
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def signin_refusal(wait_seconds: int) -> str:
+    """What a throttled sign-in is told, on the pages and in the API alike."""
+    count = minutes(wait_seconds)
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        count,
+    ) % {"minutes": count}
+
+
+def reset_refusal(wait_seconds: int) -> str:
+    """What a throttled password-reset request is told."""
+    count = minutes(wait_seconds)
+    return ngettext(
+        "Too many requests. Try again in %(minutes)d minute.",
+        "Too many requests. Try again in %(minutes)d minutes.",
+        count,
+    ) % {"minutes": count}

@@ -14,6 +14,7 @@ from conversations.care import crisis_detect, reply_with_care
 from conversations.context import context_build
 from conversations.models import ConversationHistory
 from conversations.providers import Provider, ProviderError, provider_get
+from conversations.tasks import generate_reply
 from journal_site.caching import cached
 from journal_site.metrics import AI_REPLY_DURATION
 
@@ -76,8 +77,6 @@ def message_retry(*, message: ConversationHistory) -> SendResult:
 def _reply_or_queue(*, message: ConversationHistory) -> SendResult:
     provider = provider_get()
     if provider.background:
-        from conversations.tasks import generate_reply
-
         transaction.on_commit(lambda: generate_reply.delay(message.pk))
         return SendResult(message=message, reply=None)
     reply = _reply_generate(message=message, provider=provider)
