@@ -21,6 +21,7 @@ from accounts import tasks, throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
 from journal_site.caching import delete_pattern
+from journal_site.deletion import delete_in_batches
 
 logger = logging.getLogger(__name__)
 
@@ -263,16 +264,6 @@ def tokens_cleanup(*, stale_days: int, batch_size: int = TOKEN_BATCH_SIZE) -> di
             break
         with transaction.atomic():
             revoked += _blacklist(ids)
-    deleted = 0
-    while True:
-        ids = list(
-            OutstandingToken.objects.filter(expires_at__lte=now)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        with transaction.atomic():
-            BlacklistedToken.objects.filter(token_id__in=ids).delete()
-            deleted += OutstandingToken.objects.filter(pk__in=ids).delete()[1].get(OutstandingToken._meta.label, 0)
-    return {"revoked": revoked, "deleted": deleted}
+    # Each expired row takes its blacklist row along (Django's cascade).
+    _total, counts = delete_in_batches(OutstandingToken.objects.filter(expires_at__lte=now), batch_size=batch_size)
+    return {"revoked": revoked, "deleted": counts.get(OutstandingToken._meta.label, 0)}
