@@ -4,6 +4,7 @@ After `limit` failures for one key within the window, that key is locked for
 the window: attempts are refused before any password is checked. Keys are a
 hash of the typed username or email (never the text itself) and the client
 address (a whole /64 for IPv6, which one machine can rotate through freely).
+The numbers are in docs/limits.md.
 """
 
 import hashlib

@@ -124,7 +124,7 @@ def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date
 
 
 def _day_totals(*, user_id: int, tz: zoneinfo.ZoneInfo) -> dict[date, dict[str, int]]:
-    """One row per local day the user wrote on, over all time (the specification's aggregation)."""
+    """Per local day the user wrote on, over all time: entries, words and mood sums, in one grouped query."""
     rows = (
         DiaryEntry.objects.filter(user_id=user_id)
         .annotate(day=TruncDate("created_at", tzinfo=tz))

@@ -62,7 +62,7 @@ EXPORT_VERSION = 1
 EXPORT_CHUNK_ROWS = 2000
 STREAM_CHUNK_BYTES = 64 * 1024
 
-IMPORT_BATCH = 1000  # the specification's buffer: flush every 1,000
+IMPORT_BATCH = 1000  # rows per INSERT: memory stays bounded, round trips few (docs/limits.md)
 # Files up to this size are imported during the upload; larger ones by a Celery task.
 IMPORT_INLINE_MAX_BYTES = 256 * 1024
 TITLE_MAX_CHARS = DiaryEntry._meta.get_field("title").max_length

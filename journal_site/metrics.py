@@ -1,16 +1,16 @@
 """Application metrics beside django-prometheus's own.
 
-Names follow the specification: cache_hits_total / cache_misses_total with a
-`cache` label (users, ai, stats), ai_reply_duration_seconds, and
-memory_usage_bytes. Every module records through these objects so a metric
+Dashboards and alerts read these names (docs/api.md lists them), so they do
+not change: cache_hits_total / cache_misses_total with a `cache` label (users,
+ai, stats), ai_reply_duration_seconds, and memory_usage_bytes. Every module records through these objects so a metric
 has one definition.
 
 Under gunicorn, PROMETHEUS_MULTIPROC_DIR (set by gunicorn.conf.py) makes
 prometheus_client keep every value in a per-process file; /metrics adds the
 files of all workers up, so the counters are the site's, not one worker's.
 django-prometheus supplies the request histograms by view and method
-(django_http_requests_latency_seconds_by_view_method, the specification's
-http_request_duration_seconds), the database metrics (django_db_*) and
+(django_http_requests_latency_seconds_by_view_method: request durations by
+view and method), the database metrics (django_db_*) and
 responses by status.
 """
 
