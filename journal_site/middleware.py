@@ -304,7 +304,7 @@ class MinimumSizeGZipMiddleware(GZipMiddleware):
     """Django's gzip, but only for bodies of `minimum_size` bytes or more.
 
     Below a kilobyte the gzip header and the CPU cost outweigh the bytes
-    saved (the specification's GZipMiddleware(minimum_size=1000)).
+    saved (docs/limits.md).
     """
 
     minimum_size = 1000

@@ -139,8 +139,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 REQUEST_TIMEOUT_SECONDS = env_int("REQUEST_TIMEOUT_SECONDS", 30, minimum=1)
 
-# The specification's pool (pool_size 10, max_overflow 20, pool_timeout 30,
-# pool_recycle 3600) in psycopg_pool terms. Every process has its own pool:
+# 10 connections kept, up to 30, 30 s to wait for one, each recycled after an
+# hour (docs/limits.md). Every process has its own pool:
 # gunicorn workers x DB_POOL_MAX plus the Celery processes must stay under the
 # server's max_connections (100 by default); gunicorn.conf.py does the sums.
 DB_POOL_MIN = env_int("DB_POOL_MIN", 10, minimum=0)
@@ -189,7 +189,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SILENCED_SYSTEM_CHECKS = [
-    # The contract's index names (ix_conversation_history_created_at, ...) are
+    # The index names of docs/data-model.md (ix_conversation_history_created_at, ...) are
     # longer than the 30 characters Oracle allows; PostgreSQL and SQLite allow 63+.
     "models.E034",
     # Usernames are unique regardless of case through the uq_users_username_ci
@@ -390,7 +390,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "journal@localhost")
 # Where the journal is reached from outside; links in emails sent without a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# --- Limits (CONTRACT.md) --------------------------------------------------------------------
+# --- Limits (docs/limits.md) -----------------------------------------------------------------
 
 MAX_BODY_BYTES = env_int("MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
