@@ -2,9 +2,7 @@
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
@@ -89,16 +87,7 @@ class RegisterApi(TokenEndpoint):
         """
         wait = throttling.attempt(throttling.signup_checks(request=request))
         if wait:
-            minutes = throttling.minutes(wait)
-            raise exceptions.Throttled(
-                wait=wait,
-                detail=ngettext(
-                    "Too many requests. Try again in %(minutes)d minute.",
-                    "Too many requests. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
+            raise exceptions.Throttled(wait=wait, detail=throttling.signup_refusal(wait))
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -110,10 +99,8 @@ class RegisterApi(TokenEndpoint):
                 language=services.supported_language(request.LANGUAGE_CODE),
                 base_url=request.build_absolute_uri("/"),
             )
-        except IntegrityError:  # the same name or email registered a moment ago
-            raise serializers.ValidationError(
-                {"username": [_("This username or email address is already taken.")]}
-            ) from None
+        except services.RegistrationConflict as conflict:
+            raise serializers.ValidationError({"username": [conflict.message]}) from None
         return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -155,15 +142,8 @@ class TokenApi(TokenEndpoint):
                 password=serializer.validated_data["password"],
             )
         except services.SignInThrottled as refused:
-            minutes = throttling.minutes(refused.wait_seconds)
             raise exceptions.Throttled(
-                wait=refused.wait_seconds,
-                detail=ngettext(
-                    "Too many failed attempts. Try again in %(minutes)d minute.",
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
+                wait=refused.wait_seconds, detail=throttling.signin_refusal(refused.wait_seconds)
             ) from None
         except services.InvalidCredentials:
             raise exceptions.AuthenticationFailed(
@@ -291,16 +271,8 @@ class MeSerializer(serializers.ModelSerializer):
         try:
             right = services.user_check_current_password(user=self.instance, password=password)
         except services.SignInThrottled as refused:
-            minutes = throttling.minutes(refused.wait_seconds)
-            raise exceptions.Throttled(
-                wait=refused.wait_seconds,
-                detail=ngettext(
-                    "Too many failed attempts. Try again in %(minutes)d minute.",
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            ) from None
+            wait = refused.wait_seconds
+            raise exceptions.Throttled(wait=wait, detail=throttling.signin_refusal(wait)) from None
         if not right:
             raise serializers.ValidationError({"current_password": [PASSWORD_WRONG]})
 

@@ -6,6 +6,7 @@ account the typed username or email names (its username and its email share
 one count), a hash of the typed name when no account has it (never the text
 itself), and the client address (a whole /64 for IPv6, which one machine can
 rotate through freely).
+The numbers are in docs/limits.md.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from accounts import usernames
 from accounts.selectors import user_id_for_identifier
@@ -120,3 +122,28 @@ def signup_checks(*, request: HttpRequest) -> list[tuple[Rule, str]]:
 
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def signin_refusal(wait_seconds: int) -> str:
+    """What a throttled sign-in is told, on the pages and in the API alike."""
+    count = minutes(wait_seconds)
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        count,
+    ) % {"minutes": count}
+
+
+def reset_refusal(wait_seconds: int) -> str:
+    """What a throttled password-reset request is told."""
+    count = minutes(wait_seconds)
+    return ngettext(
+        "Too many requests. Try again in %(minutes)d minute.",
+        "Too many requests. Try again in %(minutes)d minutes.",
+        count,
+    ) % {"minutes": count}
+
+
+def signup_refusal(wait_seconds: int) -> str:
+    """What a throttled sign-up is told: the same words as a throttled reset."""
+    return reset_refusal(wait_seconds)

@@ -53,6 +53,7 @@ def settings_value(expression: str, env: dict[str, str], tmp_path: Path) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_embedded_default_uses_sqlite_locmem_and_inline_tasks(tmp_path):
     out = settings_value(
         "settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'],"
@@ -63,6 +64,7 @@ def test_embedded_default_uses_sqlite_locmem_and_inline_tasks(tmp_path):
     assert "sqlite3" in out and "LocMemCache" in out and "True False" in out and "console" in out
 
 
+@pytest.mark.slow
 def test_development_secret_key_is_generated_once(tmp_path):
     first = settings_value("settings.SECRET_KEY", {}, tmp_path)
     second = settings_value("settings.SECRET_KEY", {}, tmp_path)
@@ -70,6 +72,7 @@ def test_development_secret_key_is_generated_once(tmp_path):
     assert (tmp_path / "secret_key").exists()
 
 
+@pytest.mark.slow
 def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
     out = settings_value(
         "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['OPTIONS']",
@@ -82,6 +85,7 @@ def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
     assert "statement_timeout=30000" in out
 
 
+@pytest.mark.slow
 def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_path):
     out = settings_value(
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['OPTIONS']['IGNORE_EXCEPTIONS'],"
@@ -109,11 +113,13 @@ def test_bad_configuration_fails_loudly(tmp_path, env, message):
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_production_passes_deploy_checks(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_production_without_a_mail_server_refuses_to_start(tmp_path):
     """The console backend would print password-reset links into the log."""
     env = {**PRODUCTION_ENV}
@@ -123,6 +129,7 @@ def test_production_without_a_mail_server_refuses_to_start(tmp_path):
     assert "EMAIL_HOST must be set when DJANGO_ENV=production" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_without_a_metrics_token_or_allow_list_refuses_to_start(tmp_path):
     env = {**PRODUCTION_ENV}
     del env["METRICS_TOKEN"]
@@ -134,6 +141,7 @@ def test_production_without_a_metrics_token_or_allow_list_refuses_to_start(tmp_p
     assert "METRICS_TOKEN or METRICS_ALLOWED_IPS must be set" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_reads_metrics_only_from_the_explicit_allow_list(tmp_path):
     env = {**PRODUCTION_ENV, "METRICS_ALLOWED_IPS": "10.0.0.5"}
     del env["METRICS_TOKEN"]
@@ -143,6 +151,7 @@ def test_production_reads_metrics_only_from_the_explicit_allow_list(tmp_path):
     assert settings_value("settings.METRICS_ALLOWED_IPS", {}, tmp_path) == "['127.0.0.1', '::1']"
 
 
+@pytest.mark.slow
 def test_processes_starting_together_share_one_complete_secret_key(tmp_path):
     """gunicorn workers boot at once on a fresh checkout; all must read the same key."""
     base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith(INHERITED_PREFIXES)}

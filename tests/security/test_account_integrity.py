@@ -29,6 +29,7 @@ def _names(count: int) -> list[str]:
     return ["".join(rng.choice(chars) for _ in range(rng.randint(1, 6))) for _ in range(count)]
 
 
+@pytest.mark.slow
 def test_every_name_that_registers_signs_in_by_the_same_text_and_its_case_variants():
     """A name the rules accept is found again by sign-in: typed as registered, upper, lower or case-folded."""
     accepted = 0
