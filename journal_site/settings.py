@@ -130,6 +130,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # {% load i18n %} with constant {% translate %} looked up once per language.
+            "libraries": {"i18n": "journal_site.templatetags.cached_i18n"},
         },
     },
 ]
