@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -81,8 +81,8 @@ def _order(value: str | None) -> str:
 @in_user_timezone
 def entry_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "emotions": emotion_choices(),
-        "moods": mood_choices(),
+        "emotion_options": _options(emotion_choices(), request.GET.get("tag")),
+        "mood_options": _options([(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")),
         "params": request.GET,
         "page": None,
         "errors": {},
@@ -104,6 +104,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         context["last_page"] = paginator.num_pages
         return render(request, "diary/entry_list.html", context, status=404)
     return render(request, "diary/entry_list.html", context)
+
+
+def _options(choices, selected: str | None) -> SafeString:
+    """<option>s for a filter select, the chosen one marked; built here, not by a template loop per option."""
+    rows = ((value, " selected" if str(value) == selected else "", label) for value, label in choices)
+    return format_html_join("", '<option value="{}"{}>{}</option>', rows)
 
 
 def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, status: int = 200) -> HttpResponse:
