@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from diary.reminders import reminders_send_due
-from diary.transfer import import_job_run
+from diary.transfer import import_job_run, import_jobs_cleanup
 
 
 @shared_task(name="diary.import_entries", ignore_result=True)
@@ -16,3 +16,9 @@ def import_entries(job_id: int) -> None:
 def send_due_reminders() -> int:
     """Queued by beat every five minutes; each user gets at most one reminder a day."""
     return reminders_send_due()
+
+
+@shared_task(name="diary.cleanup_import_jobs", ignore_result=True)
+def cleanup_import_jobs() -> int:
+    """Queued by beat hourly: fails jobs stuck past a day and drops payloads no job needs."""
+    return import_jobs_cleanup()
