@@ -21,6 +21,7 @@ from diary.forms import EntryForm
 from diary.lexicon import emotions_detect
 from diary.localtime import in_user_timezone
 from diary.models import DiaryEntry
+from diary.services import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 PAGE_SIZE = 20
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
@@ -101,13 +102,32 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/entry_list.html", context)
 
 
+def _within_limits(form: EntryForm) -> bool:
+    """Cut an over-long title or text back to its limit, so a refused form does not send it all back."""
+    if not form.is_bound:
+        return True
+    over = {
+        name: value[:limit]
+        for name, limit in (("title", TITLE_MAX_LENGTH), ("content", CONTENT_MAX_LENGTH))
+        if len(value := form.data.get(name) or "") > limit
+    }
+    if over:
+        data = form.data.copy()
+        for name, value in over.items():
+            data[name] = value
+        form.data = data  # the errors were found on what was sent; only what is shown is cut
+    return not over
+
+
 def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, status: int = 200) -> HttpResponse:
+    # Lengths are checked before any analysis: an over-long text is refused, never read.
+    analyse = _within_limits(form)
     text = f'{form["title"].value() or ""}\n{form["content"].value() or ""}'
     chosen = set(form["emotion_tags"].value() or [])
     context = {
         "form": form,
         "entry": entry,
-        "suggested": [code for code in emotions_detect(text) if code not in chosen] if text.strip() else [],
+        "suggested": [code for code in emotions_detect(text) if code not in chosen] if analyse and text.strip() else [],
         "draft_key": f"diary:draft:{entry.pk if entry else 'new'}",
     }
     return render(request, "diary/entry_form.html", context, status=status)
