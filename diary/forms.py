@@ -24,7 +24,7 @@ class EntryForm(forms.Form):
             "required": _("Write something first."),
             "max_length": _(
                 "An entry can be at most %(limit_value)s characters long (this one has %(show_value)s). "
-                "Only the first %(limit_value)s are kept below: shorten the text and save again."
+                "Shorten it and save again; a text far over the limit is cut to it below."
             ),
         },
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": _("How was your day?"), "spellcheck": "true"}),
