@@ -17,7 +17,7 @@ MEGABYTE = 1_000_000
 # not count; the wall clock gets a looser bound that still catches superlinear
 # growth (the inputs here took minutes before).
 BOUND_SECONDS = 1.0
-WALL_BOUND_SECONDS = 5.0
+WALL_FACTOR = 10
 
 
 def _repeat(unit: str) -> str:
@@ -63,27 +63,28 @@ SHAPES = {
 }
 
 
-def _seconds(function, text: str) -> tuple[float, float]:
-    """CPU and wall seconds of the best of up to three runs."""
-    best = (float("inf"), float("inf"))
+def _seconds(function, text: str, bound: float) -> tuple[float, float]:
+    """The least CPU and wall seconds of up to three runs (a busy machine's pauses are not the renderer's)."""
+    cpu_best = wall_best = float("inf")
     for _ in range(3):
         cpu, wall = time.thread_time(), time.perf_counter()
         function(text)
-        best = min(best, (time.thread_time() - cpu, time.perf_counter() - wall))
-        if best[0] < BOUND_SECONDS / 2:
+        cpu_best = min(cpu_best, time.thread_time() - cpu)
+        wall_best = min(wall_best, time.perf_counter() - wall)
+        if cpu_best < bound and wall_best < bound * WALL_FACTOR:
             break
-    return best
+    return cpu_best, wall_best
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_a_megabyte_of_any_shape_renders_in_well_under_a_second(shape):
     text = SHAPES[shape]()
     assert len(text.encode()) >= MEGABYTE * 0.99
-    cpu, wall = _seconds(markdown_render, text)
-    assert cpu < BOUND_SECONDS and wall < WALL_BOUND_SECONDS, (cpu, wall)
+    cpu, wall = _seconds(markdown_render, text, BOUND_SECONDS)
+    assert cpu < BOUND_SECONDS and wall < BOUND_SECONDS * WALL_FACTOR, (cpu, wall)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_an_excerpt_of_any_shape_is_quick(shape):
-    cpu, wall = _seconds(markdown_excerpt, SHAPES[shape]())
-    assert cpu < BOUND_SECONDS / 10 and wall < WALL_BOUND_SECONDS / 10, (cpu, wall)
+    cpu, wall = _seconds(markdown_excerpt, SHAPES[shape](), BOUND_SECONDS / 10)
+    assert cpu < BOUND_SECONDS / 10 and wall < BOUND_SECONDS / 10 * WALL_FACTOR, (cpu, wall)

@@ -32,7 +32,7 @@ def test_a_megabyte_entry_form_is_refused_quickly_without_echoing_it(owner_clien
     form = {"title": "x" * 5000, "content": MEGABYTE_TEXT, "created_at": "2024-05-01T10:00", "mood": "3"}
     response, cpu, wall = _timed(lambda: owner_client.post(path.format(id=entry.pk), form))
     assert response.status_code == 400
-    assert cpu < BOUND_SECONDS and wall < 5 * BOUND_SECONDS, (cpu, wall)
+    assert cpu < BOUND_SECONDS and wall < 10 * BOUND_SECONDS, (cpu, wall)
     page = response.content.decode()
     assert len(page) < CONTENT_MAX_LENGTH + 50_000
     assert "An entry can be at most 100000 characters long" in page
@@ -48,7 +48,7 @@ def test_an_over_long_entry_through_the_api_is_refused_quickly(owner_api):
     body = {"content": MEGABYTE_TEXT[: CONTENT_MAX_LENGTH + 1]}
     response, cpu, wall = _timed(lambda: owner_api.post("/api/v1/entries/", body, format="json"))
     assert response.status_code == 400 and "content" in response.json()
-    assert cpu < BOUND_SECONDS and wall < 5 * BOUND_SECONDS, (cpu, wall)
+    assert cpu < BOUND_SECONDS and wall < 10 * BOUND_SECONDS, (cpu, wall)
 
 
 @pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_suggestions_for_an_over_long_text_are_refused_quickly(owner_api, size):
     body = {"text": MEGABYTE_TEXT[:size]}
     response, cpu, wall = _timed(lambda: owner_api.post("/api/v1/emotions/suggest/", body, format="json"))
     assert response.status_code == 400 and "text" in response.json()
-    assert cpu < BOUND_SECONDS and wall < 5 * BOUND_SECONDS, (cpu, wall)
+    assert cpu < BOUND_SECONDS and wall < 10 * BOUND_SECONDS, (cpu, wall)
 
 
 @pytest.mark.django_db
@@ -66,9 +66,9 @@ def test_suggestions_for_the_longest_entry_are_quick(owner_api):
     response, cpu, wall = _timed(lambda: owner_api.post("/api/v1/emotions/suggest/", body, format="json"))
     assert response.status_code == 200
     assert [e["code"] for e in response.json()["emotions"]] == ["joy", "calm"]
-    assert cpu < BOUND_SECONDS and wall < 5 * BOUND_SECONDS, (cpu, wall)
+    assert cpu < BOUND_SECONDS and wall < 10 * BOUND_SECONDS, (cpu, wall)
 
 
 def test_the_lexicon_reads_a_megabyte_in_well_under_a_second():
     _, cpu, wall = _timed(lambda: emotion_counts(MEGABYTE_TEXT))
-    assert cpu < BOUND_SECONDS / 2 and wall < 5 * BOUND_SECONDS, (cpu, wall)
+    assert cpu < BOUND_SECONDS / 2 and wall < 10 * BOUND_SECONDS, (cpu, wall)
