@@ -20,6 +20,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from accounts import tasks, throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
+from conversations.reply_cache import reply_cache_forget
 from journal_site import prefetch
 from journal_site.caching import delete_pattern
 from journal_site.deletion import delete_in_batches
@@ -176,6 +177,7 @@ def user_delete(*, user: User) -> None:
         user_tokens_revoke(user_id=user_id)
         user.delete()
     user_cache_invalidate(user_id=user_id)
+    reply_cache_forget(user_id=user_id)
     logger.info("account deleted", extra={"user_id": user_id})
 
 

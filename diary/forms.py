@@ -20,7 +20,13 @@ class EntryForm(forms.Form):
         label=_("Entry"),
         max_length=CONTENT_MAX_LENGTH,
         strip=False,
-        error_messages={"required": _("Write something first.")},
+        error_messages={
+            "required": _("Write something first."),
+            "max_length": _(
+                "An entry can be at most %(limit_value)s characters long (this one has %(show_value)s). "
+                "Shorten it and save again; a text far over the limit is cut to it below."
+            ),
+        },
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": _("How was your day?"), "spellcheck": "true"}),
         help_text=_("Markdown works: **bold**, _italic_, lists, > quotes."),
     )

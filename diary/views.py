@@ -26,6 +26,7 @@ from diary.forms import EntryForm
 from diary.lexicon import emotions_detect
 from diary.localtime import in_user_timezone
 from diary.models import DiaryEntry
+from diary.services import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 PAGE_SIZE = 20
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
@@ -112,13 +113,34 @@ def _options(choices, selected: str | None) -> SafeString:
     return format_html_join("", '<option value="{}"{}>{}</option>', rows)
 
 
+def _within_limits(form: EntryForm) -> bool:
+    """Whether the title and text are within their limits; one far over it is cut back for the page.
+
+    A text a little too long comes back whole, to be shortened; a crafted megabyte
+    is not sent back (the editor's maxlength keeps a browser under the limit).
+    """
+    if not form.is_bound:
+        return True
+    limits = (("title", TITLE_MAX_LENGTH), ("content", CONTENT_MAX_LENGTH))
+    lengths = {name: len(form.data.get(name) or "") for name, _limit in limits}
+    cut = {name: form.data[name][:limit] for name, limit in limits if lengths[name] > 2 * limit}
+    if cut:
+        data = form.data.copy()
+        for name, value in cut.items():
+            data[name] = value
+        form.data = data  # the errors were found on what was sent; only what is shown is cut
+    return all(lengths[name] <= limit for name, limit in limits)
+
+
 def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, status: int = 200) -> HttpResponse:
-    text = f"{form['title'].value() or ''}\n{form['content'].value() or ''}"
+    # Lengths are checked before any analysis: an over-long text is refused, never read.
+    analyse = _within_limits(form)
+    text = f'{form["title"].value() or ""}\n{form["content"].value() or ""}'
     chosen = set(form["emotion_tags"].value() or [])
     context = {
         "form": form,
         "entry": entry,
-        "suggested": [code for code in emotions_detect(text) if code not in chosen] if text.strip() else [],
+        "suggested": [code for code in emotions_detect(text) if code not in chosen] if analyse and text.strip() else [],
         "draft_key": f"diary:draft:{entry.pk if entry else 'new'}",
     }
     return render(request, "diary/entry_form.html", context, status=status)

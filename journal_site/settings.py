@@ -280,6 +280,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
     "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
     "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": timedelta(days=1)},
+    "diary-cleanup-import-jobs": {"task": "diary.cleanup_import_jobs", "schedule": timedelta(hours=1)},
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
