@@ -11,8 +11,10 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 
 from journal_site.env import (
     ConfigError,
@@ -254,13 +256,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 3)),
     "unacked_restore_throttle": 1,
 }
-CELERY_TIMEZONE = "UTC"
-# Later entries are added by the apps' issues; each task is idempotent and
-# the daily ones take a lock, so a second beat by mistake does no harm.
+# Beat's clock: the daily cleanups run at CLEANUP_HOUR:CLEANUP_MINUTE in this
+# zone, whenever beat was started (docs/operations-consistency.md).
+CELERY_TIMEZONE = env_str("CELERY_TIMEZONE", "UTC")
+try:
+    ZoneInfo(CELERY_TIMEZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ConfigError(f"CELERY_TIMEZONE must be a time zone name (Europe/Warsaw), got {CELERY_TIMEZONE!r}") from None
+CLEANUP_HOUR = env_int("CLEANUP_HOUR", 3, minimum=0, maximum=23)
+CLEANUP_MINUTE = env_int("CLEANUP_MINUTE", 30, minimum=0, maximum=59)
+_daily_cleanup = crontab(hour=CLEANUP_HOUR, minute=CLEANUP_MINUTE)
+# Each task is idempotent and the daily ones take a lock, so a second beat by mistake does no harm.
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
-    "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
-    "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": timedelta(days=1)},
+    "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": _daily_cleanup},
+    "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": _daily_cleanup},
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
