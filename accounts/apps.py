@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import lookups, schema, signals  # noqa: F401
+        from accounts import lookups, schema, signals, token_backend  # noqa: F401
+
+        token_backend.install()

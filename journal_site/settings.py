@@ -64,6 +64,11 @@ if SECRET_KEY is None:
     SECRET_KEY = _development_secret_key()
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ConfigError("SECRET_KEY must be at least 50 characters long in production")
+# Rotation: the previous key(s), comma-separated. Sessions, password-reset links
+# and API tokens signed with them stay valid; new ones use SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+if PRODUCTION and any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
+    raise ConfigError("SECRET_KEY_FALLBACKS: every key must be at least 50 characters long in production")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
