@@ -141,16 +141,24 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 REQUEST_TIMEOUT_SECONDS = env_int("REQUEST_TIMEOUT_SECONDS", 30, minimum=1)
 
-# The specification's pool (pool_size 10, max_overflow 20, pool_timeout 30,
-# pool_recycle 3600) in psycopg_pool terms. Every process has its own pool:
-# gunicorn workers x DB_POOL_MAX plus the Celery processes must stay under the
-# server's max_connections (100 by default); gunicorn.conf.py does the sums.
-DB_POOL_MIN = env_int("DB_POOL_MIN", 10, minimum=0)
-DB_POOL_MAX = env_int("DB_POOL_MAX", 30, minimum=1)
+# Every process has its own pool, bounded so that two web machines, Celery and
+# an operator stay under PostgreSQL's max_connections (100). These defaults
+# suit Celery, beat and manage.py; gunicorn.conf.py sets the web workers' own
+# (a minimum of 2, a maximum derived from its workers and threads) and shows
+# the sums. docs/operations-consistency.md explains both.
+DB_POOL_MIN = env_int("DB_POOL_MIN", 1, minimum=0)
+DB_POOL_MAX = env_int("DB_POOL_MAX", 4, minimum=1)
 DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 30.0, minimum=0.1)
 DB_POOL_MAX_LIFETIME = env_float("DB_POOL_MAX_LIFETIME", 3600.0, minimum=1.0)
+# Connections opened beyond the minimum are closed after this long unused, so
+# a burst does not leave PostgreSQL full.
+DB_POOL_MAX_IDLE = env_float("DB_POOL_MAX_IDLE", 60.0, minimum=1.0)
 if DB_POOL_MIN > DB_POOL_MAX:
     raise ConfigError("DB_POOL_MIN must not exceed DB_POOL_MAX")
+# PgBouncer in transaction mode between the journal and PostgreSQL: no
+# server-side cursors (a named cursor would outlive the transaction on its
+# server connection), no prepared statements, no startup options.
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
 
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
@@ -169,11 +177,19 @@ if DATABASE_URL:
             "max_size": DB_POOL_MAX,
             "timeout": DB_POOL_TIMEOUT,
             "max_lifetime": DB_POOL_MAX_LIFETIME,
+            "max_idle": DB_POOL_MAX_IDLE,
         },
-        # A query may not outlive the request that runs it.
-        "options": f"-c statement_timeout={REQUEST_TIMEOUT_SECONDS * 1000}",
         "connect_timeout": 5,
+        # Never prepare statements: a pooler hands each transaction any server connection.
+        "prepare_threshold": None,
     }
+    if DB_PGBOUNCER:
+        # PgBouncer refuses the `options` startup parameter: set statement_timeout
+        # on the role or database instead (docs/operations-consistency.md).
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # A query may not outlive the request that runs it.
+        _db["OPTIONS"]["options"] = f"-c statement_timeout={REQUEST_TIMEOUT_SECONDS * 1000}"
     DATABASES = {"default": _db}
 else:
     DATABASES = {
