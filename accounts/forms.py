@@ -3,13 +3,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts import services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import username_characters, validate_email_available, validate_username_available
+from journal_site import outbox
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -151,9 +151,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
         base_url = request.build_absolute_uri("/")
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(
-                lambda user_id=user.pk: tasks.send_password_reset_email.delay(user_id=user_id, base_url=base_url)
-            )
+            outbox.enqueue(tasks.send_password_reset_email, kwargs={"user_id": user.pk, "base_url": base_url})
 
 
 class SettingsForm(forms.ModelForm):

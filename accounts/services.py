@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
@@ -19,6 +18,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from accounts import throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
+from journal_site import outbox
 from journal_site.caching import delete_pattern
 
 logger = logging.getLogger(__name__)
@@ -79,8 +79,8 @@ def user_register(
         user = User.objects.create_user(
             username=username, email=email, password=password, language=language, timezone=tz
         )
-        transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
-        transaction.on_commit(tasks.refresh_stats_overview.delay)
+        outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
+        outbox.enqueue(tasks.refresh_stats_overview)
     logger.info("account created", extra={"user_id": user.pk})
     return user
 

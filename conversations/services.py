@@ -14,6 +14,7 @@ from conversations.care import crisis_detect, reply_with_care
 from conversations.context import context_build
 from conversations.models import ConversationHistory
 from conversations.providers import Provider, ProviderError, provider_get
+from journal_site import outbox
 from journal_site.caching import cached
 from journal_site.metrics import AI_REPLY_DURATION
 
@@ -78,7 +79,7 @@ def _reply_or_queue(*, message: ConversationHistory) -> SendResult:
     if provider.background:
         from conversations.tasks import generate_reply
 
-        transaction.on_commit(lambda: generate_reply.delay(message.pk))
+        outbox.enqueue(generate_reply, args=(message.pk,))
         return SendResult(message=message, reply=None)
     reply = _reply_generate(message=message, provider=provider)
     return SendResult(message=message, reply=reply)

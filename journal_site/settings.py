@@ -290,6 +290,8 @@ _daily_cleanup = crontab(hour=CLEANUP_HOUR, minute=CLEANUP_MINUTE)
 # Each task is idempotent and the daily ones take a lock, so a second beat by mistake does no harm.
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
+    # Tasks recorded while the broker was down (journal_site/outbox.py).
+    "relay-outbox": {"task": "journal_site.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": _daily_cleanup},
     "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": _daily_cleanup},
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.

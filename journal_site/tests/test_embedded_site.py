@@ -27,7 +27,10 @@ def embedded_site(tmp_path):
     for step in (["migrate", "--noinput"],):
         subprocess.run([PYTHON, "manage.py", *step], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     for name in ("ann", "bob"):
-        code = f"from accounts.models import User; User.objects.create_user({name!r}, '{name}@example.com', {PASSWORD!r})"
+        code = (
+            "from accounts.models import User; "
+            f"User.objects.create_user({name!r}, '{name}@example.com', {PASSWORD!r})"
+        )
         subprocess.run(
             [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
             cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
