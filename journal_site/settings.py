@@ -238,6 +238,8 @@ if REDIS_URL:
     # delete_pattern("user:*:{id}") SCANs the keyspace: 1000 keys a round trip, not 10.
     DJANGO_REDIS_SCAN_ITERSIZE = 1000
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Logged once a minute, without a traceback (see LOGGING).
+    DJANGO_REDIS_LOGGER = "journal_site.cache_outage"
 else:
     CACHES = {
         "default": {
@@ -482,11 +484,13 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"once_per_minute": {"()": "journal_site.logfilters.OncePerMinute"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Never log request bodies: django.request logs only the path and status.
         "django.db.backends": {"level": "WARNING"},
+        "journal_site.cache_outage": {"filters": ["once_per_minute"]},
     },
 }
 

@@ -1,6 +1,7 @@
 """The outbox: tasks recorded with the commit reach the broker, now or once it is back."""
 
 import logging
+import sys
 
 import pytest
 from celery import Celery, shared_task
@@ -154,3 +155,20 @@ def test_relay_command_reports_what_it_sent(broker_up):
 def test_beat_relays_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["relay-outbox"]
     assert entry["task"] == "journal_site.relay_outbox" and entry["schedule"] == 60.0
+
+
+def test_cache_outage_logs_one_line_a_minute_without_traceback():
+    from journal_site.logfilters import OncePerMinute
+
+    log_filter = OncePerMinute()
+    records = []
+    for _ in range(20):
+        try:
+            raise ConnectionError("refused")
+        except ConnectionError:
+            record = logging.LogRecord("x", logging.ERROR, __file__, 1, "Exception ignored", None, sys.exc_info())
+        if log_filter.filter(record):
+            records.append(record)
+    assert len(records) == 1
+    assert records[0].exc_info is None
+    assert records[0].getMessage() == "Exception ignored (ConnectionError); further ones muted for a minute"
