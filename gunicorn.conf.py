@@ -24,7 +24,8 @@ Every worker process has its own psycopg pool, opened lazily on the first
 query after the fork (preload_app is off, so the master never opens one to
 hand down). The pool keeps DB_POOL_MIN (2) connections, grows under load up
 to DB_POOL_MAX, and closes what it opened beyond the minimum once idle for
-DB_POOL_MAX_IDLE (60 s). Unless DB_POOL_MAX is given, it is derived here
+DB_POOL_MAX_IDLE (10 s; psycopg_pool closes one connection per such
+period and process). Unless DB_POOL_MAX is given, it is derived here
 from the node's budget DB_WEB_CONNECTIONS (32) shared by the workers, and
 never more than a worker's threads:
 
@@ -113,7 +114,8 @@ worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", max(1, -(-max_connections // workers)))
 
 # --- Database pool per worker (see "Database connections" above); settings read these.
-os.environ.setdefault("DB_POOL_MIN", "2")
+if not os.environ.get("DB_POOL_MIN", "").strip():
+    os.environ["DB_POOL_MIN"] = "2"
 if not os.environ.get("DB_POOL_MAX", "").strip():
     os.environ["DB_POOL_MAX"] = str(max(2, min(threads, _int("DB_WEB_CONNECTIONS", 32) // workers)))
 

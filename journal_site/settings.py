@@ -152,7 +152,7 @@ DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 30.0, minimum=0.1)
 DB_POOL_MAX_LIFETIME = env_float("DB_POOL_MAX_LIFETIME", 3600.0, minimum=1.0)
 # Connections opened beyond the minimum are closed after this long unused, so
 # a burst does not leave PostgreSQL full.
-DB_POOL_MAX_IDLE = env_float("DB_POOL_MAX_IDLE", 60.0, minimum=1.0)
+DB_POOL_MAX_IDLE = env_float("DB_POOL_MAX_IDLE", 10.0, minimum=0.5)
 if DB_POOL_MIN > DB_POOL_MAX:
     raise ConfigError("DB_POOL_MIN must not exceed DB_POOL_MAX")
 # PgBouncer in transaction mode between the journal and PostgreSQL: no
