@@ -43,7 +43,7 @@ def enqueue(task, *, args: tuple = (), kwargs: dict | None = None) -> None:
     """Run `task` after the current transaction commits, even if the broker is down right then."""
     kwargs = kwargs or {}
     if _app().conf.task_always_eager:
-        transaction.on_commit(partial(task.apply_async, args=args, kwargs=kwargs))
+        transaction.on_commit(partial(task.delay, *args, **kwargs))
         return
     message = OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
     transaction.on_commit(partial(_relay_after_commit, message))

@@ -26,7 +26,7 @@ def register(**kwargs):
 def test_nothing_is_queued_before_the_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         register()
-    queued = [c for c in callbacks if "apply_async" in repr(c)]
+    queued = [c for c in callbacks if "delay" in repr(c)]
     assert len(queued) == 2 and mail.outbox == [] and cache.get(STATS_OVERVIEW_KEY) is None
 
 
