@@ -105,6 +105,16 @@ class PrivatePgBouncer:
         self.pool_size = pool_size
         self.process: subprocess.Popen | None = None
 
+    @staticmethod
+    def binary() -> str | None:
+        return shutil.which("pgbouncer") or next(
+            (path for path in ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer") if os.access(path, os.X_OK)), None
+        )
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.binary() is not None
+
     def start(self) -> "PrivatePgBouncer":
         (self.dir / "userlist.txt").write_text('"postgres" ""\n')
         (self.dir / "pgbouncer.ini").write_text(
@@ -116,7 +126,7 @@ class PrivatePgBouncer:
             f"pool_mode = transaction\ndefault_pool_size = {self.pool_size}\nmax_client_conn = 1000\n"
             f"logfile = {self.dir}/pgbouncer.log\n"
         )
-        command = [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", str(self.dir / "pgbouncer.ini")]
+        command = [self.binary() or "pgbouncer", str(self.dir / "pgbouncer.ini")]
         if os.geteuid() == 0:  # pgbouncer refuses to run as root
             shutil.chown(self.dir, "postgres", "postgres")
             for path in self.dir.iterdir():
