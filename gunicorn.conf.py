@@ -114,10 +114,10 @@ worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", max(1, -(-max_connections // workers)))
 
 # --- Database pool per worker (see "Database connections" above); settings read these.
-if not os.environ.get("DB_POOL_MIN", "").strip():
-    os.environ["DB_POOL_MIN"] = "2"
 if not os.environ.get("DB_POOL_MAX", "").strip():
     os.environ["DB_POOL_MAX"] = str(max(2, min(threads, _int("DB_WEB_CONNECTIONS", 32) // workers)))
+if not os.environ.get("DB_POOL_MIN", "").strip():
+    os.environ["DB_POOL_MIN"] = str(min(2, _int("DB_POOL_MAX", 2)))
 
 # --- Control socket: one per instance, or none (see above).
 _control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()

@@ -78,6 +78,11 @@ def test_pool_maximum_is_derived_from_workers_and_threads(monkeypatch, tmp_path,
     assert os.environ["DB_POOL_MIN"] == "2"
 
 
+def test_pool_minimum_never_exceeds_a_given_maximum(monkeypatch, tmp_path):
+    load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), REDIS_URL=REDIS, DB_POOL_MAX="1")
+    assert os.environ["DB_POOL_MIN"] == "1"
+
+
 def test_two_nodes_on_default_settings_stay_under_max_connections(monkeypatch, tmp_path):
     conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), REDIS_URL=REDIS, WEB_CONCURRENCY="2")
     web = 2 * conf["workers"] * int(os.environ["DB_POOL_MAX"])
