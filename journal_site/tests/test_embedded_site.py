@@ -69,6 +69,24 @@ def test_make_run_is_one_site(embedded_site):
     after = [ann.get(base + "/api/v1/stats/", timeout=10).json() for _ in range(6)]
     assert after[0] != before and all(stats == after[0] for stats in after)
 
+    # A password change on one device signs the other out everywhere.
+    other = signed_in_session(base, "ann", PASSWORD)
+    other.headers["Connection"] = "close"
+    assert [other.get(base + "/diary/", timeout=10).status_code for _ in range(4)] == [200] * 4
+    new_password = PASSWORD + "-changed"
+    response = ann.post(
+        base + "/accounts/password/change/",
+        data={
+            "old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password,
+            "csrfmiddlewaretoken": ann.cookies["csrftoken"],
+        },
+        timeout=10, allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text[:300]
+    statuses = [other.get(base + "/diary/", timeout=10, allow_redirects=False).status_code for _ in range(12)]
+    assert statuses == [302] * 12
+    assert ann.get(base + "/diary/", timeout=10, allow_redirects=False).status_code == 200
+
     # A signed-out session is refused everywhere.
     old_cookies = ann.cookies.copy()
     assert ann.post(base + "/accounts/logout/", timeout=10, allow_redirects=False).status_code == 302
