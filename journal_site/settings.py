@@ -120,6 +120,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "journal_site.urls"
+# Common widgets rendered in Python, with the same markup as Django's templates.
+FORM_RENDERER = "journal_site.form_renderer.FastWidgetRenderer"
 WSGI_APPLICATION = "journal_site.wsgi.application"
 
 TEMPLATES = [
@@ -210,7 +212,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SILENCED_SYSTEM_CHECKS = [
-    # The contract's index names (ix_conversation_history_created_at, ...) are
+    # The index names of docs/data-model.md (ix_conversation_history_created_at, ...) are
     # longer than the 30 characters Oracle allows; PostgreSQL and SQLite allow 63+.
     "models.E034",
     # Usernames are unique regardless of case through the uq_users_username_ci
@@ -251,6 +253,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
+
+# Rendered template fragments, in each process's own memory: their keys name
+# everything they show (an entry's id and last save, the language, the time
+# zone), so a process can never serve a stale one and nothing needs sharing or
+# invalidating; five minutes bounds how long a deleted entry's card lingers in
+# a worker's memory (docs/caching.md).
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
@@ -411,7 +425,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "journal@localhost")
 # Where the journal is reached from outside; links in emails sent without a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# --- Limits (CONTRACT.md) --------------------------------------------------------------------
+# --- Limits (docs/limits.md) -----------------------------------------------------------------
 
 MAX_BODY_BYTES = env_int("MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
