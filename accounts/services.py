@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
@@ -21,7 +20,7 @@ from accounts import tasks, throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
 from conversations.reply_cache import reply_cache_forget
-from journal_site import prefetch
+from journal_site import outbox, prefetch
 from journal_site.caching import delete_pattern
 from journal_site.deletion import delete_in_batches
 
@@ -92,8 +91,8 @@ def user_register(
             user = User.objects.create_user(
                 username=username, email=email, password=password, language=language, timezone=tz
             )
-            transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
-            transaction.on_commit(tasks.refresh_stats_overview.delay)
+            outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
+            outbox.enqueue(tasks.refresh_stats_overview)
     except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci
         raise RegistrationConflict from error
     logger.info("account created", extra={"user_id": user.pk})
@@ -121,9 +120,9 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 
 
 def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
-    """Queue a reset email to each user after the commit; the link is made by the task."""
+    """Queue a reset email to each user after the commit (through the outbox); the link is made by the task."""
     for user_id in user_ids:
-        transaction.on_commit(partial(tasks.send_password_reset_email.delay, user_id=user_id, base_url=base_url))
+        outbox.enqueue(tasks.send_password_reset_email, kwargs={"user_id": user_id, "base_url": base_url})
 
 
 # --- Profile ------------------------------------------------------------------------------

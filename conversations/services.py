@@ -16,6 +16,7 @@ from conversations.models import ConversationHistory
 from conversations.providers import Provider, ProviderError, provider_get
 from conversations.reply_cache import reply_cache_forget, reply_scope
 from conversations.tasks import generate_reply
+from journal_site import outbox
 from journal_site.caching import cached
 from journal_site.deletion import delete_in_batches
 from journal_site.metrics import AI_REPLY_DURATION
@@ -69,7 +70,7 @@ def message_retry(*, message: ConversationHistory) -> SendResult:
 def _reply_or_queue(*, message: ConversationHistory) -> SendResult:
     provider = provider_get()
     if provider.background:
-        transaction.on_commit(lambda: generate_reply.delay(message.pk))
+        outbox.enqueue(generate_reply, args=(message.pk,))
         return SendResult(message=message, reply=None)
     reply = _reply_generate(message=message, provider=provider)
     return SendResult(message=message, reply=reply)

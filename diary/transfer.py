@@ -53,6 +53,7 @@ from diary.models import DiaryEntry, ImportJob
 from diary.services import CONTENT_MAX_LENGTH
 from diary.stats import user_zone
 from diary.tasks import import_entries
+from journal_site import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -822,7 +823,7 @@ def import_start(*, user, upload) -> ImportJob:
             finished_at=timezone.now(),
         )
     job = ImportJob.objects.create(user=user, payload=data)
-    transaction.on_commit(lambda: import_entries.delay(job.pk))
+    outbox.enqueue(import_entries, args=(job.pk,))
     return job
 
 
