@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts import services, throttling
-from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
+from accounts.models import LANGUAGE_CHOICES, THEME_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import username_characters, validate_email_available, validate_username_available
 
 
@@ -162,9 +162,10 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time"]
+        fields = ["email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time"]
         labels = {
             "email": _("Email"),
+            "theme": _("Theme"),
             "ai_can_read_entries": _("The companion may read my recent entries"),
             "reminder_enabled": _("Send me a daily reminder to write"),
             "reminder_time": _("Reminder time"),
@@ -216,3 +217,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("The password is not right."), code="password_incorrect")
         return password
+
+
+class PreferencesForm(forms.Form):
+    """The footer's one-press switches: a language or a theme, whichever was pressed."""
+
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    theme = forms.ChoiceField(choices=THEME_CHOICES, required=False)

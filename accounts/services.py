@@ -107,7 +107,9 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 
 # --- Profile ------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
+PROFILE_FIELDS = (
+    "email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time",
+)
 
 
 def user_update(*, user: User, data: dict) -> User:

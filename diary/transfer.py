@@ -52,6 +52,7 @@ from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry, ImportJob
 from diary.services import CONTENT_MAX_LENGTH
 from diary.stats import user_zone
+from diary.words import word_count
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,6 @@ PROGRESS_TIMEOUT = 24 * 3600
 
 ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "exclude_from_ai", "word_count", "source_id",
                  "created_at", "updated_at")
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def entry_fingerprint(*, created_at: datetime, title: str, content: str) -> str:
