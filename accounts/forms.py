@@ -44,6 +44,9 @@ class SignUpForm(forms.Form):
         validate_username_available(username)
         return username
 
+    def clean_theme(self) -> str:
+        return self.cleaned_data["theme"] or self.instance.theme
+
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         validate_email_available(email)
@@ -159,6 +162,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 class SettingsForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone])
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    # Optional here so that a client sending the older set of fields keeps its theme.
+    theme = forms.ChoiceField(label=_("Theme"), choices=THEME_CHOICES, required=False)
 
     class Meta:
         model = User

@@ -124,9 +124,11 @@ class EntryWriteSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        if not self.partial:
-            # A whole entry (create or PUT): text left out is empty text, which needs a mood.
-            attrs.setdefault("content", "")
+        if not self.partial and "content" not in attrs:
+            # A whole entry (create or PUT) without text is a check-in: it needs a mood in the same body.
+            if attrs.get("mood") is None:
+                raise serializers.ValidationError({"content": [_("Write something first, or pick a mood.")]})
+            attrs["content"] = ""
         return attrs
 
 

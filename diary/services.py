@@ -140,9 +140,10 @@ def _entry_clean(fields: Mapping[str, Any], *, current: DiaryEntry | None = None
             elif created_at > timezone.now() + FUTURE_TOLERANCE:
                 errors["created_at"] = [_("The date can't be in the future.")]
             cleaned["created_at"] = created_at
-    if not errors.get("content") and not errors.get("mood") and ("content" in fields or "mood" in fields):
+    if not errors.get("content") and ("content" in fields or "mood" in fields):
         content = cleaned.get("content", current.content if current else "")
-        mood = cleaned.get("mood", current.mood if current else None)
+        # A mood out of range is no mood: its own error says so, and the text is still needed.
+        mood = None if errors.get("mood") else cleaned.get("mood", current.mood if current else None)
         if not content and mood is None:
             errors["content"] = [_("Write something first, or pick a mood.")]
     errors = {field: messages for field, messages in errors.items() if messages}
