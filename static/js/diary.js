@@ -364,6 +364,12 @@
     });
   }
 
+  // Beside the page there is room: emotions start unfolded on a wide screen, folded on a phone.
+  function initFolds(form) {
+    var fold = form.querySelector("details.emotion-fold");
+    if (fold && window.matchMedia && window.matchMedia("(min-width: 50.01rem)").matches) fold.open = true;
+  }
+
   clearSavedDraft();
   initFocus();
   var editor = document.querySelector("form[data-draft-key]");
@@ -374,5 +380,6 @@
     initWordCount(editor);
     initTags(editor);
     initTemplates(editor);
+    initFolds(editor);
   }
 })();
