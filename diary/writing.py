@@ -8,6 +8,7 @@ recounted only after the user's entries change.
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from diary.cache import STATS_TIMEOUT, stats_key
@@ -46,12 +47,12 @@ def emotion_groups_for(*, usage: dict[str, int]) -> list[dict]:
 
 
 def user_tag_names(*, user, prefix: str = "", limit: int = 200) -> list[str]:
-    """The user's own tag names, alphabetically; only those beginning with `prefix` when given."""
+    """The user's own tag names, alphabetically whatever the case; only those beginning with `prefix` when given."""
     queryset = UserTag.objects.filter(user=user)
     prefix = prefix.strip()
     if prefix:
         queryset = queryset.filter(name__istartswith=prefix[:40])
-    return list(queryset.order_by("name").values_list("name", flat=True)[:limit])
+    return list(queryset.order_by(Lower("name"), "name").values_list("name", flat=True)[:limit])
 
 
 def entry_templates(*, user) -> list[EntryTemplate]:
