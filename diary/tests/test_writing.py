@@ -306,3 +306,24 @@ def test_dashboard_shows_streak_and_days_written(owner_client, owner):
     EntryFactory(user=owner)
     html = owner_client.get("/").content.decode()
     assert "1-day streak" in html and "1 day written this month" in html
+
+
+# --- Export and import keep check-ins and tags ------------------------------------------------------
+
+
+def test_export_and_import_keep_check_ins_and_own_tags(owner_api, owner):
+    import io
+
+    services.entry_create(user=owner, mood=2, tags=["office"])
+    services.entry_create(user=owner, content="Swam.", tags=["swim", "Anna"])
+    exported = b"".join(owner_api.get("/api/v1/export/").streaming_content)
+    assert json.loads(exported)["entries"][0]["tags"] in (["office"], ["swim", "Anna"])
+    DiaryEntry.objects.all().delete()
+    UserTag.objects.all().delete()
+    upload = io.BytesIO(exported)
+    upload.name = "export.json"
+    response = owner_api.post("/api/v1/import/", {"file": upload}, format="multipart")
+    assert response.status_code in (200, 201), response.content
+    entries = {(e.content, e.mood, tuple(e.tags)) for e in DiaryEntry.objects.filter(user=owner)}
+    assert entries == {("", 2, ("office",)), ("Swam.", None, ("swim", "Anna"))}
+    assert sorted(UserTag.objects.filter(user=owner).values_list("name", flat=True)) == ["Anna", "office", "swim"]
