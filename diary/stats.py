@@ -210,7 +210,7 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
     expansions = []
     for kind, column in _LIST_COLUMNS.items():
         join, value = json_list_expand(column=column)
-        expansions.append(f"SELECT DISTINCT e.id, e.day, '{kind}' AS kind, {value} AS tag FROM e {join}")  # noqa: S608
+        expansions.append(f"SELECT DISTINCT e.id, e.day, '{kind}' AS kind, {value} AS tag FROM e {join}")  # noqa: S608  # nosec B608
     sql = f"""
         WITH e AS ({inner_sql}),
         day_mood AS (SELECT e.day, AVG(e.mood) AS mood FROM e GROUP BY e.day),
