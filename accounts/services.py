@@ -127,7 +127,9 @@ def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
 
 # --- Profile ------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
+PROFILE_FIELDS = (
+    "email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time",
+)
 
 
 def user_update(*, user: User, data: dict) -> User:

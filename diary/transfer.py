@@ -37,6 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.http import StreamingHttpResponse
@@ -49,10 +50,11 @@ from django.utils.translation import gettext_lazy
 from conversations.models import ConversationHistory
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
-from diary.models import DiaryEntry, ImportJob
-from diary.services import CONTENT_MAX_LENGTH
+from diary.models import DiaryEntry, ImportJob, UserTag
+from diary.services import CONTENT_MAX_LENGTH, tags_clean
 from diary.stats import user_zone
 from diary.tasks import import_entries
+from diary.words import word_count
 from journal_site import outbox
 
 logger = logging.getLogger(__name__)
@@ -80,12 +82,8 @@ SOURCE_ID_MAX_CHARS = DiaryEntry._meta.get_field("source_id").max_length
 YEAR_MIN, YEAR_MAX = 1900, 2200
 PROGRESS_TIMEOUT = 24 * 3600
 
-ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "exclude_from_ai", "word_count", "source_id",
+ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "word_count", "source_id",
                  "created_at", "updated_at")
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def entry_fingerprint(*, created_at: datetime, title: str, content: str) -> str:
@@ -120,6 +118,7 @@ def _entry_export_dict(row: tuple, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "content": entry["content"],
         "mood": entry["mood"],
         "emotion_tags": entry["emotion_tags"],
+        "tags": entry["tags"],
         "exclude_from_ai": entry["exclude_from_ai"],
         "word_count": entry["word_count"],
     }
@@ -220,6 +219,7 @@ def _markdown(entry: dict[str, Any]) -> str:
         f"date: {entry['created_at']}",
         f"mood: {_dumps(entry['mood'])}",
         f"emotions: {_dumps(entry['emotion_tags'])}",
+        *([f"tags: {_dumps(entry['tags'])}"] if entry["tags"] else []),
         f"exclude_from_ai: {_dumps(entry['exclude_from_ai'])}",
         f"uid: {_dumps(entry['uid'])}",
         "---",
@@ -330,6 +330,7 @@ class ImportRecord:
     emotion_tags: list[str]
     exclude_from_ai: bool
     created_at: datetime
+    tags: list[str] = field(default_factory=list)  # the user's own tags (this journal's export only)
 
 
 @dataclass
@@ -446,17 +447,23 @@ def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     exclude = raw.get("exclude_from_ai", False)
     if not isinstance(exclude, bool):
         raise _Bad(_("exclude_from_ai must be true or false"))
-    if not title and not content:
-        return None
+    try:
+        own_tags = tags_clean(raw.get("tags") or [])
+    except ValidationError as error:
+        raise _Bad(error.messages[0]) from None
+    mood = _check_mood(raw.get("mood"))
+    if not title and not content and mood is None:
+        return None  # a check-in (a mood alone) is an entry; nothing at all is not
     return ImportRecord(
         source_id=_check_source_id(raw.get("uid"), "journal:")
         or entry_fingerprint(created_at=created_at, title=title, content=content),
         title=title,
         content=content,
-        mood=_check_mood(raw.get("mood")),
+        mood=mood,
         emotion_tags=list(dict.fromkeys(tags)),
         exclude_from_ai=exclude,
         created_at=created_at,
+        tags=own_tags,
     )
 
 
@@ -756,6 +763,7 @@ def import_records(
                     content=r.content,
                     mood=r.mood,
                     emotion_tags=r.emotion_tags,
+                    tags=r.tags,
                     exclude_from_ai=r.exclude_from_ai,
                     word_count=word_count(r.content),
                     source_id=r.source_id,
@@ -765,6 +773,10 @@ def import_records(
                 if r.source_id not in present
             ]
             DiaryEntry.objects.bulk_create(new, batch_size=IMPORT_BATCH)
+            names = {name.casefold(): name for entry in new for name in entry.tags}
+            UserTag.objects.bulk_create(
+                [UserTag(user_id=user_id, name=name) for name in names.values()], ignore_conflicts=True
+            )
             created += len(new)
             skipped += len(batch) - len(new)
             if progress:
