@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import lookups, schema, signals  # noqa: F401
+        from accounts import devices, lookups, schema, signals  # noqa: F401

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.CachedUserAuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    "accounts.devices.SignInMiddleware",  # at most one write a minute per session; see docs/account-protection.md
     "journal_site.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "journal_site.middleware.PrivateResponseHeadersMiddleware",
@@ -261,6 +262,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
     "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
     "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": timedelta(days=1)},
+    "accounts-cleanup-account-records": {"task": "accounts.cleanup_account_records", "schedule": timedelta(days=1)},
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
