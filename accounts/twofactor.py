@@ -69,9 +69,9 @@ def _totp_step(secret: str, code: str, *, after: int = 0) -> int | None:
     return None
 
 
-def code_confirms(*, secret: str, code: str) -> bool:
-    """Does the code come from an authenticator holding this (not yet saved) secret?"""
-    return _totp_step(secret, code) is not None
+def code_confirms(*, secret: str, code: str) -> int | None:
+    """The step of a code from an authenticator holding this (not yet saved) secret, or None."""
+    return _totp_step(secret, code)
 
 
 def _recovery_hash(code: str) -> str:
@@ -86,10 +86,13 @@ def _recovery_codes_new(user: User) -> list[str]:
     return codes
 
 
-def two_factor_enable(*, user: User, secret: str) -> list[str]:
-    """Turn two-step sign-in on with a confirmed secret; returns the recovery codes, shown once."""
+def two_factor_enable(*, user: User, secret: str, confirmed_step: int = 0) -> list[str]:
+    """Turn two-step sign-in on with a confirmed secret; returns the recovery codes, shown once.
+
+    The code that confirmed the secret counts as used, so it cannot also sign in.
+    """
     with transaction.atomic():
-        TwoFactor.objects.update_or_create(user=user, defaults={"secret": secret, "last_step": 0})
+        TwoFactor.objects.update_or_create(user=user, defaults={"secret": secret, "last_step": confirmed_step})
         codes = _recovery_codes_new(user)
         activity.activity_record(user_id=user.pk, kind=ActivityEvent.TWO_FACTOR_ENABLED)
     return codes

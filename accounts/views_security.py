@@ -87,8 +87,9 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         secret = request.session[SETUP_SECRET_KEY] = twofactor.secret_new()
     form = ConfirmCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.code_confirms(secret=secret, code=form.cleaned_data["code"]):
-            codes = twofactor.two_factor_enable(user=user, secret=secret)
+        step = twofactor.code_confirms(secret=secret, code=form.cleaned_data["code"])
+        if step is not None:
+            codes = twofactor.two_factor_enable(user=user, secret=secret, confirmed_step=step)
             request.session.pop(SETUP_SECRET_KEY, None)
             return render(request, "accounts/two_factor_codes.html", {"codes": codes})
         form.add_error("code", _("The code is not right. Check the time on your phone and try the next code."))

@@ -61,6 +61,9 @@ def test_setup_shows_a_qr_code_and_turns_on_only_with_a_right_code(owner_client,
     stored = set(RecoveryCode.objects.filter(user=owner).values_list("code_hash", flat=True))
     assert len(stored) == 10 and not stored & {c.replace("-", "") for c in codes} and not stored & set(codes)
     assert ActivityEvent.objects.filter(user=owner, kind=ActivityEvent.TWO_FACTOR_ENABLED).exists()
+    # The confirming code is spent: it cannot also sign in.
+    body = {"username": "owner", "password": PASSWORD, "otp": code_at(secret)}
+    assert APIClient().post(TOKEN, body, format="json").status_code == 400
     # Shown once: the page now says it is on, with no codes.
     again = owner_client.get("/settings/two-factor/").content.decode()
     assert "Two-step sign-in is on." in again and codes[0] not in again
