@@ -170,13 +170,13 @@ class ActivityEvent(models.Model):
     SIGN_OUT = "sign_out"
     EXPORT = "export"
     EMAIL_CHANGED = "email_changed"
-    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  # nosec B105 - an event name
     CONSENT_CHANGED = "consent_changed"
     TWO_FACTOR_ENABLED = "two_factor_enabled"
     TWO_FACTOR_DISABLED = "two_factor_disabled"
     RECOVERY_CODE_USED = "recovery_code_used"
     SIGN_IN_REVOKED = "sign_in_revoked"
-    TOKEN_REUSED = "token_reused"  # noqa: S105 - an event name
+    TOKEN_REUSED = "token_reused"  # noqa: S105  # nosec B105 - an event name
     ADMIN_ACTION = "admin_action"
     KIND_CHOICES = [
         (SIGN_IN, _("Signed in")),

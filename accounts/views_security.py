@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import activity, devices, throttling, twofactor
 from accounts.forms_security import CodeForm, ConfirmCodeForm, DisableTwoFactorForm
 
-SETUP_SECRET_KEY = "_two_factor_setup"  # noqa: S105 - a session key name
+SETUP_SESSION_FIELD = "_two_factor_setup"
 
 
 def _throttled_message(seconds: int) -> str:
@@ -82,15 +82,15 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
                 "form": DisableTwoFactorForm(user=user),
             },
         )
-    secret = request.session.get(SETUP_SECRET_KEY)
+    secret = request.session.get(SETUP_SESSION_FIELD)
     if not secret:
-        secret = request.session[SETUP_SECRET_KEY] = twofactor.secret_new()
+        secret = request.session[SETUP_SESSION_FIELD] = twofactor.secret_new()
     form = ConfirmCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         step = twofactor.code_confirms(secret=secret, code=form.cleaned_data["code"])
         if step is not None:
             codes = twofactor.two_factor_enable(user=user, secret=secret, confirmed_step=step)
-            request.session.pop(SETUP_SECRET_KEY, None)
+            request.session.pop(SETUP_SESSION_FIELD, None)
             return render(request, "accounts/two_factor_codes.html", {"codes": codes})
         form.add_error("code", _("The code is not right. Check the time on your phone and try the next code."))
     uri = twofactor.provisioning_uri(secret=secret, user=user)

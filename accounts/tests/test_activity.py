@@ -48,7 +48,11 @@ def test_email_consent_and_password_changes_are_logged(owner_client, owner):
     assert owner_client.post("/settings/", data).status_code == 302
     owner_client.post(
         "/accounts/password/change/",
-        {"old_password": PASSWORD, "new_password1": "a much newer passphrase", "new_password2": "a much newer passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much newer passphrase",
+            "new_password2": "a much newer passphrase",
+        },
     )
     logged = kinds(owner)
     assert {"email_changed", "consent_changed", "password_changed"} <= set(logged)
@@ -161,9 +165,7 @@ def test_the_daily_task_runs_once_a_day(owner):
 
 
 def test_the_daily_task_is_scheduled(settings):
-    assert any(
-        entry["task"] == "accounts.cleanup_account_records" for entry in settings.CELERY_BEAT_SCHEDULE.values()
-    )
+    assert any(entry["task"] == "accounts.cleanup_account_records" for entry in settings.CELERY_BEAT_SCHEDULE.values())
 
 
 def test_the_log_is_deleted_with_the_account(owner):

@@ -30,9 +30,7 @@ def signed_in_browser(agent: str = FIREFOX, address: str = "203.0.113.77") -> Cl
 
 
 def api_sign_in(agent: str = "journal-cli/1.2") -> dict:
-    response = APIClient(HTTP_USER_AGENT=agent).post(
-        TOKEN, {"username": "owner", "password": PASSWORD}, format="json"
-    )
+    response = APIClient(HTTP_USER_AGENT=agent).post(TOKEN, {"username": "owner", "password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -223,7 +221,11 @@ def test_a_new_password_keeps_this_browser_and_ends_the_others(owner):
     api_sign_in()
     response = laptop.post(
         "/accounts/password/change/",
-        {"old_password": PASSWORD, "new_password1": "a much newer passphrase", "new_password2": "a much newer passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much newer passphrase",
+            "new_password2": "a much newer passphrase",
+        },
     )
     assert response.status_code == 302
     assert laptop.get("/settings/").status_code == 200

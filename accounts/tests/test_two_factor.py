@@ -71,7 +71,7 @@ def test_setup_shows_a_qr_code_and_turns_on_only_with_a_right_code(owner_client,
 
 def test_the_qr_code_needs_no_script_and_no_other_origin(owner_client):
     response = owner_client.get("/settings/two-factor/")
-    assert b"<script" not in response.content.split(b"</main>")[0].split(b'<main')[1]
+    assert b"<script" not in response.content.split(b"</main>")[0].split(b"<main")[1]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
