@@ -117,3 +117,24 @@ def test_read_the_activity_log(browser, live_server, owner):
     finally:
         page.context.close()
     assert not problems, json.dumps(problems, indent=1)
+
+
+def test_the_protection_pages_speak_polish(browser, live_server, owner):
+    owner.language = "pl"
+    owner.save()
+    problems: dict = {}
+    page = open_page(browser, live_server)
+    try:
+        signed_in_as(page, owner)
+        for name, path, heading in [
+            ("pl-sessions", "/settings/sessions/", "Zalogowane urządzenia"),
+            ("pl-two-factor-setup", "/settings/two-factor/", "Logowanie dwuetapowe"),
+            ("pl-activity", "/settings/activity/", "Aktywność konta"),
+        ]:
+            page.goto(page.base + path)
+            assert page.locator("html").get_attribute("lang") == "pl"
+            assert page.locator("h1").inner_text() == heading
+            audit(page, name, problems, phone=False)
+    finally:
+        page.context.close()
+    assert not problems, json.dumps(problems, indent=1)
