@@ -126,6 +126,13 @@ def test_the_api_pages_newest_first_by_cursor(owner_api, owner, history):
     assert owner_api.get(ACTIVITY, {"cursor": "forged"}).status_code == 404
 
 
+def test_the_api_query_count_does_not_grow(owner_api, history, django_assert_num_queries):
+    owner_api.get(ACTIVITY)
+    # 1 one page of the log (the user comes from the cache).
+    with django_assert_num_queries(1):
+        assert owner_api.get(ACTIVITY).status_code == 200
+
+
 def test_nobody_reads_another_users_log(owner, history, outsider_api, outsider):
     assert outsider_api.get(ACTIVITY).json()["results"] == []
     client = Client()

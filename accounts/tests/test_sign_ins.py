@@ -99,6 +99,16 @@ def test_sessions_page_query_count(owner, django_assert_num_queries):
         assert laptop.get("/settings/sessions/").status_code == 200
 
 
+def test_sessions_api_query_count(owner, django_assert_num_queries):
+    signed_in_browser()
+    pair = api_sign_in()
+    api = bearer(pair["access"])
+    api.get(SESSIONS)
+    # 1 the sign-ins (the user comes from the cache).
+    with django_assert_num_queries(1):
+        assert len(api.get(SESSIONS).json()) == 2
+
+
 # --- The cost on an ordinary request -----------------------------------------------------------------------
 
 

@@ -6,12 +6,13 @@ import time
 import pyotp
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts import twofactor
 from accounts.models import ActivityEvent, RecoveryCode, TwoFactor
-from journal_site.testing import PASSWORD
+from journal_site.testing import PASSWORD, UserFactory, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,17 @@ def test_one_users_codes_do_not_open_another_account(owner, outsider, secret):
     twofactor.two_factor_enable(user=outsider, secret=twofactor.secret_new())
     body = {"username": "outsider", "password": PASSWORD, "otp": code_at(secret)}
     assert APIClient().post(TOKEN, body, format="json").status_code == 400
+
+
+# --- Races ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="real concurrency on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_one_code_sent_twice_at_the_same_moment_signs_in_once():
+    user = UserFactory(username="racer")
+    secret = twofactor.secret_new()
+    codes = twofactor.two_factor_enable(user=user, secret=secret)
+    code = code_at(secret)
+    assert sorted(run_at_once(lambda: twofactor.code_verify(user=user, code=code), times=4)) == [False] * 3 + [True]
+    assert sorted(run_at_once(lambda: twofactor.code_verify(user=user, code=codes[0]), times=4)) == [False] * 3 + [True]
