@@ -2,9 +2,7 @@
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
@@ -84,10 +82,8 @@ class RegisterApi(TokenEndpoint):
                 language=services.supported_language(request.LANGUAGE_CODE),
                 base_url=request.build_absolute_uri("/"),
             )
-        except IntegrityError:  # the same name or email registered a moment ago
-            raise serializers.ValidationError(
-                {"username": [_("This username or email address is already taken.")]}
-            ) from None
+        except services.RegistrationConflict as conflict:
+            raise serializers.ValidationError({"username": [conflict.message]}) from None
         return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -135,15 +131,8 @@ class TokenApi(TokenEndpoint):
                 password=serializer.validated_data["password"],
             )
         except services.SignInThrottled as refused:
-            minutes = throttling.minutes(refused.wait_seconds)
             raise exceptions.Throttled(
-                wait=refused.wait_seconds,
-                detail=ngettext(
-                    "Too many failed attempts. Try again in %(minutes)d minute.",
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
+                wait=refused.wait_seconds, detail=throttling.signin_refusal(refused.wait_seconds)
             ) from None
         except services.InvalidCredentials:
             raise exceptions.AuthenticationFailed(
@@ -161,15 +150,8 @@ def _second_step(request, user: User, code: str) -> None:
     try:
         accepted = twofactor.code_verify_throttled(request=request, user=user, code=code)
     except twofactor.CodeThrottled as refused:
-        minutes = throttling.minutes(refused.wait_seconds)
         raise exceptions.Throttled(
-            wait=refused.wait_seconds,
-            detail=ngettext(
-                "Too many failed attempts. Try again in %(minutes)d minute.",
-                "Too many failed attempts. Try again in %(minutes)d minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
+            wait=refused.wait_seconds, detail=throttling.signin_refusal(refused.wait_seconds)
         ) from None
     if not accepted:
         raise serializers.ValidationError({"otp": [_("The code is not right, or was already used.")]})

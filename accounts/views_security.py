@@ -17,12 +17,7 @@ SETUP_SESSION_FIELD = "_two_factor_setup"
 
 
 def _throttled_message(seconds: int) -> str:
-    minutes = throttling.minutes(seconds)
-    return ngettext(
-        "Too many failed attempts. Try again in %(minutes)d minute.",
-        "Too many failed attempts. Try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
+    return throttling.signin_refusal(seconds)
 
 
 # --- Sessions and devices -----------------------------------------------------------------------------------
