@@ -182,6 +182,11 @@ def _on_logged_out(sender, request, user, **kwargs) -> None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if session_key:
         SignIn.objects.filter(key=_key_hash(session_key)).delete()
+    # Not for an account being deleted (its instance has lost its pk): its log goes with it.
+    if user is not None and user.is_authenticated and user.pk is not None:
+        activity.activity_record(
+            user_id=user.pk, kind=ActivityEvent.SIGN_OUT, details={"via": "browser"}, request=request
+        )
 
 
 def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
@@ -241,6 +246,9 @@ def api_client_signed_out(*, refresh: RefreshToken) -> None:
     family = refresh.payload.get(FAMILY_CLAIM)
     if family:
         SignIn.objects.filter(key=family, kind=SignIn.API).delete()
+    user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+    if user_id is not None and User.objects.filter(pk=user_id).exists():
+        activity.activity_record(user_id=int(user_id), kind=ActivityEvent.SIGN_OUT, details={"via": "app"})
 
 
 def api_client_reuse_check(*, raw: str) -> bool:

@@ -224,6 +224,8 @@ def test_signing_out_removes_the_browser_and_the_app_from_the_list(owner):
     laptop.post("/accounts/logout/")
     assert APIClient().post(LOGOUT, {"refresh": pair["refresh"]}, format="json").status_code == 204
     assert not SignIn.objects.exists()
+    signed_out = ActivityEvent.objects.filter(user=owner, kind=ActivityEvent.SIGN_OUT).order_by("id")
+    assert [event.details for event in signed_out] == [{"via": "browser"}, {"via": "app"}]
 
 
 def test_a_new_password_keeps_this_browser_and_ends_the_others(owner):
