@@ -201,7 +201,11 @@ class LogoutApi(TokenEndpoint):
         """Sign out: this refresh token stops working (access tokens expire within 5 minutes)."""
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refresh = _read_refresh(serializer.validated_data["refresh"])
+        try:
+            refresh = _read_refresh(serializer.validated_data["refresh"])
+        except InvalidToken:
+            devices.api_client_reuse_check(raw=serializer.validated_data["refresh"])  # as at refresh
+            raise
         services.refresh_token_revoke(refresh=refresh)
         devices.api_client_signed_out(refresh=refresh)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -275,6 +275,21 @@ def test_replaying_a_rotated_refresh_token_revokes_the_whole_family(owner):
     assert ActivityEvent.objects.filter(user=owner, kind=ActivityEvent.TOKEN_REUSED).count() == 1
 
 
+def test_a_rotated_refresh_token_sent_to_sign_out_also_revokes_its_family(owner):
+    stolen = api_sign_in()
+    rotated = APIClient().post(REFRESH, {"refresh": stolen["refresh"]}, format="json").json()
+    assert APIClient().post(LOGOUT, {"refresh": stolen["refresh"]}, format="json").status_code == 401
+    assert APIClient().post(REFRESH, {"refresh": rotated["refresh"]}, format="json").status_code == 401
+    assert not SignIn.objects.exists()
+
+
+def test_signing_out_twice_with_the_same_token_harms_nothing_else(owner):
+    first, other = api_sign_in(), api_sign_in("other/1")
+    assert APIClient().post(LOGOUT, {"refresh": first["refresh"]}, format="json").status_code == 204
+    assert APIClient().post(LOGOUT, {"refresh": first["refresh"]}, format="json").status_code == 401
+    assert APIClient().post(REFRESH, {"refresh": other["refresh"]}, format="json").status_code == 200
+
+
 def test_a_forged_or_unknown_token_revokes_nothing(owner):
     pair = api_sign_in()
     forged = pair["refresh"][:-4] + ("AAAA" if not pair["refresh"].endswith("AAAA") else "BBBB")
