@@ -3,7 +3,6 @@
 import logging
 import secrets
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -20,10 +19,11 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import tasks, throttling
-from accounts.models import LANGUAGE_CHOICES, EmailChange, User
+from accounts import activity, devices, tasks, throttling
+from accounts.models import LANGUAGE_CHOICES, ActivityEvent, EmailChange, SignIn, User
 from accounts.selectors import user_cache_key
-from journal_site import prefetch
+from conversations.reply_cache import reply_cache_forget
+from journal_site import outbox, prefetch
 from journal_site.caching import delete_pattern
 from journal_site.deletion import delete_in_batches
 
@@ -101,8 +101,8 @@ def user_register(
             user = User.objects.create_user(
                 username=username, email=email, password=password, language=language, timezone=tz
             )
-            transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
-            transaction.on_commit(tasks.refresh_stats_overview.delay)
+            outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
+            outbox.enqueue(tasks.refresh_stats_overview)
     except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci
         raise RegistrationConflict from error
     logger.info("account created", extra={"user_id": user.pk})
@@ -130,14 +130,16 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 
 
 def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
-    """Queue a reset email to each user after the commit; the link is made by the task."""
+    """Queue a reset email to each user after the commit (through the outbox); the link is made by the task."""
     for user_id in user_ids:
-        transaction.on_commit(partial(tasks.send_password_reset_email.delay, user_id=user_id, base_url=base_url))
+        outbox.enqueue(tasks.send_password_reset_email, kwargs={"user_id": user_id, "base_url": base_url})
 
 
 # --- Profile ------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
+PROFILE_FIELDS = (
+    "email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time",
+)
 
 
 def user_update(*, user: User, data: dict, base_url: str = "") -> User:
@@ -159,12 +161,14 @@ def user_update(*, user: User, data: dict, base_url: str = "") -> User:
         return user
     if "email" not in changed:
         user.save(update_fields=changed)
+        activity.activity_profile_changed(user=user, fields=changed)
         return user
     with transaction.atomic():
         user.save(update_fields=changed)
         change = EmailChange.objects.create(user=user, old_email=old_email, new_email=user.email)
-        transaction.on_commit(
-            partial(tasks.send_email_change_notice.delay, change_id=change.pk, base_url=base_url or settings.SITE_URL)
+        activity.activity_profile_changed(user=user, fields=changed)
+        outbox.enqueue(
+            tasks.send_email_change_notice, kwargs={"change_id": change.pk, "base_url": base_url or settings.SITE_URL}
         )
     logger.info("email changed", extra={"user_id": user.pk})
     return user
@@ -221,6 +225,8 @@ def email_change_undo(*, token: str) -> User:
             user.set_password(secrets.token_urlsafe(32))
             user.save(update_fields=["email", "password"])
             user_tokens_revoke(user_id=user.pk)
+            devices.sign_ins_forget(user_id=user.pk)  # the sessions end with the old password
+            activity.activity_record(user_id=user.pk, kind=ActivityEvent.EMAIL_CHANGED)
     except IntegrityError:  # the old address was taken after all
         raise UndoLinkInvalid from None
     logger.info("email change undone", extra={"user_id": user.pk})
@@ -233,6 +239,8 @@ def user_set_password(*, user: User, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         user_tokens_revoke(user_id=user.pk)
+        devices.sign_ins_forget(user_id=user.pk)  # the old sessions end with the old password
+        activity.activity_record(user_id=user.pk, kind=ActivityEvent.PASSWORD_CHANGED)
 
 
 def user_set_active(*, user_ids: list[int], active: bool) -> int:
@@ -258,6 +266,7 @@ def user_delete(*, user: User) -> None:
         user_tokens_revoke(user_id=user_id)
         user.delete()
     user_cache_invalidate(user_id=user_id)
+    reply_cache_forget(user_id=user_id)
     logger.info("account deleted", extra={"user_id": user_id})
 
 
@@ -267,6 +276,7 @@ def user_delete(*, user: User) -> None:
 def token_pair_issue(*, user: User) -> dict[str, str]:
     """A new access token (5 minutes) and refresh token (7 days, recorded as outstanding)."""
     refresh = RefreshToken.for_user(user)
+    devices.api_client_open(user=user, refresh=refresh)  # the token family, before the token is encoded
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
@@ -299,6 +309,8 @@ def refresh_token_rotate(*, refresh: RefreshToken, user: User) -> dict[str, str]
         if not created:
             raise TokenAlreadyUsed
         refreshed = RefreshToken.for_user(user)
+        if not devices.api_client_rotate(old=refresh, new=refreshed):
+            raise TokenAlreadyUsed  # the family was signed out meanwhile
     return {"access": str(refreshed.access_token), "refresh": str(refreshed)}
 
 
@@ -316,6 +328,7 @@ def _blacklist(outstanding_ids: list[int]) -> int:
 
 def user_tokens_revoke(*, user_id: int) -> int:
     """Blacklist every refresh token of the user that could still be used."""
+    devices.sign_ins_forget(user_id=user_id, kind=SignIn.API)
     ids = list(
         OutstandingToken.objects.filter(
             user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True

@@ -1,4 +1,4 @@
-"""Migration 0003 gives existing accounts their username key, the older of two look-alike names keeping it."""
+"""Migration 0005 gives existing accounts their username key, the older of two look-alike names keeping it."""
 
 import pytest
 from django.db import connection
@@ -8,8 +8,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 FULLWIDTH_ADMIN = "\uff21\uff24\uff2d\uff29\uff2e"
 
-BEFORE = [("accounts", "0002_email_changes")]
-AFTER = [("accounts", "0003_username_key")]
+BEFORE = [("accounts", "0004_email_changes")]
+AFTER = [("accounts", "0005_username_key")]
 
 
 def test_existing_names_get_their_key_and_look_alikes_stay_apart():

@@ -33,7 +33,7 @@ def fill_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_email_changes"),
+        ("accounts", "0004_email_changes"),
     ]
 
     operations = [
