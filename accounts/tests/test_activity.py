@@ -45,7 +45,7 @@ def test_exports_are_logged_without_any_text(owner_client, owner, owner_api):
 
 def test_email_consent_and_password_changes_are_logged(owner_client, owner):
     data = {"email": "new@example.com", "language": "en", "timezone": "UTC", "ai_can_read_entries": "on"}
-    assert owner_client.post("/settings/", data).status_code == 302
+    assert owner_client.post("/settings/", {**data, "current_password": PASSWORD}).status_code == 302
     owner_client.post(
         "/accounts/password/change/",
         {
