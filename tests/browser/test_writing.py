@@ -185,11 +185,15 @@ def test_a_save_whose_answer_never_came_is_not_restored_as_a_draft(page, owner):
 
 def test_the_offered_text_comes_back_on_request(page, owner):
     signed_in_as(page, owner)
+    page.goto(page.base + "/diary/new/")
+    # A draft's key names its writer (docs/account-security.md).
+    key = "diary:draft:new@" + page.locator("form[data-draft-owner]").get_attribute("data-draft-owner")
     page.goto(page.base + "/diary/")  # set outside the editor, whose own leaving would rewrite it
     page.evaluate(
-        """localStorage.setItem("diary:draft:new", JSON.stringify(
+        """(key) => localStorage.setItem(key, JSON.stringify(
             {data: {title: "", content: "Sent once.", emotion_tags: [], mood: ""},
-             savedAt: Date.now(), submitted: true}))"""
+             savedAt: Date.now(), submitted: true}))""",
+        key,
     )
     page.goto(page.base + "/diary/new/")
     page.get_by_role("button", name="Put that text back here").click()
