@@ -7,4 +7,9 @@ class DiaryConfig(AppConfig):
     verbose_name = _("Diary")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from diary import signals  # noqa: F401 - registers the statistics cache receivers
+        from diary.search import sqlite_register_fold
+
+        connection_created.connect(sqlite_register_fold, dispatch_uid="diary.sqlite_fold")

@@ -1,4 +1,4 @@
-"""Markdown to safe HTML, and plain-text excerpts of Markdown.
+"""Markdown to safe HTML (plain-text excerpts are in diary.excerpts).
 
 Entries are Markdown written by their owner, but the HTML they render to is
 sanitised with nh3 against a short allow-list anyway: raw HTML in Markdown
@@ -47,23 +47,3 @@ def markdown_render(text: str) -> SafeString:
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     html = _HEADING.sub(_heading_shift, html)
     return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised by nh3 just above  # nosec B308 B703
-
-
-_MARKUP = [
-    (re.compile(r"<[^>]*>"), ""),  # raw HTML tags
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text
-    (re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.MULTILINE), ""),  # block markers
-    (re.compile(r"(\*\*|__|\*|_|~~|`+)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis and code spans
-    (re.compile(r"\s+"), " "),
-]
-
-
-def markdown_excerpt(text: str, *, length: int = 240) -> str:
-    """Plain text from the start of Markdown, cut at a word boundary with an ellipsis."""
-    for pattern, replacement in _MARKUP:
-        text = pattern.sub(replacement, text)
-    text = text.strip()
-    if len(text) <= length:
-        return text
-    cut = text[:length].rsplit(" ", 1)[0] or text[:length]
-    return cut.rstrip(" ,.;:-\u2013\u2014") + "…"

@@ -49,6 +49,7 @@ from django.utils.translation import gettext_lazy
 from conversations.models import ConversationHistory
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
+from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, ImportJob
 from diary.services import CONTENT_MAX_LENGTH
 from diary.stats import user_zone
@@ -694,6 +695,7 @@ def import_records(
                     emotion_tags=r.emotion_tags,
                     exclude_from_ai=r.exclude_from_ai,
                     word_count=word_count(r.content),
+                    excerpt=excerpt_from_markdown(r.content),
                     source_id=r.source_id,
                     created_at=r.created_at,
                 )

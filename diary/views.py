@@ -93,12 +93,32 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.entry_list(user=request.user, filters=filters, tz=timezone.get_current_timezone(), order=order)
     paginator = Paginator(entries, PAGE_SIZE)
     try:
-        context["page"] = paginator.page(page_number)
+        context["page"] = page = paginator.page(page_number)
     except EmptyPage:
         context["errors"] = {"page": [_("There is no page %(page)s here.") % {"page": page_number}]}
         context["last_page"] = paginator.num_pages
         return render(request, "diary/entry_list.html", context, status=404)
+    page.object_list = list(page.object_list)
+    if filters.q:
+        selectors.entry_highlight(page.object_list, q=filters.q)
+        context["searching"] = True
+    # Best matches first mix the months, so only date order is grouped.
+    if order == "newest":
+        context["months"] = _by_month(page.object_list)
+    else:
+        context["months"] = [{"month": None, "entries": page.object_list}]
     return render(request, "diary/entry_list.html", context)
+
+
+def _by_month(entries) -> list[dict]:
+    """Consecutive entries grouped by the month they were written in, in the user's time zone."""
+    months: list[dict] = []
+    for entry in entries:
+        month = timezone.localtime(entry.created_at).date().replace(day=1)
+        if not months or months[-1]["month"] != month:
+            months.append({"month": month, "entries": []})
+        months[-1]["entries"].append(entry)
+    return months
 
 
 def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, status: int = 200) -> HttpResponse:
@@ -146,7 +166,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
 @in_user_timezone
 def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
-    return render(request, "diary/entry_detail.html", {"entry": entry})
+    older, newer = selectors.entry_neighbours(entry=entry)
+    return render(request, "diary/entry_detail.html", {"entry": entry, "older": older, "newer": newer})
 
 
 @login_required

@@ -3,7 +3,6 @@ from django.utils.safestring import SafeString
 
 from diary.emotions import EMOTIONS, MOODS
 from diary.rendering import markdown_render
-from diary.selectors import entry_excerpt
 
 register = template.Library()
 
@@ -23,11 +22,6 @@ def mood_label(mood: int | None) -> str:
 @register.filter
 def markdown(text: str) -> SafeString:
     return markdown_render(text or "")
-
-
-@register.filter
-def excerpt(entry) -> str:
-    return entry_excerpt(entry)
 
 
 @register.inclusion_tag("diary/_mood.html")

@@ -1,6 +1,6 @@
 import pytest
 
-from diary.rendering import markdown_excerpt, markdown_render
+from diary.rendering import markdown_render
 from journal_site.testing import EntryFactory
 
 ATTACKS = [
@@ -46,18 +46,6 @@ def test_headings_sit_under_the_page_title():
 
 def test_single_newlines_are_line_breaks():
     assert "<br" in markdown_render("first line\nsecond line")
-
-
-def test_excerpt_is_plain_text_cut_at_a_word():
-    text = "## Title\n\n> **Bold** words with a [link](https://example.com) and `code`.\n\n" + "more " * 100
-    excerpt = markdown_excerpt(text, length=60)
-    assert excerpt.startswith("Title Bold words with a link and code.")
-    assert excerpt.endswith("…") and len(excerpt) <= 61
-    assert "*" not in excerpt and "#" not in excerpt and "](" not in excerpt
-
-
-def test_excerpt_of_html_is_text():
-    assert markdown_excerpt("<script>alert(1)</script> hello") == "alert(1) hello"
 
 
 @pytest.mark.django_db
