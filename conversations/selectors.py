@@ -205,7 +205,7 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
     entries = (
         DiaryEntry.objects.filter(user=user, exclude_from_ai=False, created_at__gte=since)
         .order_by("-created_at", "-id")
-        .annotate(excerpt=Substr("content", 1, ENTRY_EXCERPT_CHARS + 1))
+        .annotate(text_start=Substr("content", 1, ENTRY_EXCERPT_CHARS + 1))
         .only("created_at", "title", "mood", "emotion_tags")[:ENTRIES_MAX]
     )
     try:
@@ -214,7 +214,7 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
         user_zone = UTC
     notes = []
     for entry in entries:
-        excerpt = " ".join(entry.excerpt.split())
+        excerpt = " ".join(entry.text_start.split())
         if len(excerpt) > ENTRY_EXCERPT_CHARS:
             excerpt = excerpt[:ENTRY_EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
         tags = entry.emotion_tags if isinstance(entry.emotion_tags, list) else []
