@@ -384,25 +384,36 @@ def pixel_class(cell: dict[str, Any] | None) -> str:
     return f"pixel {mood_class(cell['mood'])}" if cell.get("mood") is not None else "pixel pixel-no-mood"
 
 
-def heatmap_chart(*, heatmap: dict[str, Any], chart_id: str = "chart-heatmap") -> SafeString:
-    """Year in Pixels: a row per month (the last twelve), a square per day, coloured by the day's mood.
+def heatmap_chart(*, heatmap: dict[str, Any], tall: bool = False, chart_id: str = "chart-heatmap") -> SafeString:
+    """Year in Pixels: a square per day of the last twelve months, coloured by the day's mood.
 
-    Months as rows keep the chart as wide as a phone allows without scrolling,
-    and every label stays inside the drawing.
+    Wide: a row per month and a column per day of the month (desktops). Tall:
+    a column per month and a row per day (phones, where 31 columns would be
+    too small to read). Every label stays inside the drawing.
     """
     cells = {cell["date"]: cell for cell in heatmap["days"]}
     end: date = heatmap["end"]
     first = date(end.year - (1 if end.month < 12 else 0), end.month % 12 + 1, 1)
     months = [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1) for i in range(12)]
-    cell, gap = 12, 2
-    step = cell + gap
-    left, top = 40, 16
-    width, height = left + 31 * step, top + 12 * step
-    body = [_text(left + (day - 1) * step + cell / 2, top - 5, str(day), cls="tick", anchor="middle")
-            for day in (1, 5, 10, 15, 20, 25, 31)]
-    for row, month in enumerate(months):
-        y = top + row * step
-        body.append(_text(left - 6, y + cell - 2, date_format(month, "M"), cls="tick", anchor="end"))
+    if tall:
+        cell, step, left, top = 21, 26, 28, 20
+        width, height = left + 12 * step, top + 31 * step
+    else:
+        cell, step, left, top = 13, 16, 40, 18
+        width, height = left + 31 * step, top + 12 * step
+    body = []
+    for day in (1, 5, 10, 15, 20, 25, 31):
+        offset = (day - 1) * step + cell / 2
+        if tall:
+            body.append(_text(left - 6, top + offset + 4, str(day), cls="tick", anchor="end"))
+        else:
+            body.append(_text(left + offset, top - 5, str(day), cls="tick", anchor="middle"))
+    for index, month in enumerate(months):
+        name = date_format(month, "M")
+        if tall:
+            body.append(_text(left + index * step + cell / 2, top - 6, name, cls="tick", anchor="middle"))
+        else:
+            body.append(_text(left - 6, top + index * step + cell - 2, name, cls="tick", anchor="end"))
         day = month
         while day.month == month.month and day <= end:
             found = cells.get(day)
@@ -415,9 +426,10 @@ def heatmap_chart(*, heatmap: dict[str, Any], chart_id: str = "chart-heatmap") -
                 tip = ngettext("%(date)s: %(count)s entry, mood %(mood)s", "%(date)s: %(count)s entries, mood %(mood)s",
                                found["entries"]) % {"date": long_date(day), "count": number_format(found["entries"]),
                                                     "mood": mood_words(found.get("mood"))}
+            across, down = (index, day.day - 1) if tall else (day.day - 1, index)
             body.append(
-                f'<rect class="{pixel_class(found)}" x="{left + (day.day - 1) * step}" y="{y}" width="{cell}" '
-                f'height="{cell}" rx="2">{_tip(tip)}</rect>'
+                f'<rect class="{pixel_class(found)}" x="{left + across * step}" y="{top + down * step}" '
+                f'width="{cell}" height="{cell}" rx="2">{_tip(tip)}</rect>'
             )
             day += timedelta(days=1)
     in_range = [c for c in heatmap["days"] if c["date"] >= first]
@@ -433,4 +445,4 @@ def heatmap_chart(*, heatmap: dict[str, Any], chart_id: str = "chart-heatmap") -
     if moods:
         desc += " " + _("Average mood of those days: %(mood)s.") % {"mood": number_format(sum(moods) / len(moods), 1)}
     return _svg(chart_id=chart_id, title=_("Year in Pixels"), desc=desc, width=width, height=height, body=body,
-                kind="heatmap")
+                kind="heatmap" + (" chart-heatmap-tall" if tall else " chart-heatmap-wide"))

@@ -112,12 +112,22 @@ def excerpt_from_lines(text_lines: list[str], *, length: int = EXCERPT_LENGTH) -
     return "\n".join(lines).replace("\n…", "…")
 
 
+def _one_line(excerpt: str) -> str:
+    """The excerpt's lines run together; a line that ends without punctuation (a heading) gets a " · "."""
+    parts: list[str] = []
+    for line in excerpt.split("\n"):
+        if parts and not parts[-1].endswith((".", "!", "?", "…", ":", ";", ",")):
+            parts[-1] += " ·"
+        parts.append(line)
+    return " ".join(parts)
+
+
 def excerpt_title_and_rest(*, title: str, excerpt: str) -> tuple[str, str]:
     """What a list shows: the title (or, without one, the first line of text) and the excerpt after it."""
     if title:
-        return title, " ".join(excerpt.split())
+        return title, _one_line(excerpt)
     first, _, rest = excerpt.partition("\n")
-    return _cut(first, DISPLAY_TITLE_LENGTH), " ".join(rest.split())
+    return _cut(first, DISPLAY_TITLE_LENGTH), _one_line(rest) if rest else ""
 
 
 # --- Matching words of a search ---------------------------------------------------------------------

@@ -73,6 +73,7 @@ def _render_body(*, user, days: int) -> dict[str, Any]:
             "weekdays": charts.weekday_chart(weekdays=stats["weekdays"]),
             "emotions": charts.emotions_chart(emotions=stats["emotions"]),
             "heatmap": charts.heatmap_chart(heatmap=stats["heatmap"]),
+            "heatmap_tall": charts.heatmap_chart(heatmap=stats["heatmap"], tall=True, chart_id="chart-heatmap-tall"),
         },
         "written_days": [d for d in stats["daily"] if d["entries"] or d["mood"] is not None],
         "weekday_rows": [{**w, "name": WEEKDAYS[w["weekday"]]} for w in stats["weekdays"]],

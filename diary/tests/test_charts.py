@@ -109,6 +109,7 @@ def test_no_label_leaves_the_drawing(language):
     with translation.override(language):
         drawn = _all_charts()
         drawn["mood_year"] = charts.mood_chart(daily=_daily([3] * 365), weekly=_weeks(53))
+        drawn["pixels_tall"] = charts.heatmap_chart(heatmap=_pixels(), tall=True)
         drawn["emotions_many"] = charts.emotions_chart(emotions=_emotions(20))
     for name, svg in drawn.items():
         root = _parse(svg)
@@ -119,6 +120,20 @@ def test_no_label_leaves_the_drawing(language):
             left = x - size if anchor == "end" else x - size / 2 if anchor == "middle" else x
             right = x if anchor == "end" else x + size / 2 if anchor == "middle" else x + size
             assert left >= -1 and right <= width + 1, (name, text.text, x, anchor)
+
+
+def _pixels():
+    return {"start": date(2023, 3, 6), "end": date(2024, 3, 6),
+            "days": [{"date": date(2023, 3, 6) + timedelta(days=i), "entries": 1, "mood": 3} for i in range(367)]}
+
+
+def test_year_in_pixels_for_phones_has_a_column_per_month():
+    root = _parse(charts.heatmap_chart(heatmap=_pixels(), tall=True))
+    cells = root.findall(f"{SVG}rect")
+    assert len(cells) == 341
+    columns = {c.get("x") for c in cells}
+    assert len(columns) == 12 and len({c.get("y") for c in cells}) == 31
+    assert "chart-heatmap-tall" in root.get("class")
 
 
 def _weeks(count, start=date(2023, 3, 6)):

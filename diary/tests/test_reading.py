@@ -105,7 +105,7 @@ def test_list_shows_no_markdown_source(owner_client, owner):
     _create(owner, MARKDOWN, title="Party")
     html = owner_client.get("/diary/").content.decode()
     assert "| what | how |" not in html and "### Big news" not in html and "alert(" not in html
-    assert "Big news We celebrated with friends and tea." in html
+    assert "Big news · We celebrated with friends and tea." in html
 
 
 # --- Months and neighbours ----------------------------------------------------------------------------
