@@ -6,7 +6,8 @@ what the message is about, or how it was said, in its own words. The Polish is
 written to be gender-neutral without "-(a)" forms: present tense, "Ty" forms,
 impersonal questions. Placeholders: {feelings_adj} / {feelings_noun} (English
 adjectives / nouns), {feelings_acc} / {feelings_nom} (Polish accusative /
-nominative), {emotion} (one feeling, as a noun).
+nominative), {emotion} (one feeling, as a noun). How a reply is put together:
+docs/companion-replies.md.
 """
 
 # code: (English adjective, English noun, Polish nominative, Polish accusative)

@@ -201,7 +201,8 @@ def conversation_save_to_diary(*, user, mode: str, up_to: ConversationHistory | 
 
     Written in the active language: a heading for each day, then who spoke and
     when, then the words. The oldest messages are left out if the whole would
-    not fit in an entry. Goes through diary.services.entry_create, like any entry.
+    not fit in an entry. Goes through diary.services.entry_create, like any entry
+    (docs/companion-replies.md).
     """
     from django.utils import formats
     from django.utils.translation import gettext as _
