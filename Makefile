@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint migrate worker beat bench messages clean
+.PHONY: install run test test-all lint migrate worker beat bench messages clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r accounts diary conversations journal_site -x '*/tests/*,journal_site/testing.py'
 
+# The developer's loop: everything but the slow, live-server and browser tests.
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not slow and not live and not browser"
+
+# Everything, as CI runs it.
+test-all: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

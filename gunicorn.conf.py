@@ -6,7 +6,7 @@ gthread workers: each process serves `threads` requests at once, so the site
 serves workers x threads concurrent clients. Workers follow the CPU count
 (one per core, at least 2, so one can be replaced while the other serves);
 threads are MAX_CONNECTIONS divided among them. On a 2-core machine:
-2 workers x 50 threads = 100 clients, the contract's MAX_CONNECTIONS.
+2 workers x 50 threads = 100 clients, MAX_CONNECTIONS' default (docs/limits.md).
 Threads suit this site: a request spends most of its time waiting on
 PostgreSQL or Redis, with the GIL released.
 
@@ -31,7 +31,7 @@ PgBouncer in front of PostgreSQL.
 
 Time
 ----
-`timeout` is the contract's request limit: a worker silent for longer is
+`timeout` is REQUEST_TIMEOUT_SECONDS (docs/limits.md): a worker silent for longer is
 replaced. PostgreSQL's statement_timeout (settings) and the AI provider's
 timeout end a slow query or reply sooner, so a request fails cleanly and the
 worker lives on.
@@ -90,10 +90,16 @@ if Path(_SHM).is_dir():
 timeout = _int("REQUEST_TIMEOUT_SECONDS", 30)
 graceful_timeout = 30
 
-# --- Recycling: a worker is replaced after about max_requests requests; the
-# jitter spreads the restarts so the workers never all restart at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max(1, max_requests // 10))
+# --- Recycling: off by default. A recycled worker imports Django and every
+# app again after the fork (about a second of CPU) and starts with cold
+# connection pools and caches; at 2,000 requests per worker that happened every
+# few seconds under load and halved throughput. The trade: a slow memory leak
+# would grow until the next deploy, so memory_usage_bytes is exported and
+# alerted on (docs/metrics.md). An operator who wants recycling sets
+# GUNICORN_MAX_REQUESTS (say 100000); the jitter then spreads the restarts so
+# the workers never all restart at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
 
 # Load the app in each worker after the fork, so no database pool or Redis
 # connection is ever shared between processes.

@@ -25,10 +25,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.timezones import user_zone
 from diary import selectors, services
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emotion_choices
 from diary.lexicon import emotions_detect
-from diary.localtime import user_timezone
 from diary.models import DiaryEntry
 from journal_site.parsers import JSONParser
 
@@ -215,7 +215,7 @@ class EntryListCreateApi(generics.ListCreateAPIView):
         except DjangoValidationError as error:
             raise _api_validation_error(error) from None
         return selectors.entry_list(
-            user=self.request.user, filters=filters, tz=user_timezone(self.request.user), content=True
+            user=self.request.user, filters=filters, tz=user_zone(self.request.user), content=True
         )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
