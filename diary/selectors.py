@@ -16,7 +16,7 @@ from typing import Literal
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -178,17 +178,19 @@ def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
 def entry_neighbours(*, entry: DiaryEntry) -> tuple[DiaryEntry | None, DiaryEntry | None]:
     """The owner's entries just before (older) and just after (newer) `entry` in diary order.
 
-    One query: the rows whose id is one of two one-row probes of
-    ix_diary_entries_user_created (older, newer). Equal dates are ordered by
-    id, as the list orders them.
+    One query: the rows whose id is one of two scalar subqueries, each a
+    one-row probe of ix_diary_entries_user_created that starts at the entry
+    (the plain created_at bound beside the OR is what lets the index scan
+    start there); the outer rows are two primary-key lookups. Equal dates are
+    ordered by id, as the list orders them.
     """
     mine = DiaryEntry.objects.filter(user_id=entry.user_id)
-    same_moment = Q(created_at=entry.created_at)
-    older = mine.filter(Q(created_at__lt=entry.created_at) | (same_moment & Q(id__lt=entry.pk)))
-    newer = mine.filter(Q(created_at__gt=entry.created_at) | (same_moment & Q(id__gt=entry.pk)))
-    rows = mine.filter(
-        Q(pk__in=older.order_by("-created_at", "-id").values("pk")[:1])
-        | Q(pk__in=newer.order_by("created_at", "id").values("pk")[:1])
+    moment, same_moment = entry.created_at, Q(created_at=entry.created_at)
+    older = mine.filter(Q(created_at__lte=moment), Q(created_at__lt=moment) | (same_moment & Q(id__lt=entry.pk)))
+    newer = mine.filter(Q(created_at__gte=moment), Q(created_at__gt=moment) | (same_moment & Q(id__gt=entry.pk)))
+    rows = DiaryEntry.objects.filter(
+        Q(pk=Subquery(older.order_by("-created_at", "-id").values("pk")[:1]))
+        | Q(pk=Subquery(newer.order_by("created_at", "id").values("pk")[:1]))
     ).only(*LIST_FIELDS)
     found = {("older" if (row.created_at, row.pk) < (entry.created_at, entry.pk) else "newer"): row for row in rows}
     return found.get("older"), found.get("newer")

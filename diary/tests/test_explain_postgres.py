@@ -174,7 +174,9 @@ def test_entry_neighbours_are_index_probes(table):
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + query["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    _assert_indexed(plan, "ix_diary_entries_user_created")
+    _assert_indexed(plan, "ix_diary_entries_user_created", "diary_entries_pkey")
+    # Each probe starts at the entry, not at the user's newest row.
+    assert "Index Cond: ((user_id = " in plan and "created_at <=" in plan and "created_at >=" in plan, plan
 
 
 def test_search_with_tag_and_dates_stays_indexed(table):
