@@ -74,8 +74,15 @@ class _TextLines(HTMLParser):
         self._break()
 
 
+# Text with none of these renders to itself, one line per line: no need to render it (most diary
+# entries are plain prose, and an import of 100,000 of them should not pay for Markdown).
+_MARKUP = re.compile(r"[#*_`\[\]<>|~\\&=]|^\s*(?:[-+]\s|\d+[.)]\s|-{2,}\s*$)|^(?: {4}|\t)", re.MULTILINE)
+
+
 def plain_lines(markdown_text: str) -> list[str]:
     """The lines of text a reader sees at the start of `markdown_text`."""
+    if not _MARKUP.search(markdown_text[:SOURCE_LENGTH]):
+        return [" ".join(line.split()) for line in markdown_text[:SOURCE_LENGTH].splitlines() if line.strip()]
     source = markdown_text[:SOURCE_LENGTH]
     if len(markdown_text) > SOURCE_LENGTH:
         source = source.rsplit("\n", 1)[0]  # never render half a line

@@ -1,5 +1,6 @@
 """Reading and finding: excerpts of the rendered text, derived titles, months, neighbours, search."""
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,19 @@ def test_excerpt_is_the_rendered_text_without_markup_tables_code_or_scripts():
     assert excerpt == "Big news\nWe celebrated with friends and tea."
     for noise in ("|", "---", "###", "alert", "code()", "color:red", "**", "]("):
         assert noise not in excerpt
+
+
+@pytest.mark.parametrize("text", [
+    "Just a quiet day.\nThen tea.\n\n  Another paragraph,   spaced out.  ",
+    "Dziś było spokojnie; spacer nad rzeką.\n\nJutro praca.",
+    "2024 was a year. 3 things: rest, walks, friends.",
+])
+def test_plain_prose_takes_the_short_way_to_the_same_excerpt(text, monkeypatch):
+    from diary import excerpts
+
+    fast = excerpts.excerpt_from_markdown(text)
+    monkeypatch.setattr(excerpts, "_MARKUP", re.compile(r""))  # matches everything: always render
+    assert excerpts.excerpt_from_markdown(text) == fast
 
 
 def test_excerpt_is_cut_at_a_word_with_an_ellipsis():
