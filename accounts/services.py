@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
@@ -17,10 +16,11 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import tasks, throttling
-from accounts.models import LANGUAGE_CHOICES, User
+from accounts import activity, devices, tasks, throttling
+from accounts.models import LANGUAGE_CHOICES, ActivityEvent, SignIn, User
 from accounts.selectors import user_cache_key
-from journal_site import prefetch
+from conversations.reply_cache import reply_cache_forget
+from journal_site import outbox, prefetch
 from journal_site.caching import delete_pattern
 from journal_site.deletion import delete_in_batches
 
@@ -91,8 +91,8 @@ def user_register(
             user = User.objects.create_user(
                 username=username, email=email, password=password, language=language, timezone=tz
             )
-            transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
-            transaction.on_commit(tasks.refresh_stats_overview.delay)
+            outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
+            outbox.enqueue(tasks.refresh_stats_overview)
     except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci
         raise RegistrationConflict from error
     logger.info("account created", extra={"user_id": user.pk})
@@ -120,14 +120,16 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 
 
 def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
-    """Queue a reset email to each user after the commit; the link is made by the task."""
+    """Queue a reset email to each user after the commit (through the outbox); the link is made by the task."""
     for user_id in user_ids:
-        transaction.on_commit(partial(tasks.send_password_reset_email.delay, user_id=user_id, base_url=base_url))
+        outbox.enqueue(tasks.send_password_reset_email, kwargs={"user_id": user_id, "base_url": base_url})
 
 
 # --- Profile ------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
+PROFILE_FIELDS = (
+    "email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time",
+)
 
 
 def user_update(*, user: User, data: dict) -> User:
@@ -142,6 +144,7 @@ def user_update(*, user: User, data: dict) -> User:
             changed.append(field)
     if changed:
         user.save(update_fields=changed)
+        activity.activity_profile_changed(user=user, fields=changed)
     return user
 
 
@@ -151,6 +154,8 @@ def user_set_password(*, user: User, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         user_tokens_revoke(user_id=user.pk)
+        devices.sign_ins_forget(user_id=user.pk)  # the old sessions end with the old password
+        activity.activity_record(user_id=user.pk, kind=ActivityEvent.PASSWORD_CHANGED)
 
 
 def user_set_active(*, user_ids: list[int], active: bool) -> int:
@@ -176,6 +181,7 @@ def user_delete(*, user: User) -> None:
         user_tokens_revoke(user_id=user_id)
         user.delete()
     user_cache_invalidate(user_id=user_id)
+    reply_cache_forget(user_id=user_id)
     logger.info("account deleted", extra={"user_id": user_id})
 
 
@@ -185,6 +191,7 @@ def user_delete(*, user: User) -> None:
 def token_pair_issue(*, user: User) -> dict[str, str]:
     """A new access token (5 minutes) and refresh token (7 days, recorded as outstanding)."""
     refresh = RefreshToken.for_user(user)
+    devices.api_client_open(user=user, refresh=refresh)  # the token family, before the token is encoded
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
@@ -217,6 +224,8 @@ def refresh_token_rotate(*, refresh: RefreshToken, user: User) -> dict[str, str]
         if not created:
             raise TokenAlreadyUsed
         refreshed = RefreshToken.for_user(user)
+        if not devices.api_client_rotate(old=refresh, new=refreshed):
+            raise TokenAlreadyUsed  # the family was signed out meanwhile
     return {"access": str(refreshed.access_token), "refresh": str(refreshed)}
 
 
@@ -234,6 +243,7 @@ def _blacklist(outstanding_ids: list[int]) -> int:
 
 def user_tokens_revoke(*, user_id: int) -> int:
     """Blacklist every refresh token of the user that could still be used."""
+    devices.sign_ins_forget(user_id=user_id, kind=SignIn.API)
     ids = list(
         OutstandingToken.objects.filter(
             user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True

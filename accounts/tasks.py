@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
 from journal_site.locks import run_once_today
+from journal_site.metrics import task_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,8 @@ def refresh_stats_overview() -> None:
         cache.delete(STATS_LOCK_KEY)
 
 
-@shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True)
-def cleanup_stale_tokens() -> dict | None:
+@shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True, bind=True)
+def cleanup_stale_tokens(self) -> dict | None:
     """Daily: revoke refresh tokens of users away for REFRESH_TOKEN_STALE_DAYS, drop expired ones.
 
     Takes a lock for the day in the shared cache, so a second beat started by
@@ -98,6 +99,27 @@ def cleanup_stale_tokens() -> dict | None:
     )
     if not ran:
         logger.info("stale-token cleanup already ran today")
+        task_skipped(self)
         return None
     logger.info("stale-token cleanup", extra=result)
+    return result
+
+
+@shared_task(name="accounts.cleanup_account_records", ignore_result=True)
+def cleanup_account_records() -> dict | None:
+    """Daily: delete activity older than a year and rows of sign-ins that expired by themselves.
+
+    Claimed for the day like the other daily cleanups; each part works in
+    batches and a second run finds nothing to do.
+    """
+    from accounts import activity, devices
+
+    ran, result = run_once_today(
+        "accounts.cleanup_account_records",
+        lambda: {"activity_deleted": activity.activity_cleanup(), "sign_ins_deleted": devices.sign_ins_cleanup()},
+    )
+    if not ran:
+        logger.info("account-records cleanup already ran today")
+        return None
+    logger.info("account-records cleanup", extra=result)
     return result

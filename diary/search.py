@@ -1,7 +1,7 @@
 """Full-text search over entries. See docs/reading.md.
 
 PostgreSQL: the stored column search_document holds, for title and content,
-the lexemes of two text search configurations made by migration 0005:
+the lexemes of two text search configurations made by migration 0006:
 journal_simple (accents removed, no stemming: prefixes stand in for Polish
 word forms) and journal_english (accents removed, English stems). A search
 wants every word, each either as an unaccented prefix or as an English stem;
@@ -28,7 +28,7 @@ class SearchDocument(Expression):
     """The entry's stored search vector: the column search_document (PostgreSQL only).
 
     Django's model does not declare it, so inserts never name it and
-    PostgreSQL keeps it up to date (a generated column, migrations 0003, 0005).
+    PostgreSQL keeps it up to date (a generated column, migrations 0003, 0006).
     """
 
     output_field = SearchVectorField()

@@ -243,6 +243,8 @@ def _bearer_user_id(request: HttpRequest) -> str | None:
         token = AccessToken(raw.strip())
     except TokenError:
         return None
+    # DRF's authentication reuses the checked token instead of checking it again.
+    request.checked_bearer_token = (raw.strip().encode("iso-8859-1"), token)
     user_id = token.payload.get(api_settings.USER_ID_CLAIM)
     return None if user_id is None else str(user_id)
 

@@ -88,7 +88,7 @@ def test_data_migration_fills_existing_rows(owner):
 
     entry = _create(owner, "| a | b |\n|---|---|\n\nPlain **words**")
     DiaryEntry.objects.filter(pk=entry.pk).update(excerpt="")
-    migration = importlib.import_module("diary.migrations.0004_entry_excerpt")
+    migration = importlib.import_module("diary.migrations.0005_entry_excerpt")
 
     class Editor:
         def __init__(self):

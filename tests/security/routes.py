@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
+from accounts.models import SignIn, User
 from conversations.models import ConversationHistory
-from diary.models import DiaryEntry, ImportJob
+from diary.models import DiaryEntry, EntryTemplate, ImportJob, UserTag
 from journal_site.testing import PASSWORD
 
 MARKER = "owner-secret-7f3a"
@@ -54,10 +54,12 @@ MATRIX: dict[str, Route] = {
     "accounts:password_reset_done": Route("public"),
     "accounts:password_reset_complete": Route("public"),
     "accounts:password_reset_confirm": Route("public"),
+    "accounts:login_code": Route("public", ("GET", "POST")),  # the second step; only for a pending sign-in
     # --- private: the caller's own collection ---------------------------------------------------
     "api-me": Route("private", ("GET", "PATCH", "DELETE")),
     "api-entries": Route("private", ("GET", "POST")),
     "api-emotions-suggest": Route("private", ("POST",)),
+    "api-tags": Route("private", ("GET", "POST")),
     "insights-api-stats": Route("private"),
     "insights-api-export": Route("private"),
     "insights-api-export-markdown": Route("private"),
@@ -66,10 +68,21 @@ MATRIX: dict[str, Route] = {
     "api-conversation-modes": Route("private"),
     "api-conversation-messages": Route("private", ("GET", "POST", "DELETE")),
     "accounts:settings": Route("private", ("GET", "POST")),
+    "accounts:preferences": Route("private", ("POST",)),
     "accounts:delete_account": Route("private", ("GET", "POST")),
     "accounts:password_change": Route("private", ("GET", "POST")),
+    "accounts:sessions": Route("private"),
+    "accounts:sessions_revoke_others": Route("private", ("POST",)),
+    "accounts:two_factor": Route("private", ("GET", "POST")),
+    "accounts:two_factor_disable": Route("private", ("POST",)),
+    "accounts:activity": Route("private"),
+    "api-me-sessions": Route("private"),
+    "api-me-sessions-revoke-all": Route("private", ("POST",)),
+    "api-me-activity": Route("private"),
     "diary:list": Route("private"),
     "diary:new": Route("private", ("GET", "POST")),
+    "diary:checkin": Route("private", ("POST",)),
+    "diary:templates": Route("private", ("GET", "POST")),
     "diary:calendar": Route("private"),
     "insights:index": Route("private"),
     "insights:export": Route("private"),
@@ -81,12 +94,16 @@ MATRIX: dict[str, Route] = {
     "conversations:save": Route("private", ("POST",)),
     # --- owned: one object of the owner's -------------------------------------------------------
     "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
+    "api-me-session": Route("owned", ("DELETE",)),
+    "accounts:session_revoke": Route("owned", ("POST",)),
     "insights-api-import-status": Route("owned"),
     "api-conversation-message": Route("owned"),
     "api-conversation-message-retry": Route("owned", ("POST",)),
     "diary:detail": Route("owned"),
     "diary:edit": Route("owned", ("GET", "POST")),
     "diary:delete": Route("owned", ("GET", "POST")),
+    "diary:template_edit": Route("owned", ("GET", "POST")),
+    "diary:template_delete": Route("owned", ("POST",)),
     "insights:import-progress": Route("owned"),
     "conversations:reply": Route("owned"),
     "conversations:retry": Route("owned", ("POST",)),
@@ -121,10 +138,13 @@ def snapshot(user: User) -> dict:
     """Everything of the user's that a request might change."""
     user.refresh_from_db()
     return {
-        "user": (user.username, user.email, user.is_active, user.language, user.timezone, user.password),
+        "user": (user.username, user.email, user.is_active, user.language, user.timezone, user.theme, user.password),
         "entries": list(DiaryEntry.objects.filter(user=user).order_by("pk").values()),
         "messages": list(ConversationHistory.objects.filter(user=user).order_by("pk").values()),
         "jobs": list(ImportJob.objects.filter(user=user).order_by("pk").values()),
+        "templates": list(EntryTemplate.objects.filter(user=user).order_by("pk").values()),
+        "tags": list(UserTag.objects.filter(user=user).order_by("pk").values()),
+        "sign_ins": list(SignIn.objects.filter(user=user).order_by("pk").values()),
     }
 
 
@@ -134,6 +154,8 @@ def url_for(name: str, data: dict) -> str:
         "diary:detail": {"entry_id": data["entry"].pk},
         "diary:edit": {"entry_id": data["entry"].pk},
         "diary:delete": {"entry_id": data["entry"].pk},
+        "diary:template_edit": {"template_id": data["template"].pk},
+        "diary:template_delete": {"template_id": data["template"].pk},
         "insights-api-import-status": {"job_id": data["job"].pk},
         "insights:import-progress": {"job_id": data["job"].pk},
         "api-conversation-messages": {"mode": "supportive"},
@@ -147,6 +169,8 @@ def url_for(name: str, data: dict) -> str:
         "conversations:retry": {"mode": "supportive", "message_id": data["message"].pk},
         "insights:export": {"fmt": "json"},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "api-me-session": {"sign_in_id": data["sign_in"].pk},
+        "accounts:session_revoke": {"sign_in_id": data["sign_in"].pk},
     }
     if name == "admin:*":
         return "/admin/"
@@ -160,6 +184,7 @@ API_BODIES = {
     "api-me": {"email": "taken@example.com", "password": PASSWORD},
     "api-conversation-messages": {"content": "The outsider says hello."},
     "api-emotions-suggest": {"content": "I feel happy today."},
+    "api-tags": {"name": "the outsider's tag"},
 }
 PAGE_BODIES = {
     "diary:edit": {
@@ -170,6 +195,10 @@ PAGE_BODIES = {
     },
     "diary:new": {"content": "The outsider's own entry.", "mood": "3", "created_at": "2024-05-01T10:00"},
     "conversations:mode": {"content": "The outsider says hello."},
+    "diary:checkin": {"mood": "3"},
+    "diary:templates": {"name": "Outsider's", "content": "The outsider's own template."},
+    "diary:template_edit": {"name": "Taken", "content": "Overwritten by someone else."},
+    "accounts:preferences": {"theme": "dark", "language": "pl", "next": "/"},
     "accounts:delete_account": {"password": "wrong password"},
 }
 

@@ -53,5 +53,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("diary", "0004_entry_excerpt")]
+    dependencies = [("diary", "0005_entry_excerpt")]
     operations = [UnaccentExtension(), migrations.RunPython(forwards, backwards)]

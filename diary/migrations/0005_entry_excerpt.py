@@ -30,7 +30,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("diary", "0003_search_document")]
+    dependencies = [("diary", "0004_checkins_tags_templates")]
     operations = [
         migrations.AddField(
             model_name="diaryentry",
