@@ -2,6 +2,7 @@
 screen, a heading per day, and a conversation kept as a diary entry; English and Polish, phone and desktop."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone, translation
@@ -31,7 +32,8 @@ def _offline(settings):
 
 
 def _yesterday(user, mode, count):
-    start = timezone.localtime() - timedelta(days=1)
+    # Noon of yesterday in the user's zone, so the messages never run past midnight.
+    start = timezone.localtime(timezone.now(), ZoneInfo(user.timezone)).replace(hour=12, minute=0) - timedelta(days=1)
     for i in range(count):
         message = MessageFactory(user=user, mode=mode, role="user", status="answered",
                                  content=f"Yesterday's note number {i}.", created_at=start + timedelta(minutes=2 * i))
