@@ -98,5 +98,5 @@ def cleanup_stale_tokens() -> dict | None:
     if not ran:
         logger.info("stale-token cleanup already ran today")
         return None
-    logger.info("stale-token cleanup", extra=result)
+    logger.info("stale-token cleanup: %(revoked)d revoked, %(deleted)d deleted", result, extra=result)
     return result

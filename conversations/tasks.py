@@ -23,6 +23,6 @@ def cleanup_conversations() -> int:
     if not ran:
         CELERY_TASKS.labels(task="conversations.cleanup_conversations", outcome="skipped").inc()
         return 0
-    logger.info("Deleted %d conversation messages past retention", deleted)
+    logger.info("Deleted %d conversation messages past retention", deleted, extra={"deleted": deleted})
     CELERY_TASKS.labels(task="conversations.cleanup_conversations", outcome="done").inc()
     return deleted
