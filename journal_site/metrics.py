@@ -10,7 +10,7 @@ prometheus_client keep every value in a per-process file; /metrics adds the
 files of all workers up, so the counters are the site's, not one worker's.
 django-prometheus supplies the request histograms by view and method
 (django_http_requests_latency_seconds_by_view_method), the database metrics
-(django_db_*) and responses by status; request_metrics.py adds the
+(django_db_*) and responses by status; ops_metrics.py adds the
 specification's http_request_duration_seconds and the pool's waits.
 docs/metrics.md lists them all.
 """

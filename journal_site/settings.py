@@ -89,7 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "journal_site.request_metrics.RequestDurationMiddleware",  # http_request_duration_seconds
+    "journal_site.ops_metrics.RequestDurationMiddleware",  # http_request_duration_seconds
     # Security headers wrap everything below, so answers given early (413,
     # 429) carry them too.
     "django.middleware.security.SecurityMiddleware",

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 from prometheus_client import REGISTRY
 
-from journal_site import request_metrics
+from journal_site import ops_metrics
 from journal_site.testing import EntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,13 +85,28 @@ def test_pool_waits_and_timeouts_are_counted(monkeypatch):
         )
         pools = type(connections["default"])._connection_pools
         monkeypatch.setitem(pools, "default", small)
-        request_metrics.sample_pools(force=True)
+        ops_metrics.sample_pools(force=True)
         assert value("db_pool_requests_queued_total") == queued + 1
         assert value("db_pool_timeouts_total") == timeouts + 1
         assert value("db_pool_wait_seconds_total") - waited == pytest.approx(0.2, abs=0.15)
         assert value("db_pool_connections") == 1
         # Counted once: the pool's own counters start again from zero.
-        request_metrics.sample_pools(force=True)
+        ops_metrics.sample_pools(force=True)
         assert value("db_pool_requests_queued_total") == queued + 1
     finally:
         small.close()
+
+
+def test_each_scrape_reports_readiness_per_service(client, settings):
+    text = client.get("/metrics").content.decode()
+    for check in ("database", "cache", "broker"):
+        assert f'readiness_check_ok{{check="{check}"}} 1.0' in text
+
+
+def test_a_failed_check_reads_zero(client, monkeypatch):
+    from journal_site import readiness
+
+    monkeypatch.setattr(readiness, "check_database", lambda: "failed")
+    text = client.get("/metrics").content.decode()
+    assert 'readiness_check_ok{check="database"} 0.0' in text
+    assert 'readiness_check_ok{check="cache"} 1.0' in text

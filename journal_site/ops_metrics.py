@@ -1,4 +1,4 @@
-"""The request histogram by route, and the database pool's waits (docs/metrics.md).
+"""The request histogram by route, the database pool's waits and readiness (docs/metrics.md).
 
 http_request_duration_seconds{method, endpoint} is the name dashboards use;
 `endpoint` is the matched URL pattern (`diary/<int:pk>/`), never the raw path,
@@ -7,6 +7,9 @@ so ids and query strings cannot multiply the series. One observe per request.
 The psycopg pool counts how often a request had to wait for a connection,
 how long, and how often it gave up; those counters are moved into Prometheus
 every few seconds (and on each scrape) from the process that owns the pool.
+
+Each scrape of /metrics also runs the readiness checks behind /readyz, so
+Prometheus sees a database, cache or broker outage without another prober.
 """
 
 import time
@@ -38,6 +41,12 @@ POOL_WAITING = Gauge(
     "Requests waiting for a database connection right now",
     ["alias"],
     multiprocess_mode="livesum",
+)
+READINESS = Gauge(
+    "readiness_check_ok",
+    "1 when the service answered the last readiness check, 0 when it did not",
+    ["check"],
+    multiprocess_mode="livemostrecent",
 )
 POOL_SAMPLE_SECONDS = 5.0
 _last_pool_sample = 0.0
@@ -94,6 +103,13 @@ def sample_pools(*, force: bool = False) -> None:
         POOL_WAITING.labels(alias=alias).set(stats.get("requests_waiting", 0))
 
 
+def sample_readiness() -> None:
+    from journal_site.readiness import check_all
+
+    for check, result in check_all().items():
+        READINESS.labels(check=check).set(1 if result == "ok" else 0)
+
+
 def _on_request_finished(**kwargs) -> None:
     sample_pools()
 
@@ -101,4 +117,4 @@ def _on_request_finished(**kwargs) -> None:
 def connect_signals() -> None:
     from django.core.signals import request_finished
 
-    request_finished.connect(_on_request_finished, dispatch_uid="request_metrics.pools")
+    request_finished.connect(_on_request_finished, dispatch_uid="ops_metrics.pools")
