@@ -110,3 +110,23 @@ def test_a_failed_check_reads_zero(client, monkeypatch):
     text = client.get("/metrics").content.decode()
     assert 'readiness_check_ok{check="database"} 0.0' in text
     assert 'readiness_check_ok{check="cache"} 1.0' in text
+
+
+def test_every_metric_the_site_exposes_is_documented(client):
+    """docs/metrics.md names each metric /metrics can show, so an operator can read a dashboard."""
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
+    client.get("/")
+    text = client.get("/metrics").content.decode()
+    names = {
+        name
+        for name in re.findall(r"^# TYPE (\S+) ", text, re.M)
+        if not name.endswith("_created") and not name.startswith(("process_", "python_"))
+    }
+    assert "http_request_duration_seconds" in names and "readiness_check_ok" in names
+    documented = set(re.findall(r"`([a-z_]+)`", docs))
+    prefixes = {name.rstrip("*_") for name in re.findall(r"`([a-z_]+_\*)`", docs)}
+    missing = sorted(n for n in names if n not in documented and not n.startswith(tuple(prefixes)))
+    assert not missing, f"docs/metrics.md does not document {missing}"
