@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
@@ -55,3 +57,23 @@ def test_the_example_environment_file_starts_a_production_site(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_journal_manage_runs_manage_py_with_the_environment_file(tmp_path):
+    """deploy/journal-manage as root, with the example file: the settings it loads are production's."""
+    if os.geteuid() != 0:
+        pytest.skip("runuser needs root")
+    env_file = tmp_path / "journal.env"
+    example = (DEPLOY / "journal.env.example").read_text()
+    env_file.write_text(example.replace("VAR_DIR=/var/lib/journal", f"VAR_DIR={tmp_path}"))
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "TMPDIR")}
+    result = subprocess.run(
+        [str(DEPLOY / "journal-manage"), "shell", "--no-imports", "-c",
+         "from django.conf import settings; print(settings.DJANGO_ENV, settings.SITE_URL, settings.VAR_DIR)"],
+        env={**keep, "ENV_FILE": str(env_file), "APP_DIR": str(ROOT), "RUN_AS": "root", "JOURNAL_TESTING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["production", "https://journal.example.com", str(tmp_path)]
