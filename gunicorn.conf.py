@@ -90,10 +90,16 @@ if Path(_SHM).is_dir():
 timeout = _int("REQUEST_TIMEOUT_SECONDS", 30)
 graceful_timeout = 30
 
-# --- Recycling: a worker is replaced after about max_requests requests; the
-# jitter spreads the restarts so the workers never all restart at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max(1, max_requests // 10))
+# --- Recycling: off by default. A recycled worker imports Django and every
+# app again after the fork (about a second of CPU) and starts with cold
+# connection pools and caches; at 2,000 requests per worker that happened every
+# few seconds under load and halved throughput. The trade: a slow memory leak
+# would grow until the next deploy, so memory_usage_bytes is exported and
+# alerted on (docs/metrics.md). An operator who wants recycling sets
+# GUNICORN_MAX_REQUESTS (say 100000); the jitter then spreads the restarts so
+# the workers never all restart at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
 
 # Load the app in each worker after the fork, so no database pool or Redis
 # connection is ever shared between processes.

@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import lookups, schema, signals  # noqa: F401
+        from accounts.selectors import user_cache_key
+        from journal_site import prefetch
+
+        # The signed-in user is read with the rate limiter's round trip.
+        prefetch.register_user_key(lambda user_id: user_cache_key(user_id=user_id))

@@ -19,6 +19,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from accounts import throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
+from journal_site import prefetch
 from journal_site.caching import delete_pattern
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def user_cache_invalidate(*, user_id: int, everything: bool = True) -> None:
 
     def forget() -> None:
         cache.delete(user_cache_key(user_id=user_id))
+        prefetch.forget(user_cache_key(user_id=user_id))
         if everything:
             delete_pattern(f"user:*:{user_id}")
 

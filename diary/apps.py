@@ -8,3 +8,7 @@ class DiaryConfig(AppConfig):
 
     def ready(self) -> None:
         from diary import signals  # noqa: F401 - registers the statistics cache receivers
+        from diary.cache import stats_version_key
+        from journal_site import prefetch
+
+        prefetch.register_user_key(stats_version_key)

@@ -10,6 +10,8 @@ import time
 
 from django.core.cache import cache
 
+from journal_site import prefetch
+
 STATS_TIMEOUT = 5 * 60
 
 
@@ -19,7 +21,11 @@ def _version_key(user_id: int) -> str:
 
 def _version(user_id: int) -> int:
     key = _version_key(user_id)
-    version = cache.get(key)
+    version = prefetch.lookup(key)
+    if version is prefetch.NOT_PREFETCHED:
+        version = cache.get(key)
+    elif version is prefetch.ABSENT:
+        version = None
     if version is None:
         cache.add(key, time.time_ns(), None)
         version = cache.get(key) or 0
@@ -32,3 +38,9 @@ def stats_key(*, user_id: int, name: str) -> str:
 
 def user_stats_invalidate(*, user_id: int) -> None:
     cache.set(_version_key(user_id), time.time_ns(), None)
+    prefetch.forget(_version_key(user_id))
+
+
+def stats_version_key(user_id: int) -> str:
+    """Read with the rate limiter's round trip on every signed-in request (DiaryConfig.ready)."""
+    return _version_key(user_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import cache
 
+from journal_site import prefetch
 from journal_site.metrics import CACHE_HITS, CACHE_MISSES
 
 _MISSING = object()
@@ -17,18 +18,24 @@ def cached(key: str, timeout: int, compute: Callable[[], Any], *, name: str) -> 
     `name` labels the hit/miss counters (users, ai, stats). A cache outage
     reads as a miss: django-redis ignores the error and the value is computed.
     """
-    value = cache.get(key, _MISSING)
+    value = prefetch.lookup(key)
+    if value is prefetch.NOT_PREFETCHED:
+        value = cache.get(key, _MISSING)
+    elif value is prefetch.ABSENT:
+        value = _MISSING
     if value is not _MISSING:
         CACHE_HITS.labels(cache=name).inc()
         return value
     CACHE_MISSES.labels(cache=name).inc()
     value = compute()
     cache.set(key, value, timeout)
+    prefetch.forget(key)
     return value
 
 
 def delete_pattern(pattern: str) -> None:
     """Delete every key matching a glob pattern, on Redis and on the in-process cache."""
+    prefetch.forget_all()
     if hasattr(cache, "delete_pattern"):  # django-redis: SCAN + DEL, never KEYS
         cache.delete_pattern(pattern)
         return

@@ -1,18 +1,17 @@
-"""Application metrics beside django-prometheus's own.
+"""The site's metrics (docs/metrics.md lists each one).
 
-Names follow the specification: cache_hits_total / cache_misses_total with a
-`cache` label (users, ai, stats), ai_reply_duration_seconds, and
-memory_usage_bytes. Every module records through these objects so a metric
-has one definition.
+Requests: http_request_duration_seconds{method, endpoint} and
+http_requests_total{method, endpoint, status}, two writes a request. Caches:
+cache_hits_total / cache_misses_total by `cache` (users, ai, stats). The
+companion: ai_reply_duration_seconds. Processes: memory_usage_bytes. Every
+module records through these objects so a metric has one definition.
+django-prometheus's database wrapper adds django_db_* (queries, errors,
+durations); its request middleware is not used: it made some ten metric
+writes a request.
 
 Under gunicorn, PROMETHEUS_MULTIPROC_DIR (set by gunicorn.conf.py) makes
 prometheus_client keep every value in a per-process file; /metrics adds the
 files of all workers up, so the counters are the site's, not one worker's.
-django-prometheus supplies the request histograms by view and method
-(django_http_requests_latency_seconds_by_view_method), the database metrics
-(django_db_*) and responses by status; ops_metrics.py adds the
-specification's http_request_duration_seconds and the pool's waits.
-docs/metrics.md lists them all.
 """
 
 import logging
@@ -24,6 +23,16 @@ from prometheus_client import Counter, Gauge, Histogram
 
 logger = logging.getLogger(__name__)
 
+# Every request but the liveness probe, by route name (journal_site.middleware.RequestMetricsMiddleware).
+REQUEST_DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Time from the first middleware to the response, by method and endpoint (route name)",
+    ["method", "endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+REQUESTS = Counter(
+    "http_requests", "Responses by method, endpoint (route name) and status", ["method", "endpoint", "status"]
+)
 CACHE_HITS = Counter("cache_hits", "Cache hits of the application's caches", ["cache"])
 CACHE_MISSES = Counter("cache_misses", "Cache misses of the application's caches", ["cache"])
 AI_REPLY_DURATION = Histogram(

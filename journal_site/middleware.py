@@ -14,18 +14,21 @@ Each class is registered in settings.MIDDLEWARE in its place:
 
 import logging
 import tempfile
+import time
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.handlers.wsgi import LimitedStream, get_bytes_from_wsgi
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from journal_site import ratelimit
-from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE
+from journal_site import prefetch, ratelimit
+from journal_site.metrics import RATE_LIMITED, REQUEST_BODY_TOO_LARGE, REQUEST_DURATION, REQUESTS
 from journal_site.net import client_ip
 from journal_site.views import error_page, error_response
 
@@ -36,6 +39,66 @@ IMPORT_PATHS = frozenset({"/api/v1/import/", "/settings/import/"})
 # Health probes and scrapes come every few seconds from the same address, and
 # static files are many per page: none of them may eat a person's allowance.
 RATE_LIMIT_EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+class HealthCheckMiddleware:
+    """Answer the liveness probe first, before any other middleware runs.
+
+    /healthz says only that this process serves: it touches no service and
+    needs no session, language or limit, so it costs what a bare Django view
+    costs. It carries the site's security headers, built once, and is not
+    counted in the request metrics (probes every few seconds would drown them).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.path = None
+        self.headers = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.path is None:
+            self.path = reverse("healthz")
+        if request.path_info == self.path and request.method in ("GET", "HEAD"):
+            return self.healthz()
+        return self.get_response(request)
+
+    def healthz(self) -> HttpResponse:
+        if self.headers is None:
+            from csp.utils import build_policy
+
+            self.headers = {
+                "Content-Security-Policy": build_policy(),
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+                "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+                "X-Frame-Options": settings.X_FRAME_OPTIONS,
+                "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate, private",
+            }
+        return HttpResponse(b'{"status": "ok"}', content_type="application/json", headers=self.headers)
+
+
+class RequestMetricsMiddleware:
+    """http_request_duration_seconds{method, endpoint} and http_requests_total{method, endpoint, status}.
+
+    Two metric writes a request (docs/metrics.md). `endpoint` is the route's
+    name, never the path, so ids and secrets in URLs never become labels, and
+    unknown methods share one label so a client cannot mint new series.
+    """
+
+    METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        endpoint = (match.view_name or "unnamed") if match is not None else "unmatched"
+        method = request.method if request.method in self.METHODS else "other"
+        REQUEST_DURATION.labels(method, endpoint).observe(time.perf_counter() - started)
+        REQUESTS.labels(method, endpoint, str(response.status_code)).inc()
+        return response
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -184,12 +247,22 @@ def _bearer_user_id(request: HttpRequest) -> str | None:
     return None if user_id is None else str(user_id)
 
 
+def _session_user_id(request: HttpRequest) -> str | None:
+    """The user id the session names, read before the user is loaded.
+
+    Whether that user still exists and may sign in is checked by the
+    authentication middleware right after; for counting, the claim suffices.
+    """
+    session = getattr(request, "session", None)
+    if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    user_id = session.get(SESSION_KEY)
+    return None if user_id is None else str(user_id)
+
+
 def rate_limit_identity(request: HttpRequest) -> str:
     """Whom a request counts against: the signed-in user, else the client address."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    user_id = _bearer_user_id(request)
+    user_id = _session_user_id(request) or _bearer_user_id(request)
     if user_id is not None:
         return f"user:{user_id}"
     return f"ip:{client_ip(request)}"
@@ -209,9 +282,15 @@ class RateLimitMiddleware:
         if self.is_exempt(request.path_info):
             return self.get_response(request)
         identity = rate_limit_identity(request)
-        decision = ratelimit.hit(identity)
+        kind, _sep, user_id = identity.partition(":")
+        fetch = prefetch.user_keys(int(user_id)) if kind == "user" and user_id.isdigit() else ()
+        decision = ratelimit.hit(identity, fetch=fetch)
         if decision.allowed:
-            return self.get_response(request)
+            token = prefetch.begin(decision.fetched)
+            try:
+                return self.get_response(request)
+            finally:
+                prefetch.end(token)
         RATE_LIMITED.labels(scope=identity.split(":", 1)[0]).inc()
         if _wants_json(request):
             response = JsonResponse({"detail": _("Too many requests. Please wait a minute and try again.")}, status=429)

@@ -1,8 +1,4 @@
-"""The request histogram by route, the database pool's waits and readiness (docs/metrics.md).
-
-http_request_duration_seconds{method, endpoint} is the name dashboards use;
-`endpoint` is the matched URL pattern (`diary/<int:pk>/`), never the raw path,
-so ids and query strings cannot multiply the series. One observe per request.
+"""The database pool's waits and readiness, beside journal_site/metrics.py (docs/metrics.md).
 
 The psycopg pool counts how often a request had to wait for a connection,
 how long, and how often it gave up; those counters are moved into Prometheus
@@ -14,17 +10,7 @@ Prometheus sees a database, cache or broker outage without another prober.
 
 import time
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from prometheus_client import Counter, Gauge, Histogram
-
-REQUEST_DURATION = Histogram(
-    "http_request_duration_seconds",
-    "HTTP request duration in seconds, by method and matched URL pattern",
-    ["method", "endpoint"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-)
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+from prometheus_client import Counter, Gauge
 
 POOL_REQUESTS_QUEUED = Counter(
     "db_pool_requests_queued", "Requests for a database connection that had to wait for one", ["alias"]
@@ -50,29 +36,6 @@ READINESS = Gauge(
 )
 POOL_SAMPLE_SECONDS = 5.0
 _last_pool_sample = 0.0
-
-
-def endpoint_of(request: HttpRequest) -> str:
-    match = request.resolver_match
-    if match is not None:
-        return match.route or match.view_name or "unnamed"
-    if request.path.startswith(settings.STATIC_URL):
-        return "static"  # answered by WhiteNoise before URL resolution
-    return "unmatched"
-
-
-class RequestDurationMiddleware:
-    """Outermost after django-prometheus's: times everything below, early answers (413, 429) included."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        started = time.perf_counter()
-        response = self.get_response(request)
-        method = request.method if request.method in METHODS else "other"
-        REQUEST_DURATION.labels(method=method, endpoint=endpoint_of(request)).observe(time.perf_counter() - started)
-        return response
 
 
 def sample_pools(*, force: bool = False) -> None:

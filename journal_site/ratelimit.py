@@ -9,12 +9,13 @@ whose add and incr hold its lock: exact for the single-process server.
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 
 from journal_site.metrics import RATE_LIMIT_BACKEND_ERRORS
+from journal_site.prefetch import ABSENT
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class Decision:
     count: int
     limit: int
     retry_after: int  # seconds until the window resets
+    fetched: dict = field(default_factory=dict)
 
 
 def _now() -> float:
@@ -60,8 +62,9 @@ return count
 _scripts: dict[int, object] = {}
 
 
-def _redis_incr(key: str) -> int:
+def _redis_incr(key: str, fetch) -> tuple[int, dict]:
     from django_redis import get_redis_connection
+    from redis.exceptions import NoScriptError
 
     client = get_redis_connection("default")
     script = _scripts.get(id(client))
@@ -69,8 +72,31 @@ def _redis_incr(key: str) -> int:
         # Registered once per client; redis-py sends EVALSHA and falls back to
         # EVAL if the server has lost the script (a restart, SCRIPT FLUSH).
         script = _scripts[id(client)] = client.register_script(_INCR_WITH_TTL)
-    # Twice the window: the key outlives its minute without a second look.
-    return int(script(keys=[key], args=[WINDOW_SECONDS * 2]))
+    if not fetch:
+        # Twice the window: the key outlives its minute without a second look.
+        return int(script(keys=[key], args=[WINDOW_SECONDS * 2])), {}
+    # One round trip: the count and the cache values the request will read.
+    # The values go through django-redis's own key making and decoding.
+    # EVALSHA itself, not the script object: redis-py would ask SCRIPT EXISTS
+    # first, one more round trip on every request.
+    redis_cache = cache.client
+
+    def send() -> list:
+        pipe = client.pipeline(transaction=False)
+        pipe.evalsha(script.sha, 1, key, WINDOW_SECONDS * 2)
+        for name in fetch:
+            pipe.get(redis_cache.make_key(name))
+        return pipe.execute()
+
+    try:
+        count, *raw = send()
+    except NoScriptError:  # the server lost its scripts (a restart, SCRIPT FLUSH)
+        client.script_load(_INCR_WITH_TTL)
+        count, *raw = send()
+    fetched = {
+        name: ABSENT if value is None else redis_cache.decode(value) for name, value in zip(fetch, raw, strict=True)
+    }
+    return int(count), fetched
 
 
 _last_error_log = float("-inf")
@@ -89,11 +115,14 @@ def _log_backend_error(exc: Exception) -> None:
         )
 
 
-def hit(identity: str, *, limit: int | None = None) -> Decision:
+def hit(identity: str, *, limit: int | None = None, fetch: tuple[str, ...] | list[str] = ()) -> Decision:
     """Count one request of `identity` and say whether it may go on.
 
-    Fails open: if Redis cannot be reached the request is allowed and the
-    outage logged, so the limiter never takes the site down with it.
+    `fetch` names cache keys to read in the same round trip (journal_site/prefetch.py);
+    their values come back in `Decision.fetched`, prefetch.ABSENT for a key the
+    cache does not hold. Fails open: if Redis cannot be reached the request is
+    allowed, nothing is fetched and the outage logged, so the limiter never
+    takes the site down with it.
     """
     limit = settings.RATE_LIMIT_PER_MINUTE if limit is None else limit
     now = _now()
@@ -101,9 +130,10 @@ def hit(identity: str, *, limit: int | None = None) -> Decision:
     retry_after = max(1, int(WINDOW_SECONDS - (now % WINDOW_SECONDS) + 0.999))
     prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
     key = f"{prefix}:{KEY_PREFIX}:{window}:{identity}"
+    fetched: dict = {}
     if _uses_redis():
         try:
-            count = _redis_incr(key)
+            count, fetched = _redis_incr(key, fetch)
         except Exception as exc:  # any Redis failure: fail open
             _log_backend_error(exc)
             return Decision(allowed=True, count=0, limit=limit, retry_after=retry_after)
@@ -111,4 +141,4 @@ def hit(identity: str, *, limit: int | None = None) -> Decision:
         count = _local_incr(key)
     if count is None:  # a cache that swallows its errors answers None: fail open
         return Decision(allowed=True, count=0, limit=limit, retry_after=retry_after)
-    return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)
+    return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after, fetched=fetched)

@@ -88,8 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "journal_site.ops_metrics.RequestDurationMiddleware",  # http_request_duration_seconds
+    # Liveness probes are answered before anything else runs (and not counted).
+    "journal_site.middleware.HealthCheckMiddleware",
+    "journal_site.middleware.RequestMetricsMiddleware",
     # Security headers wrap everything below, so answers given early (413,
     # 429) carry them too.
     "django.middleware.security.SecurityMiddleware",
@@ -102,12 +103,13 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Counts the request and, in the same Redis round trip, reads the user and
+    # their statistics version for the two middleware below (journal_site/prefetch.py).
+    "journal_site.middleware.RateLimitMiddleware",
     "accounts.middleware.CachedUserAuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
-    "journal_site.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "journal_site.middleware.PrivateResponseHeadersMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "journal_site.urls"

@@ -38,7 +38,10 @@ def test_capacity_follows_cpu_count_and_max_connections(monkeypatch, tmp_path):
     assert conf["worker_class"] == "gthread"
     assert conf["preload_app"] is False
     assert conf["timeout"] == 30
-    assert conf["max_requests"] > 0 and 0 < conf["max_requests_jitter"] < conf["max_requests"]
+    # Workers are not recycled unless asked: a recycled worker re-imports Django under load.
+    assert conf["max_requests"] == 0
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), GUNICORN_MAX_REQUESTS="100000")
+    assert conf["max_requests"] == 100000 and 0 < conf["max_requests_jitter"] < conf["max_requests"]
     conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), WEB_CONCURRENCY="4", MAX_CONNECTIONS="200")
     assert conf["workers"] == 4 and conf["threads"] == 50
 
@@ -189,9 +192,9 @@ def test_counters_add_up_across_two_workers(gunicorn):
     status, _headers, body = request(port, "/metrics")
     assert status == 200
     text = body.decode()
-    count = metric_value(text, "django_http_requests_latency_seconds_by_view_method_count", view="bench-hello")
+    count = metric_value(text, "http_request_duration_seconds_count", endpoint="bench-hello")
     assert count == sent
-    assert metric_value(text, "django_http_responses_total_by_status_view_method_total", view="bench-hello") == sent
+    assert metric_value(text, "http_requests_total", endpoint="bench-hello", status="200") == sent
     # Both workers report memory; the live sum is more than one process's worth.
     assert metric_value(text, "memory_usage_bytes") > 20 * 1024 * 1024
     assert "pid=" not in text

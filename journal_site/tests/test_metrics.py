@@ -7,6 +7,7 @@ from prometheus_client import REGISTRY
 from journal_site import metrics
 from journal_site.caching import cached
 from journal_site.tasks import heartbeat
+from journal_site.testing import EntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def test_loopback_reads_metrics_in_prometheus_format(client):
     assert response["Content-Type"].startswith("text/plain; version=")
     text = response.content.decode()
     for name in (
-        "django_http_requests_latency_seconds_by_view_method_bucket",
-        "django_http_responses_total_by_status_view_method_total",
+        "http_request_duration_seconds_bucket",
+        "http_requests_total",
         "django_db_execute_total",
         "memory_usage_bytes",
         "cache_hits_total",
@@ -38,7 +39,7 @@ def test_loopback_reads_metrics_in_prometheus_format(client):
         "rate_limited_requests_total",
     ):
         assert name in text, name
-    assert 'view="home"' in text
+    assert 'endpoint="home"' in text
 
 
 def test_other_addresses_are_refused(client):
@@ -73,11 +74,36 @@ def test_only_get(client):
 
 
 def test_request_counters_follow_traffic(client):
-    labels = {"view": "healthz", "method": "GET"}
-    before = sample("django_http_requests_latency_seconds_by_view_method_count", labels)
+    labels = {"method": "GET", "endpoint": "accounts:login"}
+    before = sample("http_request_duration_seconds_count", labels)
+    responses = sample("http_requests_total", {**labels, "status": "200"})
     for _ in range(3):
-        client.get("/healthz")
-    assert sample("django_http_requests_latency_seconds_by_view_method_count", labels) == before + 3
+        client.get("/accounts/login/")
+    assert sample("http_request_duration_seconds_count", labels) == before + 3
+    assert sample("http_requests_total", {**labels, "status": "200"}) == responses + 3
+
+
+def test_request_labels_are_route_names_never_paths_or_made_up_methods(client, owner, owner_client):
+    entry = EntryFactory(user=owner)
+    unmatched = sample("http_requests_total", {"method": "GET", "endpoint": "unmatched", "status": "404"})
+    client.get("/no/such/page/12345/")
+    assert sample("http_requests_total", {"method": "GET", "endpoint": "unmatched", "status": "404"}) == unmatched + 1
+    detail = {"method": "GET", "endpoint": "diary:detail", "status": "200"}
+    before = sample("http_requests_total", detail)
+    owner_client.get(f"/diary/{entry.pk}/")
+    assert sample("http_requests_total", detail) == before + 1
+    made_up = {"method": "other", "endpoint": "accounts:login"}
+    status = str(client.generic("BREW", "/accounts/login/").status_code)
+    before = sample("http_requests_total", {**made_up, "status": status})
+    client.generic("BREW", "/accounts/login/")
+    assert sample("http_requests_total", {**made_up, "status": status}) == before + 1
+    assert sample("http_requests_total", {**made_up, "method": "BREW", "status": status}) == 0
+
+
+def test_liveness_probes_are_not_counted(client):
+    before = sample("http_requests_total", {"method": "GET", "endpoint": "healthz", "status": "200"})
+    assert client.get("/healthz").status_code == 200
+    assert sample("http_requests_total", {"method": "GET", "endpoint": "healthz", "status": "200"}) == before
 
 
 def test_app_cache_hits_and_misses_are_counted_by_cache_name():
