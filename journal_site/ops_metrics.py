@@ -8,7 +8,9 @@ Each scrape of /metrics also runs the readiness checks behind /readyz, so
 Prometheus sees a database, cache or broker outage without another prober.
 """
 
+import threading
 import time
+from concurrent import futures
 
 from prometheus_client import Counter, Gauge
 
@@ -34,6 +36,11 @@ READINESS = Gauge(
     ["check"],
     multiprocess_mode="livemostrecent",
 )
+READINESS_CHECKS = ("database", "cache", "broker")
+READINESS_WAIT_SECONDS = 2.0
+_readiness_executor = futures.ThreadPoolExecutor(max_workers=len(READINESS_CHECKS), thread_name_prefix="readiness")
+_readiness_pending: dict[str, futures.Future] = {}
+_readiness_lock = threading.Lock()
 POOL_SAMPLE_SECONDS = 5.0
 _last_pool_sample = 0.0
 
@@ -66,11 +73,36 @@ def sample_pools(*, force: bool = False) -> None:
         POOL_WAITING.labels(alias=alias).set(stats.get("requests_waiting", 0))
 
 
-def sample_readiness() -> None:
-    from journal_site.readiness import check_all
+def _run_check(name: str) -> str:
+    from django.db import connection
 
-    for check, result in check_all().items():
-        READINESS.labels(check=check).set(1 if result == "ok" else 0)
+    from journal_site import readiness
+
+    try:
+        return getattr(readiness, f"check_{name}")()
+    finally:
+        connection.close()  # this thread's connection goes back to the pool
+
+
+def sample_readiness(*, wait: float | None = None) -> None:
+    """Run the readiness checks for a scrape, each in its own thread, for at most `wait` seconds.
+
+    A service that has not answered by then (READINESS_WAIT_SECONDS) reads 0:
+    a scrape must come back well within Prometheus's timeout, even while an
+    unreachable PostgreSQL makes a pooled connection wait DB_POOL_TIMEOUT. A
+    check still running from an earlier scrape is waited for, never started twice.
+    """
+    wait = READINESS_WAIT_SECONDS if wait is None else wait
+    with _readiness_lock:
+        for name in READINESS_CHECKS:
+            future = _readiness_pending.get(name)
+            if future is None or future.done():
+                _readiness_pending[name] = _readiness_executor.submit(_run_check, name)
+        pending = dict(_readiness_pending)
+    futures.wait(pending.values(), timeout=wait)
+    for name, future in pending.items():
+        ok = future.done() and future.exception() is None and future.result() == "ok"
+        READINESS.labels(check=name).set(1 if ok else 0)
 
 
 def _on_request_finished(**kwargs) -> None:

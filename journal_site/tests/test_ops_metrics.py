@@ -66,6 +66,26 @@ def test_each_scrape_reports_readiness_per_service(client, settings):
         assert f'readiness_check_ok{{check="{check}"}} 1.0' in text
 
 
+def test_a_service_that_does_not_answer_in_time_reads_zero_and_the_scrape_does_not_wait(client, monkeypatch):
+    """PostgreSQL gone: the pool would make the check wait DB_POOL_TIMEOUT (30 s); the scrape answers in ~2 s."""
+    import time
+
+    from journal_site import readiness
+
+    release = threading.Event()
+    monkeypatch.setattr(readiness, "check_database", lambda: release.wait(10) and "ok")
+    monkeypatch.setattr(ops_metrics, "READINESS_WAIT_SECONDS", 0.5)
+    try:
+        started = time.monotonic()
+        text = client.get("/metrics").content.decode()
+        assert time.monotonic() - started < 5
+        assert 'readiness_check_ok{check="database"} 0.0' in text
+        assert 'readiness_check_ok{check="broker"} 1.0' in text
+    finally:
+        release.set()
+    ops_metrics._readiness_pending["database"].result(timeout=10)
+
+
 def test_a_failed_check_reads_zero(client, monkeypatch):
     from journal_site import readiness
 
