@@ -326,11 +326,13 @@ def test_trickling_clients_never_hold_gunicorns_threads(stack):
         deadline = time.monotonic() + 6
         while time.monotonic() < deadline:
             started = time.monotonic()
-            response = session.get(stack.origin + "/healthz", timeout=3)
+            response = session.get(stack.origin + "/healthz", timeout=5)
             timings.append(time.monotonic() - started)
             assert response.status_code == 200
             time.sleep(0.1)
-        assert len(timings) >= 10 and max(timings) < 1.0, timings
+        # Blocked, a request would wait for as long as the slow clients (the test below); here each
+        # is answered at once (bounded at 2 s for a loaded CI machine).
+        assert len(timings) >= 10 and max(timings) < 2.0, timings
         assert all(thread.is_alive() for thread in threads), "a slow client was cut off too early for the test"
     finally:
         stop.set()
