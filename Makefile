@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint migrate worker beat bench messages clean
+.PHONY: install install-dev run test test-all lint migrate worker beat bench messages clean
 
 # What the site needs to run (requirements.txt); a production machine stops here.
 $(BIN)/.installed: requirements.txt
@@ -33,7 +33,13 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r accounts diary conversations journal_site -x '*/tests/*,journal_site/testing.py'
 
+# The developer's loop: everything but the slow, live-server and browser tests.
 test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not slow and not live and not browser"
+
+# Everything, as CI runs it.
+test-all: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -6,7 +6,7 @@ gthread workers: each process serves `threads` requests at once, so the site
 serves workers x threads concurrent clients. Workers follow the CPU count
 (one per core, at least 2, so one can be replaced while the other serves);
 threads are MAX_CONNECTIONS divided among them. On a 2-core machine:
-2 workers x 50 threads = 100 clients, the contract's MAX_CONNECTIONS.
+2 workers x 50 threads = 100 clients, MAX_CONNECTIONS' default (docs/limits.md).
 Threads suit this site: a request spends most of its time waiting on
 PostgreSQL or Redis, with the GIL released.
 
@@ -31,7 +31,7 @@ PgBouncer in front of PostgreSQL.
 
 Time
 ----
-`timeout` is the contract's request limit: a worker silent for longer is
+`timeout` is REQUEST_TIMEOUT_SECONDS (docs/limits.md): a worker silent for longer is
 replaced. PostgreSQL's statement_timeout (settings) and the AI provider's
 timeout end a slow query or reply sooner, so a request fails cleanly and the
 worker lives on.

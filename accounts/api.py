@@ -2,9 +2,7 @@
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
@@ -84,10 +82,8 @@ class RegisterApi(TokenEndpoint):
                 language=services.supported_language(request.LANGUAGE_CODE),
                 base_url=request.build_absolute_uri("/"),
             )
-        except IntegrityError:  # the same name or email registered a moment ago
-            raise serializers.ValidationError(
-                {"username": [_("This username or email address is already taken.")]}
-            ) from None
+        except services.RegistrationConflict as conflict:
+            raise serializers.ValidationError({"username": [conflict.message]}) from None
         return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -129,15 +125,8 @@ class TokenApi(TokenEndpoint):
                 password=serializer.validated_data["password"],
             )
         except services.SignInThrottled as refused:
-            minutes = throttling.minutes(refused.wait_seconds)
             raise exceptions.Throttled(
-                wait=refused.wait_seconds,
-                detail=ngettext(
-                    "Too many failed attempts. Try again in %(minutes)d minute.",
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
+                wait=refused.wait_seconds, detail=throttling.signin_refusal(refused.wait_seconds)
             ) from None
         except services.InvalidCredentials:
             raise exceptions.AuthenticationFailed(

@@ -17,13 +17,28 @@ class CachedJWTAuthentication(JWTAuthentication):
     """
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        result = self._authenticate(request)
         if result is not None:
             preferences_activate(result[0])
             if request.META.get("HTTP_ACCEPT_LANGUAGE"):
                 # An API client that names a language gets it; otherwise the user's setting.
                 translation.activate(translation.get_language_from_request(request))
         return result
+
+    def _authenticate(self, request):
+        """simplejwt's authenticate, reusing the token the rate limiter already checked for this request."""
+        header = self.get_header(request)
+        if header is None:
+            return None
+        raw_token = self.get_raw_token(header)
+        if raw_token is None:
+            return None
+        checked = getattr(request._request, "checked_bearer_token", None)
+        if checked is not None and checked[0] == raw_token:
+            validated_token = checked[1]
+        else:
+            validated_token = self.get_validated_token(raw_token)
+        return self.get_user(validated_token), validated_token
 
     def get_user(self, validated_token):
         try:

@@ -3,17 +3,12 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from accounts import services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import username_characters, validate_email_available, validate_username_available
-
-
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(timezone_names())]
+from accounts.widgets import TimeZoneSelect, timezone_choices
 
 
 class SignUpForm(forms.Form):
@@ -82,16 +77,7 @@ class ThrottledSignInMixin:
                 )
             except services.SignInThrottled as refused:
                 self.throttled_seconds = refused.wait_seconds
-                minutes = throttling.minutes(refused.wait_seconds)
-                raise ValidationError(
-                    ngettext_lazy(
-                        "Too many failed attempts. Try again in %(minutes)d minute.",
-                        "Too many failed attempts. Try again in %(minutes)d minutes.",
-                        "minutes",
-                    ),
-                    code="throttled",
-                    params={"minutes": minutes},
-                ) from None
+                raise ValidationError(throttling.signin_refusal(refused.wait_seconds), code="throttled") from None
             except services.InvalidCredentials:
                 raise self.get_invalid_login_error() from None
             self.confirm_login_allowed(self.user_cache)
@@ -147,17 +133,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         return (user for user in users if user.has_usable_password())
 
     def save(self, *, request, **kwargs) -> None:
-        from accounts import tasks
-
-        base_url = request.build_absolute_uri("/")
-        for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(
-                lambda user_id=user.pk: tasks.send_password_reset_email.delay(user_id=user_id, base_url=base_url)
-            )
+        services.password_reset_send(
+            user_ids=[user.pk for user in self.get_users(self.cleaned_data["email"])],
+            base_url=request.build_absolute_uri("/"),
+        )
 
 
 class SettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone])
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone], widget=TimeZoneSelect
+    )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
 
     class Meta:

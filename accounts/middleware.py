@@ -1,11 +1,10 @@
-from zoneinfo import ZoneInfo
-
 from django.contrib import auth
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
+from accounts.timezones import user_zone
 
 
 def _get_user(request):
@@ -36,10 +35,7 @@ class CachedUserAuthenticationMiddleware(AuthenticationMiddleware):
 def preferences_activate(user: User) -> None:
     """Speak the user's language and show times in their time zone for the rest of this request."""
     translation.activate(user.language)
-    try:
-        timezone.activate(ZoneInfo(user.timezone))
-    except (ValueError, KeyError):  # a zone removed from the system's database since it was chosen
-        timezone.deactivate()
+    timezone.activate(user_zone(user))
 
 
 class UserPreferencesMiddleware:

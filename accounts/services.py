@@ -7,20 +7,22 @@ from functools import partial
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import throttling
+from accounts import tasks, throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
 from journal_site import prefetch
 from journal_site.caching import delete_pattern
+from journal_site.deletion import delete_in_batches
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,12 @@ class SignInThrottled(Exception):
 
 class InvalidCredentials(Exception):
     pass
+
+
+class RegistrationConflict(Exception):
+    """The username or email was taken by a sign-up that committed a moment earlier."""
+
+    message = gettext_lazy("This username or email address is already taken.")
 
 
 class TokenAlreadyUsed(Exception):
@@ -74,15 +82,19 @@ def supported_language(code: str | None) -> str:
 def user_register(
     *, username: str, email: str, password: str, language: str = "en", tz: str = "UTC", base_url: str = ""
 ) -> User:
-    """Create an account; the welcome email and the statistics follow after the commit."""
-    from accounts import tasks
+    """Create an account; the welcome email and the statistics follow after the commit.
 
-    with transaction.atomic():
-        user = User.objects.create_user(
-            username=username, email=email, password=password, language=language, timezone=tz
-        )
-        transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
-        transaction.on_commit(tasks.refresh_stats_overview.delay)
+    Raises RegistrationConflict when the name or email was taken after the form checked it.
+    """
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, email=email, password=password, language=language, timezone=tz
+            )
+            transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
+            transaction.on_commit(tasks.refresh_stats_overview.delay)
+    except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci
+        raise RegistrationConflict from error
     logger.info("account created", extra={"user_id": user.pk})
     return user
 
@@ -105,6 +117,12 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
         raise InvalidCredentials
     throttling.clear(checks[:1])
     return user
+
+
+def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
+    """Queue a reset email to each user after the commit; the link is made by the task."""
+    for user_id in user_ids:
+        transaction.on_commit(partial(tasks.send_password_reset_email.delay, user_id=user_id, base_url=base_url))
 
 
 # --- Profile ------------------------------------------------------------------------------
@@ -248,16 +266,6 @@ def tokens_cleanup(*, stale_days: int, batch_size: int = TOKEN_BATCH_SIZE) -> di
             break
         with transaction.atomic():
             revoked += _blacklist(ids)
-    deleted = 0
-    while True:
-        ids = list(
-            OutstandingToken.objects.filter(expires_at__lte=now)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        with transaction.atomic():
-            BlacklistedToken.objects.filter(token_id__in=ids).delete()
-            deleted += OutstandingToken.objects.filter(pk__in=ids).delete()[1].get(OutstandingToken._meta.label, 0)
-    return {"revoked": revoked, "deleted": deleted}
+    # Each expired row takes its blacklist row along (Django's cascade).
+    _total, counts = delete_in_batches(OutstandingToken.objects.filter(expires_at__lte=now), batch_size=batch_size)
+    return {"revoked": revoked, "deleted": counts.get(OutstandingToken._meta.label, 0)}

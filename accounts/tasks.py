@@ -13,7 +13,6 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts import services
 from accounts.models import User
 from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
 from journal_site.locks import run_once_today
@@ -91,6 +90,8 @@ def cleanup_stale_tokens() -> dict | None:
     Takes a lock for the day in the shared cache, so a second beat started by
     mistake does not run it twice. Never deletes a user.
     """
+    from accounts import services
+
     ran, result = run_once_today(
         "accounts.cleanup_stale_tokens",
         lambda: services.tokens_cleanup(stale_days=settings.REFRESH_TOKEN_STALE_DAYS),

@@ -4,6 +4,7 @@ After `limit` failures for one key within the window, that key is locked for
 the window: attempts are refused before any password is checked. Keys are a
 hash of the typed username or email (never the text itself) and the client
 address (a whole /64 for IPv6, which one machine can rotate through freely).
+The numbers are in docs/limits.md.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 WINDOW_SECONDS = 15 * 60
 
@@ -116,3 +118,23 @@ def signin_checks(*, request: HttpRequest, identifier: str) -> list[tuple[Rule, 
 
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def signin_refusal(wait_seconds: int) -> str:
+    """What a throttled sign-in is told, on the pages and in the API alike."""
+    count = minutes(wait_seconds)
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        count,
+    ) % {"minutes": count}
+
+
+def reset_refusal(wait_seconds: int) -> str:
+    """What a throttled password-reset request is told."""
+    count = minutes(wait_seconds)
+    return ngettext(
+        "Too many requests. Try again in %(minutes)d minute.",
+        "Too many requests. Try again in %(minutes)d minutes.",
+        count,
+    ) % {"minutes": count}

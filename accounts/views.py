@@ -3,13 +3,11 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -49,8 +47,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 tz=data["timezone"],
                 base_url=request.build_absolute_uri("/"),
             )
-        except IntegrityError:  # the same name or email was registered a moment ago
-            form.add_error(None, _("This username or email address is already taken."))
+        except services.RegistrationConflict as conflict:
+            form.add_error(None, conflict.message)
         else:
             login(request, user, backend=BACKEND)
             messages.success(request, _("Welcome! Your journal is ready."))
@@ -105,16 +103,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         checks = [(throttling.RESET_ADDRESS, throttling.address_key(throttling.client_ip(self.request)))]
         wait = throttling.locked_for(checks)
         if wait:
-            minutes = throttling.minutes(wait)
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many requests. Try again in %(minutes)d minute.",
-                    "Too many requests. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
+            form.add_error(None, throttling.reset_refusal(wait))
             response = self.form_invalid(form)
             response.status_code = 429
             response["Retry-After"] = str(wait)

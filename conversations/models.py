@@ -31,8 +31,12 @@ class ConversationHistory(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     content = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANSWERED)
+    # Every delete of messages takes their replies in the same statement (the
+    # retention cleanup, clearing a mode, the account's own cascade by user),
+    # so Django need not load rows to cascade and can delete in one statement;
+    # the database's foreign key still refuses a reply left behind.
     reply_to = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reply"
+        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="reply"
     )
     provider = models.CharField(max_length=40, blank=True, default="")
     model = models.CharField(max_length=100, blank=True, default="")

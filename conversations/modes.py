@@ -1,4 +1,4 @@
-"""Conversation modes: codes are part of the public contract (/chat/<mode>/).
+"""Conversation modes: the codes are in public addresses (/chat/<mode>/, docs/api.md), so they never change.
 
 Each mode has a name and a one-line description for the pages (translated
 through gettext like every other page string), and a system prompt for the

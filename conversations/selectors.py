@@ -1,6 +1,5 @@
 """Reads of the companion's history: one user's messages, always through an index."""
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +8,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.timezones import user_zone
 from conversations.models import ConversationHistory
 from conversations.modes import Mode
 from diary.models import DiaryEntry
@@ -208,10 +208,7 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
         .annotate(excerpt=Substr("content", 1, ENTRY_EXCERPT_CHARS + 1))
         .only("created_at", "title", "mood", "emotion_tags")[:ENTRIES_MAX]
     )
-    try:
-        user_zone = zoneinfo.ZoneInfo(user.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        user_zone = UTC
+    zone = user_zone(user)
     notes = []
     for entry in entries:
         excerpt = " ".join(entry.excerpt.split())
@@ -220,7 +217,7 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
         tags = entry.emotion_tags if isinstance(entry.emotion_tags, list) else []
         notes.append(
             EntryNote(
-                date=entry.created_at.astimezone(user_zone).date().isoformat(),
+                date=entry.created_at.astimezone(zone).date().isoformat(),
                 title=entry.title[:120],
                 mood=entry.mood,
                 emotions=tuple(str(tag) for tag in tags[:8]),

@@ -7,14 +7,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from conversations.care import crisis_detect, reply_with_care
 from conversations.context import context_build
 from conversations.models import ConversationHistory
 from conversations.providers import Provider, ProviderError, provider_get
+from conversations.tasks import generate_reply
 from journal_site.caching import cached
+from journal_site.deletion import delete_in_batches
 from journal_site.metrics import AI_REPLY_DURATION
 
 logger = logging.getLogger(__name__)
@@ -37,16 +39,6 @@ class SendResult:
 
 class NotRetryable(Exception):
     """Only a message whose reply failed (or never came) can be sent again."""
-
-
-def _delete_rows(queryset: QuerySet) -> int:
-    """DELETE in one statement, without Django's collector.
-
-    The collector would load every row (and its text) to cascade the
-    self-referencing reply_to by hand; the callers instead include the replies
-    in the same statement.
-    """
-    return queryset._raw_delete(queryset.db)
 
 
 def message_send(*, user, mode: str, content: str) -> SendResult:
@@ -76,8 +68,6 @@ def message_retry(*, message: ConversationHistory) -> SendResult:
 def _reply_or_queue(*, message: ConversationHistory) -> SendResult:
     provider = provider_get()
     if provider.background:
-        from conversations.tasks import generate_reply
-
         transaction.on_commit(lambda: generate_reply.delay(message.pk))
         return SendResult(message=message, reply=None)
     reply = _reply_generate(message=message, provider=provider)
@@ -163,8 +153,8 @@ def message_mark_stale_failed(*, message: ConversationHistory) -> bool:
 
 
 def history_clear(*, user, mode: str) -> int:
-    """Delete the user's whole history in one mode (messages and replies alike)."""
-    return _delete_rows(ConversationHistory.objects.filter(user=user, mode=mode))
+    """Delete the user's whole history in one mode (messages and replies alike) in one statement."""
+    return ConversationHistory.objects.filter(user=user, mode=mode).delete()[0]
 
 
 def conversations_cleanup(*, now: datetime | None = None, batch_size: int = CLEANUP_BATCH_SIZE) -> int:
@@ -175,13 +165,11 @@ def conversations_cleanup(*, now: datetime | None = None, batch_size: int = CLEA
     never locked for long and other writers get in between. Idempotent.
     """
     cutoff = (now or timezone.now()) - timedelta(days=settings.CONVERSATION_RETENTION_DAYS)
-    deleted = 0
-    while True:
-        ids = list(
-            ConversationHistory.objects.filter(created_at__lt=cutoff)
-            .order_by("created_at")
-            .values_list("id", flat=True)[:batch_size]
-        )
-        if not ids:
-            return deleted
-        deleted += _delete_rows(ConversationHistory.objects.filter(Q(id__in=ids) | Q(reply_to_id__in=ids)))
+    deleted, _counts = delete_in_batches(
+        ConversationHistory.objects.filter(created_at__lt=cutoff),
+        batch_size=batch_size,
+        order_by="created_at",
+        # A reply goes with its message, even when the reply itself is newer than the cutoff.
+        rows=lambda ids: ConversationHistory.objects.filter(Q(id__in=ids) | Q(reply_to_id__in=ids)),
+    )
+    return deleted

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -25,11 +26,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.timezones import user_zone
 from diary import selectors, services
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emotion_choices
 from diary.lexicon import emotions_detect
-from diary.localtime import user_timezone
 from diary.models import DiaryEntry
+from journal_site.fastjson import iso_datetime, json_response
 from journal_site.parsers import JSONParser
 
 PAGE_SIZE = 20
@@ -124,6 +126,23 @@ class EntrySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
+ENTRY_FIELDS = ("id", "title", "content", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at")
+
+
+def entry_data(entry: dict, zone) -> dict:
+    """What EntrySerializer writes, from a `values(*ENTRY_FIELDS)` row, without its per-field machinery."""
+    return {
+        "id": entry["id"],
+        "title": entry["title"],
+        "content": entry["content"],
+        "mood": entry["mood"],
+        "emotion_tags": entry["emotion_tags"],
+        "exclude_from_ai": entry["exclude_from_ai"],
+        "created_at": iso_datetime(entry["created_at"], zone),
+        "updated_at": iso_datetime(entry["updated_at"], zone),
+    }
+
+
 class EntryCursorPagination(CursorPagination):
     """Newest first; `?limit=` up to 100. Keyset pages stay fast however deep a client goes."""
 
@@ -215,7 +234,20 @@ class EntryListCreateApi(generics.ListCreateAPIView):
         except DjangoValidationError as error:
             raise _api_validation_error(error) from None
         return selectors.entry_list(
-            user=self.request.user, filters=filters, tz=user_timezone(self.request.user), content=True
+            user=self.request.user, filters=filters, tz=user_zone(self.request.user), content=True
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        """The read path most clients poll: rows as dicts, encoded by orjson; same JSON as the serializer's."""
+        paginator = self.paginator
+        rows = paginator.paginate_queryset(self.get_queryset().values(*ENTRY_FIELDS), request, view=self)
+        zone = timezone.get_current_timezone()
+        return json_response(
+            {
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": [entry_data(row, zone) for row in rows],
+            }
         )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -254,6 +286,11 @@ class EntryDetailApi(generics.RetrieveUpdateDestroyAPIView):
 
     def get_object(self) -> DiaryEntry:
         return selectors.entry_get_for_user(user=self.request.user, entry_id=self.kwargs["entry_id"])
+
+    def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:
+        entry = self.get_object()
+        row = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+        return json_response(entry_data(row, timezone.get_current_timezone()))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         entry = self.get_object()

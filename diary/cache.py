@@ -4,6 +4,7 @@ Statistics are cached under keys that carry a per-user version
 (`user:stats:<name>:<version>:<user id>`). Invalidating bumps the version, an
 O(1) write, so saving an entry never scans the keyspace; the old keys expire
 on their own. Every write to a user's entries calls `user_stats_invalidate`.
+docs/caching.md lists every cache key and what invalidates it.
 """
 
 import time

@@ -1,25 +1,12 @@
 """The signed-in user's time zone, for everything that depends on "today"."""
 
-import zoneinfo
 from collections.abc import Callable
-from datetime import date, tzinfo
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-
-def user_timezone(user) -> tzinfo:
-    """The user's time zone; UTC when it is unset or unknown (never an error)."""
-    name = getattr(user, "timezone", None) or "UTC"
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def user_today(user) -> date:
-    return timezone.localdate(timezone.now(), user_timezone(user))
+from accounts.timezones import user_zone
 
 
 def in_user_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -33,7 +20,7 @@ def in_user_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        with timezone.override(user_timezone(request.user)):
+        with timezone.override(user_zone(request.user)):
             return view(request, *args, **kwargs)
 
     return wrapper

@@ -22,16 +22,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.timezones import zone_named
 from diary.models import DiaryEntry
 
 logger = logging.getLogger(__name__)
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def reminders_due(*, now: datetime) -> list[dict]:
@@ -43,7 +37,7 @@ def reminders_due(*, now: datetime) -> list[dict]:
     enabled = User.objects.filter(reminder_enabled=True, reminder_time__isnull=False, is_active=True)
     groups: dict[tuple[date, time], list[str]] = {}
     for name in enabled.order_by().values_list("timezone", flat=True).distinct():
-        local = now.astimezone(_zone(name))
+        local = now.astimezone(zone_named(name))
         groups.setdefault((local.date(), local.time().replace(tzinfo=None)), []).append(name)
     if not groups:
         return []
@@ -62,8 +56,8 @@ def reminders_due(*, now: datetime) -> list[dict]:
                 "email": email,
                 "username": username,
                 "language": language,
-                "zone": _zone(zone_name),
-                "today": now.astimezone(_zone(zone_name)).date(),
+                "zone": zone_named(zone_name),
+                "today": now.astimezone(zone_named(zone_name)).date(),
             }
         )
     return due

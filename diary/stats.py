@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.timezones import user_zone
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.models import DiaryEntry
 from journal_site.caching import cached
@@ -48,14 +49,6 @@ def stats_period_parse(*, value: str | None) -> int:
     if value not in {str(days) for days in PERIODS}:
         raise InvalidPeriod(value)
     return int(value)
-
-
-def user_zone(*, user) -> zoneinfo.ZoneInfo:
-    """The user's time zone, UTC when the stored name is unknown to this machine."""
-    try:
-        return zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def stats_scope(*, user, now: datetime | None = None) -> tuple[zoneinfo.ZoneInfo, date]:
@@ -131,7 +124,7 @@ def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date
 
 
 def _day_totals(*, user_id: int, tz: zoneinfo.ZoneInfo) -> dict[date, dict[str, int]]:
-    """One row per local day the user wrote on, over all time (the specification's aggregation)."""
+    """Per local day the user wrote on, over all time: entries, words and mood sums, in one grouped query."""
     rows = (
         DiaryEntry.objects.filter(user_id=user_id)
         .annotate(day=TruncDate("created_at", tzinfo=tz))

@@ -2,17 +2,18 @@
 
 from celery import shared_task
 
-from diary.reminders import reminders_send_due
-from diary.transfer import import_job_run
-
 
 @shared_task(name="diary.import_entries", ignore_result=True)
 def import_entries(job_id: int) -> None:
     """Import the file stored with an ImportJob. Running it twice imports once."""
+    from diary.transfer import import_job_run
+
     import_job_run(job_id=job_id)
 
 
 @shared_task(name="diary.send_due_reminders", ignore_result=True)
 def send_due_reminders() -> int:
     """Queued by beat every five minutes; each user gets at most one reminder a day."""
+    from diary.reminders import reminders_send_due
+
     return reminders_send_due()

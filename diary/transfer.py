@@ -52,6 +52,7 @@ from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry, ImportJob
 from diary.services import CONTENT_MAX_LENGTH
 from diary.stats import user_zone
+from diary.tasks import import_entries
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ EXPORT_VERSION = 1
 EXPORT_CHUNK_ROWS = 2000
 STREAM_CHUNK_BYTES = 64 * 1024
 
-IMPORT_BATCH = 1000  # the specification's buffer: flush every 1,000
+IMPORT_BATCH = 1000  # rows per INSERT: memory stays bounded, round trips few (docs/limits.md)
 # Files up to this size are imported during the upload; larger ones by a Celery task.
 IMPORT_INLINE_MAX_BYTES = 256 * 1024
 TITLE_MAX_CHARS = DiaryEntry._meta.get_field("title").max_length
@@ -734,8 +735,6 @@ def import_start(*, user, upload) -> ImportJob:
     A small file that is not valid raises ImportInvalid and leaves no trace;
     a large one is validated by the task and its job says what was wrong.
     """
-    from diary.tasks import import_entries
-
     data = _read_upload(upload)
     if len(data) <= IMPORT_INLINE_MAX_BYTES:
         parsed = import_parse(data=data, tz=user_zone(user=user))

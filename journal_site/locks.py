@@ -1,4 +1,4 @@
-"""Claims in the shared cache, for work that must happen once however often it is queued."""
+"""Claims in the shared cache, for work that must happen once however often it is queued (docs/jobs.md)."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime

@@ -243,6 +243,8 @@ def _bearer_user_id(request: HttpRequest) -> str | None:
         token = AccessToken(raw.strip())
     except TokenError:
         return None
+    # DRF's authentication reuses the checked token instead of checking it again.
+    request.checked_bearer_token = (raw.strip().encode("iso-8859-1"), token)
     user_id = token.payload.get(api_settings.USER_ID_CLAIM)
     return None if user_id is None else str(user_id)
 
@@ -304,7 +306,7 @@ class MinimumSizeGZipMiddleware(GZipMiddleware):
     """Django's gzip, but only for bodies of `minimum_size` bytes or more.
 
     Below a kilobyte the gzip header and the CPU cost outweigh the bytes
-    saved (the specification's GZipMiddleware(minimum_size=1000)).
+    saved (docs/limits.md).
     """
 
     minimum_size = 1000

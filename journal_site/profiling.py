@@ -1,10 +1,9 @@
-"""`@profiled`: the specification's @profile, minus its leak.
+"""`@profiled`: how long a function takes, in the logs and in /metrics.
 
-The specification logs a function's arguments beside its duration. Here the
-arguments are diary entries and conversation messages, so they are never
-logged: only the function's name, how long it took and whether it raised, as
-structured fields (JSON keys in production logs), plus a histogram per
-function for /metrics.
+A function's arguments here are diary entries and conversation messages, so
+they are never logged: only the function's name, how long it took and
+whether it raised, as structured fields (JSON keys in production logs), plus
+a histogram per function for /metrics.
 
     @profiled
     def generate_reply(*, user_id: int, text: str) -> str: ...

@@ -1,7 +1,7 @@
 """OpenAPI: the error answers every operation can give, stated in the schema.
 
 Views document their successes and the errors particular to them; the errors
-common to all (the contract's list: 400, 401, 403, 404, 413, 415, 429) are
+common to all (docs/api.md: 400, 401, 403, 404, 413, 415, 429) are
 added here, each only where it can happen, with the body it really has; an
 error a view documented by its description alone gets its body too.
 """

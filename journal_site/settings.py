@@ -113,6 +113,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "journal_site.urls"
+# Common widgets rendered in Python, with the same markup as Django's templates.
+FORM_RENDERER = "journal_site.form_renderer.FastWidgetRenderer"
 WSGI_APPLICATION = "journal_site.wsgi.application"
 
 TEMPLATES = [
@@ -128,6 +130,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # {% load i18n %} with constant {% translate %} looked up once per language.
+            "libraries": {"i18n": "journal_site.templatetags.cached_i18n"},
         },
     },
 ]
@@ -137,8 +141,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 REQUEST_TIMEOUT_SECONDS = env_int("REQUEST_TIMEOUT_SECONDS", 30, minimum=1)
 
-# The specification's pool (pool_size 10, max_overflow 20, pool_timeout 30,
-# pool_recycle 3600) in psycopg_pool terms. Every process has its own pool:
+# 10 connections kept, up to 30, 30 s to wait for one, each recycled after an
+# hour (docs/limits.md). Every process has its own pool:
 # gunicorn workers x DB_POOL_MAX plus the Celery processes must stay under the
 # server's max_connections (100 by default); gunicorn.conf.py does the sums.
 DB_POOL_MIN = env_int("DB_POOL_MIN", 10, minimum=0)
@@ -187,7 +191,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SILENCED_SYSTEM_CHECKS = [
-    # The contract's index names (ix_conversation_history_created_at, ...) are
+    # The index names of docs/data-model.md (ix_conversation_history_created_at, ...) are
     # longer than the 30 characters Oracle allows; PostgreSQL and SQLite allow 63+.
     "models.E034",
     # Usernames are unique regardless of case through the uq_users_username_ci
@@ -226,6 +230,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
+
+# Rendered template fragments, in each process's own memory: their keys name
+# everything they show (an entry's id and last save, the language, the time
+# zone), so a process can never serve a stale one and nothing needs sharing or
+# invalidating; five minutes bounds how long a deleted entry's card lingers in
+# a worker's memory (docs/caching.md).
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
@@ -383,7 +399,7 @@ if SITE_URL is None:
 elif not SITE_URL.startswith(("https://", "http://")):
     raise ConfigError("SITE_URL must start with https:// or http://")
 
-# --- Limits (CONTRACT.md) --------------------------------------------------------------------
+# --- Limits (docs/limits.md) -----------------------------------------------------------------
 
 MAX_BODY_BYTES = env_int("MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# makemessages over the whole tree takes a quarter of a minute: `make test-all` runs it.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ["accounts", "diary", "conversations"]
 CATALOGUES = [ROOT / "locale"] + [ROOT / app / "locale" for app in APPS]

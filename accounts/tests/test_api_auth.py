@@ -248,16 +248,16 @@ def test_password_change_revokes_refresh_tokens(api_client, owner, tokens):
 
 
 def test_register_race_on_the_unique_index_is_400(api_client, monkeypatch):
-    from django.db import IntegrityError
+    """Another sign-up commits the same email between the serializer's check and the insert."""
+    from accounts import api
 
-    def lost_the_race(**kwargs):
-        raise IntegrityError("uq_users_email_ci")
-
-    monkeypatch.setattr(services, "user_register", lost_the_race)
+    UserFactory(username="first", email="r@example.com")
+    monkeypatch.setattr(api, "validate_email_available", lambda *args, **kwargs: None)
     response = api_client.post(
         REGISTER, {"username": "racer", "email": "r@example.com", "password": "a quiet river at dawn"}, format="json"
     )
     assert response.status_code == 400 and "username" in response.json()
+    assert not User.objects.filter(username="racer").exists()
 
 
 def test_token_issued_without_an_outstanding_row_is_still_rotated_once(api_client, owner):

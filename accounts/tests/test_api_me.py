@@ -57,9 +57,16 @@ def test_me_patch_cannot_touch_read_only_fields_or_other_users(owner_api, owner,
     ],
 )
 def test_me_patch_refuses_bad_input_and_keeps_the_row(owner_api, owner, outsider, body, field):
-    response = owner_api.patch(ME, body, format="json")
-    assert response.status_code == 400 and field in response.json()
-    assert User.objects.get(pk=owner.pk).email == "owner@example.com"
+    before = _row(owner)
+    # A good change beside the bad one: nothing of the body may be saved.
+    good = {"timezone": "Europe/Warsaw"} if field != "timezone" else {"language": "pl"}
+    response = owner_api.patch(ME, {**good, **body}, format="json")
+    assert response.status_code == 400 and list(response.json()) == [field], response.json()
+    assert _row(owner) == before
+
+
+def _row(user: User) -> dict:
+    return User.objects.filter(pk=user.pk).values().get()
 
 
 def test_me_reminder_on_with_a_time(owner_api, owner):

@@ -97,14 +97,12 @@ def test_signup_form_is_translated(client):
 
 
 def test_signup_race_on_the_unique_index_is_a_form_error(client, monkeypatch):
-    from django.db import IntegrityError
+    """Another sign-up commits the same name between the form's check and the insert."""
+    from accounts import forms
 
-    from accounts import services
-
-    def lost_the_race(**kwargs):
-        raise IntegrityError("uq_users_username_ci")
-
-    monkeypatch.setattr(services, "user_register", lost_the_race)
+    UserFactory(username="ANIA", email="first@example.com")
+    monkeypatch.setattr(forms, "validate_username_available", lambda *args, **kwargs: None)
     response = client.post("/accounts/signup/", GOOD)
     assert response.status_code == 400
     assert b"already taken" in response.content
+    assert User.objects.filter(username__iexact="ania").count() == 1

@@ -8,7 +8,8 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from conversations import api
 from conversations.models import ConversationHistory
-from journal_site.testing import MessageFactory
+from conversations.providers import OfflineProvider
+from journal_site.testing import EntryFactory, MessageFactory
 
 URL = "/api/v1/conversations/supportive/messages/"
 
@@ -135,12 +136,23 @@ def test_post_offline_query_count(owner, django_assert_num_queries):
     assert response.status_code == 201
 
 
-def test_post_offline_with_consent_reads_the_entries_too(owner, django_assert_num_queries):
+def test_post_offline_with_consent_reads_the_entries_too(owner, django_assert_num_queries, monkeypatch):
     owner.ai_can_read_entries = True
     owner.save()
+    EntryFactory(user=owner, title="Shared", content="A walk by the river.", emotion_tags=["calm"])
+    EntryFactory(user=owner, title="Private", content="Not for the companion.", exclude_from_ai=True)
+    seen = []
+    reply = OfflineProvider.reply
+    monkeypatch.setattr(OfflineProvider, "reply", lambda self, context: seen.append(context) or reply(self, context))
     # 1. INSERT  2. recent turns  3. recent entries  4-7. SAVEPOINT, UPDATE, INSERT, RELEASE
     with django_assert_num_queries(7):
-        _call(api.MessageListApi, "post", owner, URL, {"content": "Hello"}, mode="supportive")
+        response = _call(api.MessageListApi, "post", owner, URL, {"content": "Hello"}, mode="supportive")
+    assert response.status_code == 201
+    [context] = seen
+    assert [(note.title, note.excerpt, note.emotions) for note in context.entries] == [
+        ("Shared", "A walk by the river.", ("calm",))
+    ]
+    assert "A walk by the river." in context.entries_summary()
 
 
 def test_status_query_count(owner, django_assert_num_queries):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from conversations import phrases
 from conversations.context import Context
 from conversations.modes import mode_system_prompt
 from conversations.providers import OfflineProvider
@@ -53,18 +54,26 @@ def test_answers_in_polish_with_polish_wording():
     assert " the " not in reply
 
 
-@pytest.mark.parametrize(
-    "mode, expected",
-    [
-        ("supportive", ("hard", "sense", "carry", "understandable", "nothing wrong")),
-        ("coaching", ("step",)),
-        ("reflective", ("?",)),
-        ("gratitude", ("good thing", "glad about", "Gratitude", "small")),
-    ],
-)
-def test_each_mode_has_its_own_style(mode, expected):
+def _mode_sentences(mode: str) -> set[str]:
+    """What a mode says of its own: its body sentences and its questions (gratitude's are its steps)."""
+    body = {sentence for valence in phrases.MODE_BODY[mode].values() for sentence in valence["en"]}
+    if mode == "gratitude":
+        questions = {question for step in phrases.GRATITUDE_STEPS["en"] for question in step}
+    else:
+        questions = set(phrases.MODE_QUESTIONS[mode]["en"])
+    return body | questions
+
+
+@pytest.mark.parametrize("mode", ["supportive", "reflective", "coaching", "gratitude"])
+def test_each_mode_has_its_own_style(mode):
+    """The reply is built from the mode's own sentences and question, and from no other mode's."""
     reply = OfflineProvider().reply(_context(mode, "I'm stressed about the deadline and tired."))
-    assert any(word in reply for word in expected), reply
+    own = _mode_sentences(mode)
+    others = set().union(*(_mode_sentences(other) for other in phrases.MODE_BODY if other != mode)) - own
+    used = {sentence for sentence in own if sentence in reply}
+    assert len(used) >= 2, reply  # a body sentence and a question at least
+    assert any(reply.endswith(sentence) for sentence in used if sentence.endswith("?")), reply
+    assert not [sentence for sentence in others if sentence in reply], reply
 
 
 def test_every_reply_ends_with_one_follow_up_question():

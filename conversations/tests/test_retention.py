@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conversations import tasks
@@ -82,3 +84,24 @@ def test_beat_schedule_runs_the_cleanup_daily():
     assert len(entries) == 1
     schedule = entries[0]["schedule"]
     assert schedule == timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_reply_left_without_its_message(owner):
+    """Deletes take replies along themselves (no cascade in Python); the foreign key still guards it."""
+    message = MessageFactory(user=owner)
+    MessageFactory(user=owner, role="assistant", reply_to=message)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConversationHistory.objects.filter(pk=message.pk).delete()
+        connection.check_constraints()
+
+
+@pytest.mark.django_db
+def test_an_account_deletes_its_conversations_in_one_statement(owner):
+    for _ in range(3):
+        MessageFactory(user=owner, role="assistant", reply_to=MessageFactory(user=owner))
+    with CaptureQueriesContext(connection) as queries:
+        owner.delete()
+    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "conversation_history"')]
+    assert len(deletes) == 1 and not ConversationHistory.objects.exists()
+    assert not [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "conversation_history" in q["sql"]]

@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -66,18 +67,22 @@ def test_bad_cursor_is_a_404_like_a_missing_page(owner_api, owner, cursor):
 
 
 @pytest.mark.parametrize(
-    "query",
+    "query, field",
     [
-        "limit=", "limit=0", "limit=-5", "limit=abc", "limit=%C2%B2",
-        "tag=", "mood=", "from=", "to=",
-        "tag=hangry", "mood=0", "mood=9", "from=2024-02-30", "to=0001-01-01", "from=2024-05-02&to=2024-05-01",
+        ("limit=", "limit"), ("limit=0", "limit"), ("limit=-5", "limit"), ("limit=abc", "limit"),
+        ("limit=%C2%B2", "limit"),
+        ("tag=", "tag"), ("mood=", "mood"), ("from=", "from"), ("to=", "to"),
+        ("tag=hangry", "tag"), ("mood=0", "mood"), ("mood=9", "mood"), ("from=2024-02-30", "from"),
+        ("to=0001-01-01", "to"), ("from=2024-05-02&to=2024-05-01", "to"), ("mood=3&tag=hangry", "tag"),
     ],
 )
-def test_bad_list_parameters_are_a_400_naming_them(owner_api, owner, query):
+def test_bad_list_parameters_are_a_400_naming_them(owner_api, owner, query, field):
     EntryFactory(user=owner)
     response = owner_api.get(f"/api/v1/entries/?{query}")
     assert response.status_code == 400
-    assert query.split("=")[0] in response.json() or "to" in response.json()
+    body = response.json()
+    assert list(body) == [field], body  # the bad parameter, and only it
+    assert body[field] and all(isinstance(message, str) and message for message in body[field])
 
 
 def test_blank_search_is_no_search(owner_api, owner):
@@ -242,17 +247,16 @@ def test_api_list_query_count_does_not_grow(call_api, owner, count, django_asser
     # 1. one page of the user's entries (LIMIT page size + 1, to know whether there is a next page)
     with django_assert_num_queries(1):
         response = call_api(view, owner, "/api/v1/entries/")
-        response.render()
     assert response.status_code == 200
 
 
 def test_api_list_next_page_query_count(call_api, owner, django_assert_num_queries):
     _entries(owner, 30)
     view = api.EntryListCreateApi.as_view()
-    first = call_api(view, owner, "/api/v1/entries/", {"limit": 10}).data
+    first = json.loads(call_api(view, owner, "/api/v1/entries/", {"limit": 10}).content)
     with django_assert_num_queries(1):  # the keyset page: created_at < cursor position, LIMIT 11
         response = call_api(view, owner, first["next"])
-    assert len(response.data["results"]) == 10
+    assert len(json.loads(response.content)["results"]) == 10
 
 
 def test_api_detail_query_count(call_api, owner, django_assert_num_queries):

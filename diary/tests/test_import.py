@@ -450,6 +450,7 @@ def test_api_queues_a_large_file_and_reports_its_status(owner_api, outsider_api,
     assert outsider_api.get(f"/api/v1/import/{data['id']}/").status_code == 404
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="real concurrency on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_one_file_at_the_same_moment_create_each_entry_once():

@@ -150,6 +150,7 @@ def test_refusals_are_counted(client):
     assert REGISTRY.get_sample_value("request_body_too_large_total") == before + 1
 
 
+@pytest.mark.slow
 def test_every_limit_is_read_from_the_environment(tmp_path):
     from journal_site.tests.test_settings import settings_value
 

@@ -60,6 +60,7 @@ def test_cache_check_fails_when_redis_does_not_answer(settings):
     assert readiness.check_cache() == "failed"
 
 
+@pytest.mark.slow
 def test_broker_check_fails_when_the_broker_does_not_answer(settings, monkeypatch):
     from journal_site.celery import app
 

@@ -91,6 +91,7 @@ def test_the_wrapper_keeps_the_function_name_and_doc():
     assert asyncio.iscoroutinefunction(async_reply)
 
 
+@pytest.mark.slow
 def test_production_logs_are_json_lines(tmp_path):
     env = {
         "DJANGO_ENV": "production",

@@ -145,6 +145,7 @@ def test_probes_scrapes_and_static_files_are_exempt(client, path):
     assert client.get(path).status_code == 200
 
 
+@pytest.mark.slow
 def test_hundred_concurrent_requests_let_at_most_sixty_through():
     barrier = threading.Barrier(100)
 

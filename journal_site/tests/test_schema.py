@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+# docs/data-model.md: clients' monitoring and hand-written SQL use these names.
 EXPECTED_INDEXES = {
     "users": {"ix_users_username", "ix_users_email", "ix_users_created_at", "ix_users_is_active", "ix_users_is_admin"},
     "diary_entries": {"ix_diary_entries_user_id", "ix_diary_entries_created_at", "ix_diary_entries_emotion_tags"},
@@ -23,7 +24,7 @@ def test_models_and_migrations_agree():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("table", sorted(EXPECTED_INDEXES))
-def test_tables_carry_the_contract_index_names(table):
+def test_tables_carry_the_documented_index_names(table):
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
     assert EXPECTED_INDEXES[table] <= set(constraints)

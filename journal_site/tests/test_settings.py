@@ -37,6 +37,7 @@ def settings_value(expression: str, env: dict[str, str], tmp_path: Path) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_embedded_default_uses_sqlite_locmem_and_inline_tasks(tmp_path):
     out = settings_value(
         "settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'],"
@@ -47,6 +48,7 @@ def test_embedded_default_uses_sqlite_locmem_and_inline_tasks(tmp_path):
     assert "sqlite3" in out and "LocMemCache" in out and "True False" in out and "console" in out
 
 
+@pytest.mark.slow
 def test_development_secret_key_is_generated_once(tmp_path):
     first = settings_value("settings.SECRET_KEY", {}, tmp_path)
     second = settings_value("settings.SECRET_KEY", {}, tmp_path)
@@ -54,6 +56,7 @@ def test_development_secret_key_is_generated_once(tmp_path):
     assert (tmp_path / "secret_key").exists()
 
 
+@pytest.mark.slow
 def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
     out = settings_value(
         "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['OPTIONS']",
@@ -66,6 +69,7 @@ def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
     assert "statement_timeout=30000" in out
 
 
+@pytest.mark.slow
 def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_path):
     out = settings_value(
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['OPTIONS']['IGNORE_EXCEPTIONS'],"
@@ -98,6 +102,7 @@ def test_bad_configuration_fails_loudly(tmp_path, env, message):
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_production_passes_deploy_checks(tmp_path):
     env = {
         "DJANGO_ENV": "production",
@@ -109,6 +114,7 @@ def test_production_passes_deploy_checks(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_processes_starting_together_share_one_complete_secret_key(tmp_path):
     """gunicorn workers boot at once on a fresh checkout; all must read the same key."""
     base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith(INHERITED_PREFIXES)}

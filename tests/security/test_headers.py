@@ -239,6 +239,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_production_sends_hsts_and_secure_http_only_same_site_cookies(tmp_path):
     import json
     import os
