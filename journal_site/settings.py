@@ -197,6 +197,8 @@ SILENCED_SYSTEM_CHECKS = [
     # Usernames are unique regardless of case through the uq_users_username_ci
     # constraint on lower(username), which Django's check does not recognise.
     "auth.W004",
+    # journal_site.templatetags.cached_i18n takes the name `i18n` on purpose (TEMPLATES above).
+    "templates.W003",
 ]
 
 # --- Cache ----------------------------------------------------------------------
