@@ -58,6 +58,8 @@ messages: install
 # Load and data-scale benchmarks (bench/README.md); never part of `make test`.
 # Needs DATABASE_URL (PostgreSQL, which it fills) and REDIS_URL.
 bench: install-dev
+	@command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -qq wrk) || \
+		(echo "bench needs wrk: apt-get install wrk" >&2; exit 1)
 	PY=$(BIN)/python bash bench/run.sh
 
 clean:

@@ -10,24 +10,41 @@ threads are MAX_CONNECTIONS divided among them. On a 2-core machine:
 Threads suit this site: a request spends most of its time waiting on
 PostgreSQL or Redis, with the GIL released.
 
+Without REDIS_URL (the embedded `make run`) the cache is each process's
+memory: user cache, cached sessions, statistics and rate-limit counters.
+Two workers would be two sites that disagree (a language change seen by one
+worker only, a signed-out session still open in the other, 60 a minute
+counted twice), so there the default is ONE worker with MAX_CONNECTIONS
+threads; WEB_CONCURRENCY above 1 without Redis gets a warning at start.
+docs/operations-consistency.md has the measurements behind this choice.
+
 Database connections
 --------------------
-Every worker process has its own psycopg pool of at most DB_POOL_MAX
-connections, opened lazily on the first query after the fork (preload_app is
-off, so the master never opens one to hand down). The sum over every process
-that talks to PostgreSQL must stay under its max_connections (100 by default,
-of which 3 are reserved for superusers):
+Every worker process has its own psycopg pool, opened lazily on the first
+query after the fork (preload_app is off, so the master never opens one to
+hand down). The pool keeps DB_POOL_MIN (2) connections, grows under load up
+to DB_POOL_MAX, and closes what it opened beyond the minimum once idle for
+DB_POOL_MAX_IDLE (10 s; psycopg_pool closes one connection per such
+period and process). Unless DB_POOL_MAX is given, it is derived here
+from the node's budget DB_WEB_CONNECTIONS (32) shared by the workers, and
+never more than a worker's threads:
 
-    web:     machines x WEB_CONCURRENCY x DB_POOL_MAX = 1 x 2 x 30 = 60
-    celery:  worker processes x their DB_POOL_MAX      = 2 x 5      = 10
-    beat, migrations, psql by hand                     ~              5
-                                                        total       = 75 < 97
+    DB_POOL_MAX = max(2, min(threads, DB_WEB_CONNECTIONS // workers)) = min(50, 32 // 2) = 16
 
-The 50 threads of a worker share its 30 connections: a request holds one only
-while it queries, and a thread that finds none free waits up to
-DB_POOL_TIMEOUT (30 s) rather than failing. A second web machine needs
-DB_POOL_MAX lowered (2 machines x 2 x 20 = 80, plus Celery 10 = 90) or
-PgBouncer in front of PostgreSQL.
+PostgreSQL's max_connections is 100, 3 of them reserved for superusers.
+Two web machines with the defaults (2 workers each) and Celery beside them:
+
+    web:     2 machines x 2 workers x 16                 = 64
+    celery:  2 machines x 2 worker processes x 4          = 16  (settings' default DB_POOL_MAX)
+    beat, migrations, psql, manage.py by an operator      ~  5
+                                                  total   = 85 < 97
+
+The 50 threads of a worker share its 16 connections: a request holds one
+only while it queries, and a thread that finds none free waits up to
+DB_POOL_TIMEOUT rather than failing, so a burst queues instead of opening
+connections PostgreSQL refuses. More machines: lower DB_WEB_CONNECTIONS
+(machines x DB_WEB_CONNECTIONS + Celery + 5 < 97) or put PgBouncer in
+transaction mode in front (DB_PGBOUNCER=1, docs/operations-consistency.md).
 
 Time
 ----
@@ -41,13 +58,23 @@ Metrics
 Prometheus multiprocess mode: each worker writes its metrics to files in
 PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. The directory is set here
 before any worker starts (a fresh temporary one unless the environment names
-one), emptied at start, a dead worker's live gauges are dropped, and a
-directory made here is removed when gunicorn exits.
+one); at start the files of processes that are gone are deleted, while those
+of live processes (a Celery worker sharing the directory) are kept; a dead
+worker's live gauges are dropped, and a directory made here is removed when
+gunicorn exits.
+
+Control socket
+--------------
+gunicorn's control socket defaults to one path per user
+($HOME/.gunicorn/gunicorn.ctl), which every gunicorn on the host would
+fight over. It is off unless GUNICORN_CONTROL_SOCKET names a path for this
+instance alone.
 """
 
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -74,9 +101,30 @@ METRICS_DIR = Path(_metrics_dir_env)
 max_connections = _int("MAX_CONNECTIONS", 100)
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
-workers = _int("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count()))
+_shared_cache = bool(os.environ.get("REDIS_URL", "").strip())
+workers = _int("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count()) if _shared_cache else 1)
+if workers > 1 and not _shared_cache:
+    print(
+        f"WARNING: WEB_CONCURRENCY={workers} without REDIS_URL: each worker keeps its own cache "
+        "(sessions, users, statistics, rate limits), so they disagree. Set REDIS_URL, "
+        "or leave WEB_CONCURRENCY unset for one worker.",
+        file=sys.stderr,
+    )
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", max(1, -(-max_connections // workers)))
+
+# --- Database pool per worker (see "Database connections" above); settings read these.
+if not os.environ.get("DB_POOL_MAX", "").strip():
+    os.environ["DB_POOL_MAX"] = str(max(2, min(threads, _int("DB_WEB_CONNECTIONS", 32) // workers)))
+if not os.environ.get("DB_POOL_MIN", "").strip():
+    os.environ["DB_POOL_MIN"] = str(min(2, _int("DB_POOL_MAX", 2)))
+
+# --- Control socket: one per instance, or none (see above).
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+if _control_socket:
+    control_socket = _control_socket
+else:
+    control_socket_disable = True
 # Connections waiting for a free thread; beyond this the kernel refuses them.
 backlog = 2048
 keepalive = 5
@@ -113,10 +161,14 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def on_starting(server):
-    """Start from an empty metrics directory: old files would be added to the new counts."""
+    """Drop the files of processes that are gone: they would be added to the new counts.
+
+    A live process's files stay: a Celery worker sharing the directory keeps writing to them.
+    """
+    from journal_site.metrics_files import remove_dead_process_files
+
     METRICS_DIR.mkdir(parents=True, exist_ok=True)
-    for stale in METRICS_DIR.glob("*.db"):
-        stale.unlink(missing_ok=True)
+    remove_dead_process_files(METRICS_DIR)
 
 
 def child_exit(server, worker):

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from accounts import selectors, services, throttling
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names
 from accounts.selectors import user_get_cached
 from accounts.validators import username_characters, validate_email_available, validate_username_available
+from journal_site.pagination import CreatedAtCursorPagination
 
 
 def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
@@ -315,8 +315,7 @@ class AdminUserSerializer(serializers.ModelSerializer):
         return serializers.DateTimeField().to_representation(moment) if moment else None
 
 
-class AdminUserPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
+class AdminUserPagination(CreatedAtCursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

@@ -7,9 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import lookups, schema, signals  # noqa: F401
+        from accounts import lookups, schema, signals, token_backend  # noqa: F401
         from accounts.selectors import user_cache_key
         from journal_site import prefetch
 
+        token_backend.install()
         # The signed-in user is read with the rate limiter's round trip.
         prefetch.register_user_key(lambda user_id: user_cache_key(user_id=user_id))

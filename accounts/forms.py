@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services, throttling
-from accounts.models import LANGUAGE_CHOICES, User, timezone_names, validate_timezone
+from accounts.models import LANGUAGE_CHOICES, THEME_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import username_characters, validate_email_available, validate_username_available
 from accounts.widgets import TimeZoneSelect, timezone_choices
 
@@ -38,6 +38,9 @@ class SignUpForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         validate_username_available(username)
         return username
+
+    def clean_theme(self) -> str:
+        return self.cleaned_data["theme"] or self.instance.theme
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -144,12 +147,15 @@ class SettingsForm(forms.ModelForm):
         label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone], widget=TimeZoneSelect
     )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    # Optional here so that a client sending the older set of fields keeps its theme.
+    theme = forms.ChoiceField(label=_("Theme"), choices=THEME_CHOICES, required=False)
 
     class Meta:
         model = User
-        fields = ["email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time"]
+        fields = ["email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time"]
         labels = {
             "email": _("Email"),
+            "theme": _("Theme"),
             "ai_can_read_entries": _("The companion may read my recent entries"),
             "reminder_enabled": _("Send me a daily reminder to write"),
             "reminder_time": _("Reminder time"),
@@ -201,3 +207,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("The password is not right."), code="password_incorrect")
         return password
+
+
+class PreferencesForm(forms.Form):
+    """The footer's one-press switches: a language or a theme, whichever was pressed."""
+
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    theme = forms.ChoiceField(choices=THEME_CHOICES, required=False)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CHOICES = [("en", "English"), ("pl", "Polski")]
+THEME_CHOICES = [("system", _("as the device")), ("light", _("light")), ("dark", _("dark"))]
 
 
 @functools.cache
@@ -52,6 +53,8 @@ class User(AbstractBaseUser):
     is_admin = models.BooleanField(_("admin"), default=False)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    # Applied as a class on <html> (templates/base.html); "system" follows prefers-color-scheme.
+    theme = models.CharField(_("theme"), max_length=6, choices=THEME_CHOICES, default="system")
     ai_can_read_entries = models.BooleanField(_("the companion may read my recent entries"), default=False)
     reminder_enabled = models.BooleanField(_("daily reminder"), default=False)
     reminder_time = models.TimeField(_("reminder time"), null=True, blank=True)

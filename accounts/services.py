@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
@@ -20,7 +19,8 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from accounts import tasks, throttling
 from accounts.models import LANGUAGE_CHOICES, User
 from accounts.selectors import user_cache_key
-from journal_site import prefetch
+from conversations.reply_cache import reply_cache_forget
+from journal_site import outbox, prefetch
 from journal_site.caching import delete_pattern
 from journal_site.deletion import delete_in_batches
 
@@ -91,8 +91,8 @@ def user_register(
             user = User.objects.create_user(
                 username=username, email=email, password=password, language=language, timezone=tz
             )
-            transaction.on_commit(partial(tasks.send_welcome_email.delay, user_id=user.pk, base_url=base_url))
-            transaction.on_commit(tasks.refresh_stats_overview.delay)
+            outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
+            outbox.enqueue(tasks.refresh_stats_overview)
     except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci
         raise RegistrationConflict from error
     logger.info("account created", extra={"user_id": user.pk})
@@ -120,14 +120,16 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 
 
 def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
-    """Queue a reset email to each user after the commit; the link is made by the task."""
+    """Queue a reset email to each user after the commit (through the outbox); the link is made by the task."""
     for user_id in user_ids:
-        transaction.on_commit(partial(tasks.send_password_reset_email.delay, user_id=user_id, base_url=base_url))
+        outbox.enqueue(tasks.send_password_reset_email, kwargs={"user_id": user_id, "base_url": base_url})
 
 
 # --- Profile ------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("email", "language", "timezone", "ai_can_read_entries", "reminder_enabled", "reminder_time")
+PROFILE_FIELDS = (
+    "email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time",
+)
 
 
 def user_update(*, user: User, data: dict) -> User:
@@ -176,6 +178,7 @@ def user_delete(*, user: User) -> None:
         user_tokens_revoke(user_id=user_id)
         user.delete()
     user_cache_invalidate(user_id=user_id)
+    reply_cache_forget(user_id=user_id)
     logger.info("account deleted", extra={"user_id": user_id})
 
 

@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
 from journal_site.locks import run_once_today
+from journal_site.metrics import task_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,8 @@ def refresh_stats_overview() -> None:
         cache.delete(STATS_LOCK_KEY)
 
 
-@shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True)
-def cleanup_stale_tokens() -> dict | None:
+@shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True, bind=True)
+def cleanup_stale_tokens(self) -> dict | None:
     """Daily: revoke refresh tokens of users away for REFRESH_TOKEN_STALE_DAYS, drop expired ones.
 
     Takes a lock for the day in the shared cache, so a second beat started by
@@ -98,6 +99,7 @@ def cleanup_stale_tokens() -> dict | None:
     )
     if not ran:
         logger.info("stale-token cleanup already ran today")
+        task_skipped(self)
         return None
     logger.info("stale-token cleanup: %(revoked)d revoked, %(deleted)d deleted", result, extra=result)
     return result

@@ -21,5 +21,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/preferences/", views.preferences, name="preferences"),
     path("settings/delete/", views.delete_account, name="delete_account"),
 ]

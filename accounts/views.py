@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -16,6 +17,7 @@ from accounts.forms import (
     DeleteAccountForm,
     PasswordChangeForm,
     PasswordResetForm,
+    PreferencesForm,
     SetPasswordForm,
     SettingsForm,
     SignInForm,
@@ -126,6 +128,38 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+def _language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    # Signed out, the journal keeps speaking the language chosen here.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The footer's switches: save a language or a theme to the account, then go back to the page."""
+    form = PreferencesForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    if not form.is_valid():
+        messages.error(request, _("That choice is not available."))
+        return HttpResponseRedirect(next_url)
+    data = {field: value for field, value in form.cleaned_data.items() if value}
+    user = services.user_update(user=request.user, data=data)
+    response = HttpResponseRedirect(next_url)
+    return _language_cookie(response, user.language) if "language" in data else response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
@@ -134,19 +168,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         user = form.save()
         translation.activate(user.language)
         messages.success(request, _("Your settings were saved."))
-        response = HttpResponseRedirect(reverse("accounts:settings"))
-        # Signed out, the journal keeps speaking the language chosen here.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return _language_cookie(HttpResponseRedirect(reverse("accounts:settings")), user.language)
     return render(
         request,
         "accounts/settings.html",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: the data-scale and load benchmarks against PostgreSQL and Redis.
 #
-#   1. 10 bench users x 1,000 entries (10,000 in the table): query timings and the load run
+#   1. 10 bench users x 1,000 entries (10,000 in the table) and one writer with 2,000:
+#      the throughput table against a bare Django project (bench/throughput.py),
+#      query timings and the load run
 #   2. 1,000 more users x 1,000 entries (1,010,000 in the table), timed: seed_demo's rows/s
 #   3. the same query timings and load run again, and the ratios of the two
 #
@@ -31,6 +33,9 @@ if [ "$(rows)" -gt 20000 ]; then
   echo "The table already holds $(rows) entries: run with BENCH_RESET=1 to start from 10,000." >&2
   exit 2
 fi
+
+echo "== throughput against a bare Django project (wrk; ratios are what count)"
+$PY bench/throughput.py --json "$OUT/throughput.json"
 
 echo "== 10,000 entries: queries"
 $PY bench/scale.py measure --label small --json "$OUT/scale-small.json"

@@ -64,17 +64,17 @@ class Context:
             {"role": role, "content": content} for role, content in self.turns
         ]
 
-    def cache_key(self, *, provider: str, model: str) -> str:
-        """ai:response:{sha256 over provider, model, mode and the exact context}.
+    def cache_key(self, *, provider: str, model: str, user_id: int, scope: str) -> str:
+        """ai:response:{sha256 over the user, their scope token, provider, model, mode and the exact context}.
 
-        The key carries no text, only a digest. Two users whose contexts are
-        identical to the byte (same mode, language, system prompt, history and
-        entry notes) would share the cached reply; that is acceptable because
-        the reply is then exactly what either of them would have been given,
-        and it reveals nothing the other did not write themselves.
+        The key carries no text, only a digest. It is the user's own: two users
+        with byte-identical contexts never share a reply (a shared one would tell
+        the second what the first wrote), and a new scope token forgets every
+        reply cached before it (conversations/reply_cache.py).
         """
         payload = json.dumps(
-            {"provider": provider, "model": model, "mode": self.mode, "messages": self.provider_messages()},
+            {"user": user_id, "scope": scope, "provider": provider, "model": model, "mode": self.mode,
+             "messages": self.provider_messages()},
             ensure_ascii=False,
             sort_keys=True,
             separators=(",", ":"),

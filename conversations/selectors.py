@@ -23,6 +23,7 @@ ENTRIES_MAX_DAYS = 14
 ENTRY_EXCERPT_CHARS = 280
 SNIPPET_CHARS = 140
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_BIGINT_MAX = 2**63 - 1
 
 
 def message_get_for_user(*, user, mode: str, message_id: int) -> ConversationHistory:
@@ -80,7 +81,7 @@ class Cursor:
             created_at = _EPOCH + timedelta(microseconds=micros)
         except (ValueError, OverflowError):
             return None
-        if message_id < 1:
+        if not 0 < message_id <= _BIGINT_MAX:  # a larger id makes the database raise
             return None
         return cls(created_at=created_at, id=message_id)
 

@@ -14,7 +14,9 @@ from conversations.care import crisis_detect, reply_with_care
 from conversations.context import context_build
 from conversations.models import ConversationHistory
 from conversations.providers import Provider, ProviderError, provider_get
+from conversations.reply_cache import reply_cache_forget, reply_scope
 from conversations.tasks import generate_reply
+from journal_site import outbox
 from journal_site.caching import cached
 from journal_site.deletion import delete_in_batches
 from journal_site.metrics import AI_REPLY_DURATION
@@ -68,7 +70,7 @@ def message_retry(*, message: ConversationHistory) -> SendResult:
 def _reply_or_queue(*, message: ConversationHistory) -> SendResult:
     provider = provider_get()
     if provider.background:
-        transaction.on_commit(lambda: generate_reply.delay(message.pk))
+        outbox.enqueue(generate_reply, args=(message.pk,))
         return SendResult(message=message, reply=None)
     reply = _reply_generate(message=message, provider=provider)
     return SendResult(message=message, reply=reply)
@@ -101,7 +103,8 @@ def _reply_generate(*, message: ConversationHistory, provider: Provider) -> Conv
         return provider.reply(context)
 
     try:
-        key = context.cache_key(provider=provider.name, model=provider.model)
+        scope = reply_scope(user_id=message.user_id, mode=message.mode)
+        key = context.cache_key(provider=provider.name, model=provider.model, user_id=message.user_id, scope=scope)
         text = cached(key, REPLY_CACHE_SECONDS, compute, name="ai")
     except ProviderError as error:
         logger.warning("Companion reply failed for message %s: %s", message.pk, error)
@@ -153,8 +156,10 @@ def message_mark_stale_failed(*, message: ConversationHistory) -> bool:
 
 
 def history_clear(*, user, mode: str) -> int:
-    """Delete the user's whole history in one mode (messages and replies alike) in one statement."""
-    return ConversationHistory.objects.filter(user=user, mode=mode).delete()[0]
+    """Delete the user's whole history in one mode, messages and replies in one statement, and its cached replies."""
+    deleted = ConversationHistory.objects.filter(user=user, mode=mode).delete()[0]
+    reply_cache_forget(user_id=user.pk, mode=mode)
+    return deleted
 
 
 def conversations_cleanup(*, now: datetime | None = None, batch_size: int = CLEANUP_BATCH_SIZE) -> int:

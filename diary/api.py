@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.timezones import user_zone
-from diary import selectors, services
+from diary import selectors, services, writing
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emotion_choices
 from diary.lexicon import emotions_detect
 from diary.models import DiaryEntry
@@ -53,11 +53,9 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field(
-    {"type": "string", "minLength": 1, "maxLength": services.CONTENT_MAX_LENGTH, "pattern": r"\S"}
-)
+@extend_schema_field({"type": "string", "maxLength": services.CONTENT_MAX_LENGTH})
 class EntryContentField(StrictCharField):
-    """Markdown text with at least one character that is not a space."""
+    """Markdown text; empty only when the entry has a mood (a check-in)."""
 
 
 @extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^(19|20)\d\d-"})
@@ -87,7 +85,16 @@ class EntryWriteSerializer(serializers.Serializer):
     """The fields a client may write. Anything else in the body (`user`, `id`, ...) is ignored."""
 
     title = StrictCharField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True, required=False)
-    content = EntryContentField(max_length=services.CONTENT_MAX_LENGTH, trim_whitespace=False)
+    content = EntryContentField(
+        max_length=services.CONTENT_MAX_LENGTH,
+        trim_whitespace=False,
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy(
+            "Markdown. May be empty or left out when `mood` is set: a mood alone is a check-in. "
+            "Without a mood it needs a character that is not a space."
+        ),
+    )
     mood = StrictIntegerField(
         min_value=MOOD_MIN,
         max_value=MOOD_MAX,
@@ -104,6 +111,12 @@ class EntryWriteSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Codes from /api/v1/emotions/."),
     )
+    tags = serializers.ListField(
+        child=StrictCharField(max_length=services.TAG_MAX_LENGTH, allow_blank=False),
+        max_length=services.TAGS_MAX,
+        required=False,
+        help_text=gettext_lazy("The user's own tags (activities, people, places); new names join /api/v1/tags/."),
+    )
     exclude_from_ai = StrictBooleanField(
         required=False, help_text=gettext_lazy("The companion never reads this entry.")
     )
@@ -111,6 +124,14 @@ class EntryWriteSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("When the entry happened: from 1900-01-01 up to now (a day of slack); defaults to now."),
     )
+
+    def validate(self, attrs):
+        if not self.partial and "content" not in attrs:
+            # A whole entry (create or PUT) without text is a check-in: it needs a mood in the same body.
+            if attrs.get("mood") is None:
+                raise serializers.ValidationError({"content": [_("Write something first, or pick a mood.")]})
+            attrs["content"] = ""
+        return attrs
 
 
 class EntrySerializer(serializers.Serializer):
@@ -121,6 +142,7 @@ class EntrySerializer(serializers.Serializer):
     content = serializers.CharField(read_only=True, help_text=gettext_lazy("Markdown."))
     mood = serializers.IntegerField(read_only=True, allow_null=True, min_value=MOOD_MIN, max_value=MOOD_MAX)
     emotion_tags = serializers.ListField(child=serializers.ChoiceField(choices=list(EMOTIONS)), read_only=True)
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
     exclude_from_ai = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -342,3 +364,41 @@ class EmotionSuggestApi(APIView):
         serializer.is_valid(raise_exception=True)
         codes = emotions_detect(serializer.validated_data["text"])
         return Response({"emotions": [{"code": code, "label": str(EMOTIONS[code])} for code in codes]})
+
+
+class UserTagSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=services.TAG_MAX_LENGTH)
+
+
+TAG_LIST_MAX = 200
+
+
+class UserTagListCreateApi(APIView):
+    """The user's own tags (activities, people, places), for autocomplete; names are kept as written."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="The user's own tags, by name",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("Only names that begin with this.")),
+        ],
+        responses={200: UserTagSerializer(many=True), 401: NO_AUTH},
+    )
+    def get(self, request: Request) -> Response:
+        names = writing.user_tag_names(user=request.user, prefix=request.query_params.get("q", ""), limit=TAG_LIST_MAX)
+        return Response([{"name": name} for name in names])
+
+    @extend_schema(
+        summary="Add a tag to the user's list",
+        request=UserTagSerializer,
+        responses={201: UserTagSerializer, 400: BAD_INPUT, 401: NO_AUTH},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = UserTagSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            tag = services.user_tag_create(user=request.user, name=serializer.validated_data["name"])
+        except DjangoValidationError as error:
+            raise _api_validation_error(error) from None
+        return Response({"name": tag.name}, status=status.HTTP_201_CREATED)

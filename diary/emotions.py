@@ -47,7 +47,7 @@ MOODS: dict[int, dict] = {
     2: {"label": _("bad"), "color": "#c7732a"},
     3: {"label": _("okay"), "color": "#8a7d1f"},
     4: {"label": _("good"), "color": "#4d8a3a"},
-    5: {"label": _("great"), "color": "#2f7a6b"},
+    5: {"label": _("great"), "color": "#2b68a8"},
 }
 
 
@@ -66,3 +66,17 @@ def _mood_range_message() -> str:
 
 # The one wording of a bad mood, for forms, filters and the API alike.
 MOOD_RANGE_MESSAGE = lazy(_mood_range_message, str)()
+
+
+# The editor groups the vocabulary by how an emotion feels, as the mood-meter
+# quadrants do: pleasant, unpleasant, and the few that can go either way.
+EMOTION_GROUPS: list[tuple[str, str, list[str]]] = [
+    ("pleasant", _("Pleasant"), [
+        "joy", "calm", "grateful", "content", "loved", "proud", "hopeful", "excited", "relieved", "inspired", "trust",
+    ]),
+    ("unpleasant", _("Unpleasant"), [
+        "tired", "stressed", "anxious", "sadness", "frustrated", "overwhelmed", "lonely", "anger", "fear", "bored",
+        "confused", "guilty", "ashamed", "disgust",
+    ]),
+    ("mixed", _("Either way"), ["surprise", "anticipation", "nostalgic"]),
+]

@@ -4,12 +4,17 @@ Each emotion code has word stems: a stem matches any word that starts with it
 ("happi" matches "happiness"), which is stemming enough for both languages. A
 stem ending in "$" must be the whole word ("sad$" does not match "saddle").
 Phrases with spaces match as written. A match right after a negation ("not",
-"nie", ...) within two words does not count. Everything runs in one regular
-expression pass, so it is cheap enough to call on every keystroke pause.
+"nie", ...) within two words does not count.
+
+The text is split into words once and each word is looked up in dictionaries
+(its prefixes among the stems, its phrases among those starting with it), so the
+time is linear in the text, and at most ANALYSED_MAX_CHARS are read: a longer
+text cannot be an entry (see docs/input-limits.md).
 """
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 LEXICON: dict[str, tuple[str, ...]] = {
@@ -72,41 +77,100 @@ LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 NEGATIONS = frozenset({"not", "no", "never", "don't", "didn't", "isn't", "wasn't", "nie", "nigdy", "bez", "ani"})
+NEGATION_WINDOW = 30  # characters before a match in which a negation counts
+# An entry's title and text together, with room to spare; the rest of a longer text is not read.
+ANALYSED_MAX_CHARS = 101_000
 _WORD = re.compile(r"[\w']+")
 
 
+@dataclass(frozen=True, slots=True)
+class _Stem:
+    words: tuple[str, ...]  # lowercased; the last one is a prefix unless whole
+    whole: bool  # the last word must end the word ("sad$")
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    stems: dict[str, list[_Stem]]  # one-word stems by their text
+    lengths: tuple[int, ...]  # lengths of one-word stems, longest first
+    phrases: dict[str, list[_Stem]]  # phrases by their first word, longest first
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern, list[str]]:
-    """One alternation of every stem; group i+1 belongs to codes[i]."""
-    entries = []
-    for code, stems in LEXICON.items():
-        for stem in stems:
-            word = stem.rstrip("$")
-            tail = r"(?!\w)" if stem.endswith("$") else r"[\w']*"
-            entries.append((len(word), re.escape(word) + tail, code))
-    # Longest first, so "nie mogę się doczekać" wins over a shorter overlapping stem.
-    entries.sort(key=lambda item: -item[0])
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"({regex})" for _, regex, _ in entries) + ")", re.IGNORECASE)
-    return pattern, [code for _, _, code in entries]
+def _index() -> _Index:
+    stems: dict[str, list[_Stem]] = {}
+    phrases: dict[str, list[_Stem]] = {}
+    for code, entries in LEXICON.items():
+        for entry in entries:
+            stem = _Stem(words=tuple(entry.rstrip("$").lower().split(" ")), whole=entry.endswith("$"), code=code)
+            if len(stem.words) == 1:
+                stems.setdefault(stem.words[0], []).append(stem)
+            else:
+                phrases.setdefault(stem.words[0], []).append(stem)
+    for group in phrases.values():
+        group.sort(key=lambda stem: -len(" ".join(stem.words)))
+    return _Index(stems=stems, lengths=tuple(sorted({len(word) for word in stems}, reverse=True)), phrases=phrases)
 
 
-def _negated(text: str, start: int) -> bool:
-    before = _WORD.findall(text[max(0, start - 30) : start].lower())
+def _last_word_fits(stem: _Stem, word: str) -> bool:
+    last = stem.words[-1]
+    if not word.startswith(last):
+        return False
+    # A whole-word stem may be followed only by an apostrophe ("sad's"), as by a non-word character.
+    return not stem.whole or len(word) == len(last) or word[len(last)] == "'"
+
+
+def _match(index: _Index, text: str, tokens: list[re.Match], at: int) -> tuple[str, int] | None:
+    """The code of the longest stem or phrase starting at token `at`, and the tokens it spans."""
+    word = tokens[at].group().lower()
+    for phrase in index.phrases.get(word, ()):
+        size = len(phrase.words)
+        if at + size > len(tokens):
+            continue
+        following = tokens[at + 1 : at + size]
+        # Phrase words are separated by exactly one space, as written in the lexicon.
+        if all(text[a.end() : b.start()] == " " for a, b in zip(tokens[at : at + size - 1], following, strict=True)) \
+                and all(t.group().lower() == w for t, w in zip(following[:-1], phrase.words[1:-1], strict=True)) \
+                and _last_word_fits(phrase, following[-1].group().lower()):
+            return phrase.code, size
+    for length in index.lengths:
+        if length > len(word):
+            continue
+        for stem in index.stems.get(word[:length], ()):
+            if _last_word_fits(stem, word):
+                return stem.code, 1
+    return None
+
+
+def _negated(text: str, tokens: list[re.Match], at: int) -> bool:
+    window_start = tokens[at].start() - NEGATION_WINDOW
+    before = []
+    for token in tokens[max(0, at - 3) : at]:
+        if token.end() > window_start:
+            before.append(text[max(token.start(), window_start) : token.end()].lower())
     return any(word in NEGATIONS for word in before[-2:])
 
 
 def emotion_counts(text: str) -> Counter:
-    """How often each emotion code is expressed in the text (negated mentions excluded)."""
-    pattern, codes = _compiled()
+    index = _index()
+    text = text[:ANALYSED_MAX_CHARS]
+    tokens = list(_WORD.finditer(text))
     counts: Counter = Counter()
-    for match in pattern.finditer(text):
-        if not _negated(text, match.start()):
-            counts[codes[match.lastindex - 1]] += 1
+    at = 0
+    while at < len(tokens):
+        found = _match(index, text, tokens, at)
+        if found is None:
+            at += 1
+            continue
+        code, size = found
+        if not _negated(text, tokens, at):
+            counts[code] += 1
+        at += size
     return counts
 
 
 def emotions_detect(text: str, *, limit: int = 5) -> list[str]:
-    """The emotion codes found in the text, most frequent first, at most `limit`."""
     order = list(LEXICON)
     counts = emotion_counts(text)
     ranked = sorted(counts, key=lambda code: (-counts[code], order.index(code)))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,11 +22,14 @@ class DiaryEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_entries", db_index=False
     )
     title = models.CharField(_("title"), max_length=200, blank=True, default="")
-    content = models.TextField(_("content"))
+    # Empty only in a check-in: an entry with a mood and nothing written (diary.services).
+    content = models.TextField(_("content"), blank=True, default="")
     mood = models.PositiveSmallIntegerField(
         _("mood"), null=True, blank=True, validators=[MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
     )
     emotion_tags = models.JSONField(_("emotions"), default=list, blank=True)
+    # The user's own tags (activities, people, places): names from the user's UserTag list.
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     exclude_from_ai = models.BooleanField(_("exclude from the companion"), default=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     # Set for imported entries: a stable fingerprint that makes re-imports no-ops.
@@ -88,3 +92,42 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.status})"
+
+
+class UserTag(models.Model):
+    """A tag a user made (an activity, a person, a place), offered by the editor's autocomplete.
+
+    Entries keep the names in ``DiaryEntry.tags``; this list remembers every
+    name the user has used, so autocomplete is one indexed read.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_tags")
+    name = models.CharField(_("name"), max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "diary_user_tags"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("user", Lower("name"), name="uq_diary_user_tags_user_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntryTemplate(models.Model):
+    """A user's own starting text for a blank entry, e.g. "Gratitude: three things"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entry_templates")
+    name = models.CharField(_("name"), max_length=80)
+    content = models.TextField(_("text"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "diary_entry_templates"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["user", "name"], name="ix_diary_entry_templates_user")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,6 @@ statistics once the transaction commits, so statistics never contradict the
 diary.
 """
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -20,21 +19,17 @@ from django.utils.translation import gettext as _
 
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
-from diary.models import DiaryEntry
+from diary.models import DiaryEntry, EntryTemplate, UserTag
+from diary.words import word_count
 
 TITLE_MAX_LENGTH = 200
 CONTENT_MAX_LENGTH = 100_000
 # Entries are about the past; a day of slack covers every time zone.
 DATE_MIN = datetime(1900, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=1)
-EDITABLE_FIELDS = frozenset({"title", "content", "mood", "emotion_tags", "exclude_from_ai", "created_at"})
-
-# Words joined by an apostrophe (straight or typographic) or a hyphen count once.
-_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+EDITABLE_FIELDS = frozenset({"title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at"})
+TAG_MAX_LENGTH = 40
+TAGS_MAX = 20
 
 
 def emotion_tags_clean(tags: Iterable[Any]) -> list[str]:
@@ -57,6 +52,30 @@ def emotion_tags_clean(tags: Iterable[Any]) -> list[str]:
     return cleaned
 
 
+def tags_clean(tags: Iterable[Any]) -> list[str]:
+    """The user's own tags: trimmed names, one space between words, duplicates (any case) dropped."""
+    if isinstance(tags, str | bytes) or not isinstance(tags, Iterable):
+        raise ValidationError(_("Tags must be a list of names."), code="invalid")
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for tag in tags:
+        if not isinstance(tag, str) or "\x00" in tag:
+            raise ValidationError(_("Each tag must be text."), code="invalid")
+        name = " ".join(tag.split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                _("Keep each tag under %(limit)s characters."), code="too_long", params={"limit": TAG_MAX_LENGTH}
+            )
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(name)
+    if len(cleaned) > TAGS_MAX:
+        raise ValidationError(_("Use at most %(limit)s tags."), code="too_many", params={"limit": TAGS_MAX})
+    return cleaned
+
+
 def _text_errors(value: Any, *, max_length: int, required: bool) -> list[str]:
     if not isinstance(value, str):
         return [_("This must be text.")]
@@ -70,8 +89,12 @@ def _text_errors(value: Any, *, max_length: int, required: bool) -> list[str]:
     return []
 
 
-def _entry_clean(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate the given fields of an entry; return them cleaned."""
+def _entry_clean(fields: Mapping[str, Any], *, current: DiaryEntry | None = None) -> dict[str, Any]:
+    """Validate the given fields of an entry (a change to `current`, if given); return them cleaned.
+
+    Text is required unless the entry has a mood: a mood alone is a check-in
+    (docs/writing.md). Blank text beside a mood is stored empty.
+    """
     errors: dict[str, list] = {}
     cleaned: dict[str, Any] = {}
     if "title" in fields:
@@ -79,8 +102,9 @@ def _entry_clean(fields: Mapping[str, Any]) -> dict[str, Any]:
         errors["title"] = _text_errors(title, max_length=TITLE_MAX_LENGTH, required=False)
         cleaned["title"] = title.strip() if isinstance(title, str) else title
     if "content" in fields:
-        errors["content"] = _text_errors(fields["content"], max_length=CONTENT_MAX_LENGTH, required=True)
-        cleaned["content"] = fields["content"]
+        content = fields["content"] if fields["content"] is not None else ""
+        errors["content"] = _text_errors(content, max_length=CONTENT_MAX_LENGTH, required=False)
+        cleaned["content"] = content if not isinstance(content, str) or content.strip() else ""
     if "mood" in fields:
         mood = fields["mood"]
         if mood is not None and (isinstance(mood, bool) or not isinstance(mood, int) or not
@@ -92,6 +116,11 @@ def _entry_clean(fields: Mapping[str, Any]) -> dict[str, Any]:
             cleaned["emotion_tags"] = emotion_tags_clean(fields["emotion_tags"] or [])
         except ValidationError as error:
             errors["emotion_tags"] = error.messages
+    if "tags" in fields:
+        try:
+            cleaned["tags"] = tags_clean(fields["tags"] or [])
+        except ValidationError as error:
+            errors["tags"] = error.messages
     if "exclude_from_ai" in fields:
         cleaned["exclude_from_ai"] = bool(fields["exclude_from_ai"])
     if "created_at" in fields:
@@ -111,6 +140,12 @@ def _entry_clean(fields: Mapping[str, Any]) -> dict[str, Any]:
             elif created_at > timezone.now() + FUTURE_TOLERANCE:
                 errors["created_at"] = [_("The date can't be in the future.")]
             cleaned["created_at"] = created_at
+    if not errors.get("content") and ("content" in fields or "mood" in fields):
+        content = cleaned.get("content", current.content if current else "")
+        # A mood out of range is no mood: its own error says so, and the text is still needed.
+        mood = None if errors.get("mood") else cleaned.get("mood", current.mood if current else None)
+        if not content and mood is None:
+            errors["content"] = [_("Write something first, or pick a mood.")]
     errors = {field: messages for field, messages in errors.items() if messages}
     if errors:
         raise ValidationError(errors)
@@ -121,23 +156,31 @@ def _invalidate_on_commit(user_id: int) -> None:
     transaction.on_commit(partial(user_stats_invalidate, user_id=user_id))
 
 
+def _user_tags_remember(*, user_id: int, names: list[str]) -> None:
+    """Add names the user has not used before to their tag list (for autocomplete)."""
+    if names:
+        UserTag.objects.bulk_create([UserTag(user_id=user_id, name=name) for name in names], ignore_conflicts=True)
+
+
 def entry_create(
     *,
     user,
-    content: str,
+    content: str = "",
     title: str = "",
     mood: int | None = None,
     emotion_tags: Iterable[str] = (),
+    tags: Iterable[str] = (),
     exclude_from_ai: bool = False,
     created_at: datetime | None = None,
 ) -> DiaryEntry:
-    """Create an entry for `user`; `created_at` defaults to now."""
+    """Create an entry for `user`; `created_at` defaults to now. A mood without text is a check-in."""
     cleaned = _entry_clean(
         {
             "title": title,
             "content": content,
             "mood": mood,
             "emotion_tags": emotion_tags,
+            "tags": tags,
             "exclude_from_ai": exclude_from_ai,
             "created_at": created_at or timezone.now(),
         }
@@ -145,6 +188,7 @@ def entry_create(
     entry = DiaryEntry(user=user, word_count=word_count(cleaned["content"]), **cleaned)
     with transaction.atomic():
         entry.save(force_insert=True)
+        _user_tags_remember(user_id=user.pk, names=cleaned["tags"])
         _invalidate_on_commit(user.pk)
     return entry
 
@@ -154,7 +198,7 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"entry_update() cannot change {sorted(unknown)}")
-    cleaned = _entry_clean(data)
+    cleaned = _entry_clean(data, current=entry)
     changed = [field for field, value in cleaned.items() if getattr(entry, field) != value]
     if not changed:
         return entry
@@ -165,6 +209,8 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
         changed.append("word_count")
     with transaction.atomic():
         entry.save(update_fields=[*changed, "updated_at"])
+        if "tags" in changed:
+            _user_tags_remember(user_id=entry.user_id, names=entry.tags)
         _invalidate_on_commit(entry.user_id)
     return entry
 
@@ -174,3 +220,47 @@ def entry_delete(*, entry: DiaryEntry) -> None:
     with transaction.atomic():
         entry.delete()
         _invalidate_on_commit(user_id)
+
+
+def user_tag_create(*, user, name: str) -> UserTag:
+    """Add a tag to the user's list; the existing one (any letter case) when the name is taken."""
+    names = tags_clean([name])
+    if not names:
+        raise ValidationError({"name": [_("Give the tag a name.")]})
+    _user_tags_remember(user_id=user.pk, names=names)
+    return UserTag.objects.get(user=user, name__iexact=names[0])
+
+
+TEMPLATE_NAME_MAX_LENGTH = 80
+TEMPLATE_CONTENT_MAX_LENGTH = 10_000
+TEMPLATES_MAX = 50
+
+
+def _template_clean(*, name: Any, content: Any) -> dict[str, str]:
+    errors = {
+        "name": _text_errors(name, max_length=TEMPLATE_NAME_MAX_LENGTH, required=True),
+        "content": _text_errors(content, max_length=TEMPLATE_CONTENT_MAX_LENGTH, required=True),
+    }
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name.strip(), "content": content}
+
+
+def entry_template_create(*, user, name: str, content: str) -> EntryTemplate:
+    cleaned = _template_clean(name=name, content=content)
+    if EntryTemplate.objects.filter(user=user).count() >= TEMPLATES_MAX:
+        raise ValidationError({"name": [_("You have %(limit)s templates; delete one first.") % {
+            "limit": TEMPLATES_MAX}]})
+    return EntryTemplate.objects.create(user=user, **cleaned)
+
+
+def entry_template_update(*, template: EntryTemplate, name: str, content: str) -> EntryTemplate:
+    cleaned = _template_clean(name=name, content=content)
+    template.name, template.content = cleaned["name"], cleaned["content"]
+    template.save(update_fields=["name", "content"])
+    return template
+
+
+def entry_template_delete(*, template: EntryTemplate) -> None:
+    template.delete()

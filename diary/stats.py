@@ -68,6 +68,25 @@ def stats_for_user(*, user, days: int, now: datetime | None = None) -> dict[str,
     )
 
 
+def streak_summary(*, user, now: datetime | None = None) -> dict[str, int]:
+    """The current streak and the days written this calendar month (the dashboard's figures), cached.
+
+    One grouped query on a miss (days written, over all time); then cached
+    like every statistic until the user's entries change or the day does.
+    """
+    tz, today = stats_scope(user=user, now=now)
+    key = stats_key(user_id=user.pk, name=f"summary:{tz.key}:{today.isoformat()}")
+
+    def compute() -> dict[str, int]:
+        days = [d for d in _day_totals(user_id=user.pk, tz=tz) if d <= today]
+        return {
+            "current_streak": _streaks(written_days=days, today=today)["current"],
+            "month_days": sum(1 for d in days if (d.year, d.month) == (today.year, today.month)),
+        }
+
+    return cached(key, STATS_TIMEOUT, compute, name="stats")
+
+
 def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date) -> dict[str, Any]:
     """Compute the statistics with two grouped queries (uncached; see stats_for_user)."""
     start = today - timedelta(days=days - 1)
@@ -118,7 +137,7 @@ def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date
         "streaks": _streaks(written_days=[d for d in per_day if d <= today], today=today),
         "daily": daily,
         "weekdays": weekdays,
-        "emotions": _emotions(user_id=user_id, tz=tz, start=start, end=today),
+        **_tag_lists(user_id=user_id, tz=tz, start=start, end=today),
         "heatmap": _heatmap(per_day=per_day, today=today),
     }
 
@@ -144,24 +163,30 @@ def _day_totals(*, user_id: int, tz: zoneinfo.ZoneInfo) -> dict[date, dict[str, 
 
 
 # How each database turns a JSON list column into rows of its elements.
-_EXPAND_TAGS = {
+_EXPAND_LIST = {
     "postgresql": (
         "CROSS JOIN LATERAL jsonb_array_elements_text("
-        "CASE WHEN jsonb_typeof(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]'::jsonb END) AS t(tag)"
+        "CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} ELSE '[]'::jsonb END) AS t(tag)"
     ),
-    "sqlite": (
-        "CROSS JOIN json_each(CASE WHEN json_type(e.emotion_tags) = 'array' THEN e.emotion_tags ELSE '[]' END) AS t"
-    ),
+    "sqlite": "CROSS JOIN json_each(CASE WHEN json_type({column}) = 'array' THEN {column} ELSE '[]' END) AS t",
 }
 _TAG_VALUE = {"postgresql": "t.tag", "sqlite": "t.value"}
+# The JSON list columns that statistics count: the emotion vocabulary, and the user's own tags.
+_LIST_COLUMNS = {"emotion": "e.emotion_tags", "tag": "e.tags"}
 
 
-def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) -> list[dict[str, Any]]:
-    """For each emotion tagged in the period: entries tagged, days tagged, and the average mood of those days.
+def json_list_expand(*, column: str) -> tuple[str, str]:
+    """The join that turns a JSON list column (a constant, e.g. "e.tags") into rows, and the element's name."""
+    vendor = connection.vendor if connection.vendor in _EXPAND_LIST else "sqlite"
+    return _EXPAND_LIST[vendor].format(column=column), _TAG_VALUE[vendor]
+
+
+def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """For each emotion and each of the user's own tags in the period: entries, days, and those days' average mood.
 
     The inner query is built by the ORM (so the local-day expression is the
-    same one Django uses everywhere); the outer one expands the tag lists,
-    which the ORM cannot express portably.
+    same one Django uses everywhere); the outer one expands both tag lists in
+    one pass, which the ORM cannot express portably.
     """
     # A day of slack each side keeps the created_at range indexable while
     # the exact local-day filter decides.
@@ -172,28 +197,39 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .filter(day__gte=start, day__lte=end)
         .order_by()
-        .values("id", "day", "mood", "emotion_tags")
+        .values("id", "day", "mood", "emotion_tags", "tags")
     )
     inner_sql, params = inner.query.sql_with_params()
-    vendor = connection.vendor if connection.vendor in _EXPAND_TAGS else "sqlite"
+    expansions = []
+    for kind, column in _LIST_COLUMNS.items():
+        join, value = json_list_expand(column=column)
+        expansions.append(f"SELECT DISTINCT e.id, e.day, '{kind}' AS kind, {value} AS tag FROM e {join}")  # noqa: S608  # nosec B608
     sql = f"""
         WITH e AS ({inner_sql}),
         day_mood AS (SELECT e.day, AVG(e.mood) AS mood FROM e GROUP BY e.day),
-        tagged AS (SELECT DISTINCT e.id, e.day, {_TAG_VALUE[vendor]} AS tag FROM e {_EXPAND_TAGS[vendor]}),
-        tag_days AS (SELECT tag, day, COUNT(*) AS entries FROM tagged GROUP BY tag, day)
-        SELECT tag_days.tag, SUM(tag_days.entries), COUNT(*), AVG(day_mood.mood)
+        tagged AS ({" UNION ALL ".join(expansions)}),
+        tag_days AS (SELECT kind, tag, day, COUNT(*) AS entries FROM tagged GROUP BY kind, tag, day)
+        SELECT tag_days.kind, tag_days.tag, SUM(tag_days.entries), COUNT(*), AVG(day_mood.mood)
         FROM tag_days JOIN day_mood ON day_mood.day = tag_days.day
-        GROUP BY tag_days.tag
+        GROUP BY tag_days.kind, tag_days.tag
     """  # noqa: S608 - only the ORM's own SQL (parameters stay parameters) and constants  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    emotions = [
-        {"code": str(tag), "entries": int(entries), "days": int(days), "mood": _round(mood)}
-        for tag, entries, days, mood in rows
-    ]
-    emotions.sort(key=lambda item: (-item["entries"], item["code"]))
-    return emotions
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _LIST_COLUMNS}
+    for kind, tag, entries, days, mood in rows:
+        found[kind].append(
+            {"code" if kind == "emotion" else "name": str(tag), "entries": int(entries), "days": int(days),
+             "mood": _round(mood)}
+        )
+    for kind, items in found.items():
+        items.sort(key=lambda item, key=("code" if kind == "emotion" else "name"): (-item["entries"], item[key]))
+    return found
+
+
+def _tag_lists(**kwargs) -> dict[str, list[dict[str, Any]]]:
+    found = _emotions(**kwargs)
+    return {"emotions": found["emotion"], "tags": found["tag"]}
 
 
 def _streaks(*, written_days: list[date], today: date) -> dict[str, int]:

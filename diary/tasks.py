@@ -17,3 +17,11 @@ def send_due_reminders() -> int:
     from diary.reminders import reminders_send_due
 
     return reminders_send_due()
+
+
+@shared_task(name="diary.cleanup_import_jobs", ignore_result=True)
+def cleanup_import_jobs() -> int:
+    """Queued by beat hourly: fails jobs stuck past a day and drops payloads no job needs."""
+    from diary.transfer import import_jobs_cleanup
+
+    return import_jobs_cleanup()

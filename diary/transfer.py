@@ -30,13 +30,14 @@ import zipfile
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.http import StreamingHttpResponse
@@ -49,10 +50,12 @@ from django.utils.translation import gettext_lazy
 from conversations.models import ConversationHistory
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
-from diary.models import DiaryEntry, ImportJob
-from diary.services import CONTENT_MAX_LENGTH
+from diary.models import DiaryEntry, ImportJob, UserTag
+from diary.services import CONTENT_MAX_LENGTH, tags_clean
 from diary.stats import user_zone
 from diary.tasks import import_entries
+from diary.words import word_count
+from journal_site import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +66,15 @@ EXPORT_CHUNK_ROWS = 2000
 STREAM_CHUNK_BYTES = 64 * 1024
 
 IMPORT_BATCH = 1000  # rows per INSERT: memory stays bounded, round trips few (docs/limits.md)
-# Files up to this size are imported during the upload; larger ones by a Celery task.
+# Files that expand to at most this size are imported during the upload; larger ones by a
+# Celery task. A zip is judged by what it holds, not by its own size (docs/import-limits.md).
 IMPORT_INLINE_MAX_BYTES = 256 * 1024
+# JSON compresses 5 to 20 times; a zip bomb a thousand times and more.
+IMPORT_ZIP_MAX_RATIO = 100
+ZIP_READ_CHUNK = 64 * 1024
+# Payloads of jobs no worker finished within this time are dropped by the daily cleanup.
+IMPORT_JOB_STALE = timedelta(days=1)
+FAILED_MESSAGE = gettext_lazy("The import failed and nothing was imported. Please try again.")
 TITLE_MAX_CHARS = DiaryEntry._meta.get_field("title").max_length
 # The limit of an entry written here: an imported entry must stay editable.
 CONTENT_MAX_CHARS = CONTENT_MAX_LENGTH
@@ -72,12 +82,8 @@ SOURCE_ID_MAX_CHARS = DiaryEntry._meta.get_field("source_id").max_length
 YEAR_MIN, YEAR_MAX = 1900, 2200
 PROGRESS_TIMEOUT = 24 * 3600
 
-ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "exclude_from_ai", "word_count", "source_id",
+ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "word_count", "source_id",
                  "created_at", "updated_at")
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def entry_fingerprint(*, created_at: datetime, title: str, content: str) -> str:
@@ -112,6 +118,7 @@ def _entry_export_dict(row: tuple, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "content": entry["content"],
         "mood": entry["mood"],
         "emotion_tags": entry["emotion_tags"],
+        "tags": entry["tags"],
         "exclude_from_ai": entry["exclude_from_ai"],
         "word_count": entry["word_count"],
     }
@@ -212,6 +219,7 @@ def _markdown(entry: dict[str, Any]) -> str:
         f"date: {entry['created_at']}",
         f"mood: {_dumps(entry['mood'])}",
         f"emotions: {_dumps(entry['emotion_tags'])}",
+        *([f"tags: {_dumps(entry['tags'])}"] if entry["tags"] else []),
         f"exclude_from_ai: {_dumps(entry['exclude_from_ai'])}",
         f"uid: {_dumps(entry['uid'])}",
         "---",
@@ -309,6 +317,10 @@ class ImportTooLarge(Exception):
     pass
 
 
+class ImportFailed(ImportInvalid):
+    """The import broke for a reason that is not the file's; a failed job records it."""
+
+
 @dataclass(slots=True)
 class ImportRecord:
     source_id: str
@@ -318,6 +330,7 @@ class ImportRecord:
     emotion_tags: list[str]
     exclude_from_ai: bool
     created_at: datetime
+    tags: list[str] = field(default_factory=list)  # the user's own tags (this journal's export only)
 
 
 @dataclass
@@ -434,17 +447,23 @@ def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     exclude = raw.get("exclude_from_ai", False)
     if not isinstance(exclude, bool):
         raise _Bad(_("exclude_from_ai must be true or false"))
-    if not title and not content:
-        return None
+    try:
+        own_tags = tags_clean(raw.get("tags") or [])
+    except ValidationError as error:
+        raise _Bad(error.messages[0]) from None
+    mood = _check_mood(raw.get("mood"))
+    if not title and not content and mood is None:
+        return None  # a check-in (a mood alone) is an entry; nothing at all is not
     return ImportRecord(
         source_id=_check_source_id(raw.get("uid"), "journal:")
         or entry_fingerprint(created_at=created_at, title=title, content=content),
         title=title,
         content=content,
-        mood=_check_mood(raw.get("mood")),
+        mood=mood,
         emotion_tags=list(dict.fromkeys(tags)),
         exclude_from_ai=exclude,
         created_at=created_at,
+        tags=own_tags,
     )
 
 
@@ -549,32 +568,80 @@ def _decode_json(data: bytes, name: str | None = None) -> Any:
         raise ImportInvalid(where + _("The file is not valid JSON.")) from None
 
 
-def _documents(data: bytes) -> list[tuple[str | None, Any]]:
+_ZIP_DAMAGED = gettext_lazy("The zip file is damaged or uses a compression this journal cannot read.")
+# zipfile raises RuntimeError for an encrypted member, NotImplementedError for an unknown compression.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, RuntimeError,
+               ValueError)
+
+
+def _is_zip(data: bytes) -> bool:
+    return data.startswith(b"PK\x03\x04")
+
+
+def _too_large() -> ImportInvalid:
+    return ImportInvalid(_("The files in the zip are larger than %(limit)s MB together.") % {
+        "limit": settings.IMPORT_MAX_BYTES // 2**20})
+
+
+def _zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The JSON members of a zip, checked from its central directory before anything is unpacked."""
+    members = [
+        info for info in archive.infolist()
+        if info.filename.lower().endswith(".json") and not info.filename.startswith("__MACOSX/")
+    ]
+    if not members:
+        raise ImportInvalid(_("The zip file holds no JSON file."))
+    if any(info.flag_bits & 0x1 for info in members):
+        raise ImportInvalid(_("The zip file is protected by a password. Export it again without one."))
+    if sum(info.file_size for info in members) > settings.IMPORT_MAX_BYTES:
+        raise _too_large()
+    for info in members:
+        if info.file_size > max(info.compress_size, 1) * IMPORT_ZIP_MAX_RATIO:
+            raise ImportInvalid(_("The zip file expands too much to be an export (%(name)s).") % {
+                "name": info.filename})
+    return members
+
+
+def import_expanded_size(data: bytes) -> int:
+    """The bytes a file holds once unpacked; refuses a zip bomb from the zip's directory alone."""
+    if not _is_zip(data):
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in _zip_members(archive))
+    except _ZIP_ERRORS:
+        raise ImportInvalid(_ZIP_DAMAGED) from None
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member, unpacked piece by piece: never more than its directory says, nor than the budget."""
+    parts, size = [], 0
+    with archive.open(info) as member:
+        while chunk := member.read(ZIP_READ_CHUNK):
+            size += len(chunk)
+            if size > info.file_size:
+                raise ImportInvalid(_ZIP_DAMAGED)
+            if size > budget:
+                raise _too_large()
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def _documents(data: bytes, max_bytes: int) -> list[tuple[str | None, Any]]:
     """The JSON documents of an upload: the file itself, or each .json file of a zip (Day One's export)."""
-    if not data.startswith(b"PK\x03\x04"):
+    if not _is_zip(data):
         return [(None, _decode_json(data))]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [
-            info for info in archive.infolist()
-            if info.filename.lower().endswith(".json") and not info.filename.startswith("__MACOSX/")
-        ]
-        if not members:
-            raise ImportInvalid(_("The zip file holds no JSON file."))
-        budget = settings.IMPORT_MAX_BYTES
-        documents = []
-        for info in members:
-            # Read no more than the budget whatever the header claims (a zip bomb stops here).
-            with archive.open(info) as member:
-                content = member.read(budget + 1)
-            budget -= len(content)
-            if budget < 0:
-                raise ImportInvalid(_("The files in the zip are larger than %(limit)s MB together.") % {
-                    "limit": settings.IMPORT_MAX_BYTES // 2**20})
-            documents.append((info.filename, _decode_json(content, info.filename)))
-        return documents
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
-        raise ImportInvalid(_("The zip file is damaged or uses a compression this journal cannot read.")) from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            budget = max_bytes
+            documents = []
+            for info in _zip_members(archive):
+                content = _read_member(archive, info, budget)
+                budget -= len(content)
+                documents.append((info.filename, _decode_json(content, info.filename)))
+            return documents
+    except _ZIP_ERRORS:
+        raise ImportInvalid(_ZIP_DAMAGED) from None
 
 
 def _where(name: str | None, number: int) -> str:
@@ -586,9 +653,12 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def import_parse(*, data: bytes, tz: zoneinfo.ZoneInfo) -> ParsedImport:
-    """Read and validate a whole file; raise ImportInvalid naming the first bad record."""
-    documents = _documents(data)
+def import_parse(*, data: bytes, tz: zoneinfo.ZoneInfo, max_bytes: int | None = None) -> ParsedImport:
+    """Read and validate a whole file; raise ImportInvalid naming the first bad record.
+
+    A zip is unpacked up to ``max_bytes`` (IMPORT_MAX_BYTES by default) and no further.
+    """
+    documents = _documents(data, settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
     formats = {_detect(document) for _name, document in documents}
     if len(formats) > 1:
         raise ImportInvalid(_("The zip file mixes exports of different programs."))
@@ -693,6 +763,7 @@ def import_records(
                     content=r.content,
                     mood=r.mood,
                     emotion_tags=r.emotion_tags,
+                    tags=r.tags,
                     exclude_from_ai=r.exclude_from_ai,
                     word_count=word_count(r.content),
                     source_id=r.source_id,
@@ -702,6 +773,10 @@ def import_records(
                 if r.source_id not in present
             ]
             DiaryEntry.objects.bulk_create(new, batch_size=IMPORT_BATCH)
+            names = {name.casefold(): name for entry in new for name in entry.tags}
+            UserTag.objects.bulk_create(
+                [UserTag(user_id=user_id, name=name) for name in names.values()], ignore_conflicts=True
+            )
             created += len(new)
             skipped += len(batch) - len(new)
             if progress:
@@ -736,9 +811,19 @@ def import_start(*, user, upload) -> ImportJob:
     a large one is validated by the task and its job says what was wrong.
     """
     data = _read_upload(upload)
-    if len(data) <= IMPORT_INLINE_MAX_BYTES:
-        parsed = import_parse(data=data, tz=user_zone(user=user))
-        created, skipped = import_records(user_id=user.pk, records=parsed.records)
+    if import_expanded_size(data) <= IMPORT_INLINE_MAX_BYTES:
+        try:
+            parsed = import_parse(data=data, tz=user_zone(user=user), max_bytes=IMPORT_INLINE_MAX_BYTES)
+            created, skipped = import_records(user_id=user.pk, records=parsed.records)
+        except ImportInvalid:
+            raise
+        except Exception as exc:
+            # The message of a database error can quote the data: log only its kind.
+            logger.error("inline import failed: %s", type(exc).__name__)
+            ImportJob.objects.create(
+                user=user, status=ImportJob.Status.FAILED, error=str(FAILED_MESSAGE), finished_at=timezone.now()
+            )
+            raise ImportFailed(str(FAILED_MESSAGE)) from None
         return ImportJob.objects.create(
             user=user,
             status=ImportJob.Status.DONE,
@@ -750,7 +835,7 @@ def import_start(*, user, upload) -> ImportJob:
             finished_at=timezone.now(),
         )
     job = ImportJob.objects.create(user=user, payload=data)
-    transaction.on_commit(lambda: import_entries.delay(job.pk))
+    outbox.enqueue(import_entries, args=(job.pk,))
     return job
 
 
@@ -767,16 +852,13 @@ def import_job_run(*, job_id: int) -> None:
         return  # finished already (a redelivered message)
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     user = job.user
+    key = _progress_key(job_id)
     with translation.override(user.language):
         try:
             parsed = import_parse(data=bytes(job.payload or b""), tz=user_zone(user=user))
-        except ImportInvalid as exc:
-            _finish(job_id, status=ImportJob.Status.FAILED, error=str(exc))
-            return
-        ImportJob.objects.filter(pk=job_id).update(total=parsed.total, file_format=parsed.file_format)
-        key = _progress_key(job_id)
-        cache.set(key, parsed.skipped, PROGRESS_TIMEOUT)
-        try:
+            del job  # the payload: the parsed records are all that is needed from here
+            ImportJob.objects.filter(pk=job_id).update(total=parsed.total, file_format=parsed.file_format)
+            cache.set(key, parsed.skipped, PROGRESS_TIMEOUT)
             with transaction.atomic():
                 # A second delivery waits here for the first and then sees it done.
                 state = ImportJob.objects.select_for_update().filter(pk=job_id).values_list("status", flat=True)
@@ -794,13 +876,27 @@ def import_job_run(*, job_id: int) -> None:
                     created_count=created,
                     skipped_count=skipped + parsed.skipped,
                 )
+        except ImportInvalid as exc:
+            _finish(job_id, status=ImportJob.Status.FAILED, error=str(exc))
         except Exception as exc:
             # The message of a database error can quote the data: log only its kind.
             logger.error("import job %s failed: %s", job_id, type(exc).__name__)
-            _finish(job_id, status=ImportJob.Status.FAILED, error=_("The import failed and nothing was imported. "
-                                                                    "Please try again."))
+            _finish(job_id, status=ImportJob.Status.FAILED, error=str(FAILED_MESSAGE))
         finally:
             cache.delete(key)
+
+
+def import_jobs_cleanup(*, now: datetime | None = None) -> int:
+    """Fail the jobs no worker finished in time and drop every payload a job no longer needs."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        stale = ImportJob.objects.filter(
+            status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING], created_at__lt=now - IMPORT_JOB_STALE
+        ).update(status=ImportJob.Status.FAILED, payload=None, finished_at=now, error=str(FAILED_MESSAGE))
+    finished = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED], payload__isnull=False
+    ).update(payload=None)
+    return stale + finished
 
 
 def _finish(job_id: int, **fields) -> None:

@@ -14,18 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from diary import selectors, services
-from diary.emotions import MOOD_MAX, MOOD_MIN, MOODS, emotion_choices, mood_choices
-from diary.forms import EntryForm
+from diary import selectors, services, writing
+from diary.emotions import MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, MOODS, emotion_choices, mood_choices
+from diary.forms import EntryForm, EntryTemplateForm, tags_text
 from diary.lexicon import emotions_detect
 from diary.localtime import in_user_timezone
 from diary.models import DiaryEntry
+from diary.prompts import prompt_for
+from diary.services import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH
+from diary.stats import streak_summary
 
 PAGE_SIZE = 20
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
@@ -52,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "today_entries": selectors.entry_list_for_day(user=request.user, day=today, tz=tz),
         "on_this_day": [{"years": years_ago, "entries": entries} for years_ago, entries in years.items()],
         "moods": mood_choices(),
+        "summary": streak_summary(user=request.user),
     }
     return render(request, "diary/dashboard.html", context)
 
@@ -81,8 +85,8 @@ def _order(value: str | None) -> str:
 @in_user_timezone
 def entry_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "emotions": emotion_choices(),
-        "moods": mood_choices(),
+        "emotion_options": _options(emotion_choices(), request.GET.get("tag")),
+        "mood_options": _options([(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")),
         "params": request.GET,
         "page": None,
         "errors": {},
@@ -106,15 +110,53 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/entry_list.html", context)
 
 
+def _options(choices, selected: str | None) -> SafeString:
+    """<option>s for a filter select, the chosen one marked; built here, not by a template loop per option."""
+    rows = ((value, " selected" if str(value) == selected else "", label) for value, label in choices)
+    return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+
+
+def _within_limits(form: EntryForm) -> bool:
+    """Whether the title and text are within their limits; one far over it is cut back for the page.
+
+    A text a little too long comes back whole, to be shortened; a crafted megabyte
+    is not sent back (the editor's maxlength keeps a browser under the limit).
+    """
+    if not form.is_bound:
+        return True
+    limits = (("title", TITLE_MAX_LENGTH), ("content", CONTENT_MAX_LENGTH))
+    lengths = {name: len(form.data.get(name) or "") for name, _limit in limits}
+    cut = {name: form.data[name][:limit] for name, limit in limits if lengths[name] > 2 * limit}
+    if cut:
+        data = form.data.copy()
+        for name, value in cut.items():
+            data[name] = value
+        form.data = data  # the errors were found on what was sent; only what is shown is cut
+    return all(lengths[name] <= limit for name, limit in limits)
+
+
 def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, status: int = 200) -> HttpResponse:
-    text = f"{form['title'].value() or ''}\n{form['content'].value() or ''}"
+    # Lengths are checked before any analysis: an over-long text is refused, never read.
+    analyse = _within_limits(form)
+    text = f'{form["title"].value() or ""}\n{form["content"].value() or ""}'
     chosen = set(form["emotion_tags"].value() or [])
+    if not form.errors:
+        # The page opens ready to type; after a failed save the errors take the focus instead.
+        form.fields["content"].widget.attrs["autofocus"] = True
+    boxes = {box.data["value"]: box for box in form["emotion_tags"]}
+    groups = writing.emotion_groups_for(usage=writing.emotion_usage(user=request.user))
     context = {
         "form": form,
         "entry": entry,
-        "suggested": [code for code in emotions_detect(text) if code not in chosen] if text.strip() else [],
+        "suggested": [code for code in emotions_detect(text) if code not in chosen] if analyse and text.strip() else [],
         "draft_key": f"diary:draft:{entry.pk if entry else 'new'}",
+        "emotion_groups": [{**group, "boxes": [boxes[code] for code in group["emotions"]]} for group in groups],
+        "emotions_chosen": len(chosen),
+        "tag_names": writing.user_tag_names(user=request.user),
     }
+    if entry is None:
+        context["prompt"] = prompt_for(timezone.localdate())
+        context["templates"] = writing.entry_templates(user=request.user)
     return render(request, "diary/entry_form.html", context, status=status)
 
 
@@ -144,7 +186,25 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     tag = request.GET.get("tag")
     if tag in dict(emotion_choices()):
         initial["emotion_tags"] = [tag]
+    template_id = request.GET.get("template", "")
+    if _DIGITS.fullmatch(template_id):
+        template = writing.entry_template_get_for_user(user=request.user, template_id=int(template_id))
+        initial["content"] = template.content
     return _editor(request, EntryForm(initial=initial), entry=None)
+
+
+@login_required
+@in_user_timezone
+@require_POST
+def entry_checkin(request: HttpRequest) -> HttpResponse:
+    """A mood alone, saved in one press; the editor then offers a note and emotions (docs/writing.md)."""
+    mood = request.POST.get("mood", "")
+    if not (_DIGITS.fullmatch(mood) and MOOD_MIN <= int(mood) <= MOOD_MAX):
+        messages.error(request, MOOD_RANGE_MESSAGE)
+        return redirect("home")
+    entry = services.entry_create(user=request.user, mood=int(mood))
+    messages.success(request, _("Your mood is saved. Add a note or emotions if you like."))
+    return redirect("diary:edit", entry_id=entry.pk)
 
 
 @login_required
@@ -181,6 +241,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             "created_at": _minute(entry.created_at),
             "mood": entry.mood,
             "emotion_tags": entry.emotion_tags,
+            "tags": tags_text(entry.tags),
             "exclude_from_ai": entry.exclude_from_ai,
         }
     )
@@ -284,3 +345,47 @@ def entry_calendar(request: HttpRequest) -> HttpResponse:
         "moods": mood_choices(),
     }
     return render(request, "diary/calendar.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_list(request: HttpRequest) -> HttpResponse:
+    """The user's templates for a blank entry, and a form to add one."""
+    form = EntryTemplateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_template_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The template was added."))
+            return redirect("diary:templates")
+    context = {"form": form, "templates": writing.entry_templates(user=request.user)}
+    return render(request, "diary/templates.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = writing.entry_template_get_for_user(user=request.user, template_id=template_id)
+    initial = {"name": template.name, "content": template.content}
+    form = EntryTemplateForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_template_update(template=template, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The template was saved."))
+            return redirect("diary:templates")
+    context = {"form": form, "template": template}
+    return render(request, "diary/template_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = writing.entry_template_get_for_user(user=request.user, template_id=template_id)
+    services.entry_template_delete(template=template)
+    messages.success(request, _("The template was deleted."))
+    return redirect("diary:templates")

@@ -1,9 +1,17 @@
 import os
+import tempfile
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journal_site.settings")
+
+# Worker metrics served on CELERY_METRICS_PORT (docs/operations-consistency.md):
+# the pool's processes write their counts to files in PROMETHEUS_MULTIPROC_DIR,
+# which must be set before prometheus_client is first imported, so here.
+_METRICS_PORT = os.environ.get("CELERY_METRICS_PORT", "").strip()
+if _METRICS_PORT and not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="journal-celery-metrics-")
 
 app = Celery("journal_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -22,3 +30,32 @@ def _use_the_sites_logging(**kwargs) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+def _serve_worker_metrics(**kwargs) -> None:
+    """Serve this worker's metrics over HTTP, for a Prometheus that cannot read the web's /metrics."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if directory:
+        from journal_site.metrics_files import remove_dead_process_files
+
+        os.makedirs(directory, exist_ok=True)
+        remove_dead_process_files(directory)  # a gunicorn sharing the directory keeps its files
+    if not _METRICS_PORT:
+        return
+    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+
+    registry = REGISTRY
+    if directory:
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    address = os.environ.get("CELERY_METRICS_ADDR", "").strip() or "127.0.0.1"
+    start_http_server(int(_METRICS_PORT), addr=address, registry=registry)
+
+
+@worker_ready.connect
+def _relay_outbox_on_start(**kwargs) -> None:
+    """A worker that starts (after an outage, say) has the outbox relayed through the broker it just reached."""
+    app.send_task("journal_site.relay_outbox")

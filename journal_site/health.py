@@ -1,4 +1,4 @@
-"""Probes: /healthz says the process serves, /readyz that its services answer."""
+"""Probes: /healthz says the process serves, /readyz that it can serve (docs/operations-consistency.md)."""
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -15,13 +15,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: 200 when the database, cache and broker answer; 503 naming those that do not."""
-    from journal_site.readiness import check_all
+    """Readiness: 503 only when the database is down; a cache or broker outage is "degraded".
 
-    results = check_all()
+    The site serves without Redis or the broker (work after a commit waits in
+    the outbox), so a balancer must keep sending it traffic then.
+    """
+    from journal_site.readiness import REQUIRED, check_all_cached
+
+    results = check_all_cached()
     failed = [name for name, result in results.items() if result != "ok"]
-    body = {"status": "unavailable" if failed else "ok", "checks": results}
+    unavailable = any(name in REQUIRED for name in failed)
+    status = "unavailable" if unavailable else ("degraded" if failed else "ok")
+    body = {"status": status, "checks": results}
     if failed:
         body["failed"] = failed
-        body["detail"] = "Not ready: " + ", ".join(failed)
-    return JsonResponse(body, status=503 if failed else 200)
+        body["detail"] = ("Not ready: " if unavailable else "Degraded: ") + ", ".join(failed)
+    return JsonResponse(body, status=503 if unavailable else 200)

@@ -41,7 +41,12 @@ AI_REPLY_DURATION = Histogram(
     ["provider", "cached"],
     buckets=(0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60),
 )
-CELERY_TASKS = Counter("celery_tasks", "Celery task outcomes", ["task", "outcome"])
+# One sample per task run (or per task that never ran), so summing over
+# `outcome` counts each exactly once: success, skipped (ran, found nothing to do,
+# e.g. a daily cleanup another run already did), failure, retry (this run
+# failed and queued another), revoked and rejected (never ran).
+TASK_OUTCOMES = ("success", "skipped", "failure", "retry", "revoked", "rejected")
+CELERY_TASKS = Counter("celery_tasks", "Celery task runs by outcome", ["task", "outcome"])
 CELERY_TASK_DURATION = Histogram(
     "celery_task_duration_seconds",
     "Run time of Celery tasks that finished (succeeded or failed)",
@@ -111,8 +116,14 @@ def _on_task_postrun(task_id=None, task=None, state=None, **kwargs) -> None:
         CELERY_TASK_DURATION.labels(task=_task_name(task=task)).observe(time.monotonic() - started)
 
 
+def task_skipped(task) -> None:
+    """Count the running task's run as `skipped` rather than `success`."""
+    task.request.journal_outcome = "skipped"
+
+
 def _on_task_success(sender=None, **kwargs) -> None:
-    CELERY_TASKS.labels(task=_task_name(sender), outcome="success").inc()
+    outcome = getattr(getattr(sender, "request", None), "journal_outcome", None) or "success"
+    CELERY_TASKS.labels(task=_task_name(sender), outcome=outcome).inc()
 
 
 def _on_task_failure(sender=None, **kwargs) -> None:

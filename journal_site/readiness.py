@@ -1,6 +1,8 @@
 """Checks behind /readyz: does each service this process depends on answer?"""
 
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.db import connection
@@ -48,3 +50,29 @@ def check_broker() -> str:
 
 def check_all() -> dict[str, str]:
     return {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+
+
+# Without the database nothing can be served; the site outlives a cache or broker outage.
+REQUIRED = frozenset({"database"})
+# Probes (one per balancer and orchestrator, often every second) share one
+# result per process for this long, so they never hammer PostgreSQL or the broker.
+CACHE_SECONDS = 1.5
+_cached: tuple[float, dict[str, str]] | None = None
+_lock = threading.Lock()
+
+
+def check_all_cached() -> dict[str, str]:
+    """check_all(), at most once per CACHE_SECONDS per process; concurrent probes wait for one run."""
+    global _cached
+    with _lock:
+        now = time.monotonic()
+        if _cached is None or now - _cached[0] >= CACHE_SECONDS:
+            _cached = (now, check_all())
+        return dict(_cached[1])
+
+
+def forget() -> None:
+    """Drop the remembered result (tests, and after a change an operator wants seen at once)."""
+    global _cached
+    with _lock:
+        _cached = None

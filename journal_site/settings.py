@@ -11,8 +11,10 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 
 from journal_site.env import (
     ConfigError,
@@ -62,6 +64,11 @@ if SECRET_KEY is None:
     SECRET_KEY = _development_secret_key()
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ConfigError("SECRET_KEY must be at least 50 characters long in production")
+# Rotation: the previous key(s), comma-separated. Sessions, password-reset links
+# and API tokens signed with them stay valid; new ones use SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+if PRODUCTION and any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
+    raise ConfigError("SECRET_KEY_FALLBACKS: every key must be at least 50 characters long in production")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -141,16 +148,24 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 REQUEST_TIMEOUT_SECONDS = env_int("REQUEST_TIMEOUT_SECONDS", 30, minimum=1)
 
-# 10 connections kept, up to 30, 30 s to wait for one, each recycled after an
-# hour (docs/limits.md). Every process has its own pool:
-# gunicorn workers x DB_POOL_MAX plus the Celery processes must stay under the
-# server's max_connections (100 by default); gunicorn.conf.py does the sums.
-DB_POOL_MIN = env_int("DB_POOL_MIN", 10, minimum=0)
-DB_POOL_MAX = env_int("DB_POOL_MAX", 30, minimum=1)
+# Every process has its own pool, bounded so that two web machines, Celery and
+# an operator stay under PostgreSQL's max_connections (100). These defaults
+# suit Celery, beat and manage.py; gunicorn.conf.py sets the web workers' own
+# (a minimum of 2, a maximum derived from its workers and threads) and shows
+# the sums. docs/operations-consistency.md explains both.
+DB_POOL_MIN = env_int("DB_POOL_MIN", 1, minimum=0)
+DB_POOL_MAX = env_int("DB_POOL_MAX", 4, minimum=1)
 DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 30.0, minimum=0.1)
 DB_POOL_MAX_LIFETIME = env_float("DB_POOL_MAX_LIFETIME", 3600.0, minimum=1.0)
+# Connections opened beyond the minimum are closed after this long unused, so
+# a burst does not leave PostgreSQL full.
+DB_POOL_MAX_IDLE = env_float("DB_POOL_MAX_IDLE", 10.0, minimum=0.5)
 if DB_POOL_MIN > DB_POOL_MAX:
     raise ConfigError("DB_POOL_MIN must not exceed DB_POOL_MAX")
+# PgBouncer in transaction mode between the journal and PostgreSQL: no
+# server-side cursors (a named cursor would outlive the transaction on its
+# server connection), no prepared statements, no startup options.
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
 
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
@@ -169,11 +184,19 @@ if DATABASE_URL:
             "max_size": DB_POOL_MAX,
             "timeout": DB_POOL_TIMEOUT,
             "max_lifetime": DB_POOL_MAX_LIFETIME,
+            "max_idle": DB_POOL_MAX_IDLE,
         },
-        # A query may not outlive the request that runs it.
-        "options": f"-c statement_timeout={REQUEST_TIMEOUT_SECONDS * 1000}",
         "connect_timeout": 5,
+        # Never prepare statements: a pooler hands each transaction any server connection.
+        "prepare_threshold": None,
     }
+    if DB_PGBOUNCER:
+        # PgBouncer refuses the `options` startup parameter: set statement_timeout
+        # on the role or database instead (docs/operations-consistency.md).
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # A query may not outlive the request that runs it.
+        _db["OPTIONS"]["options"] = f"-c statement_timeout={REQUEST_TIMEOUT_SECONDS * 1000}"
     DATABASES = {"default": _db}
 else:
     DATABASES = {
@@ -191,6 +214,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SILENCED_SYSTEM_CHECKS = [
+    # `i18n` is deliberately our cached version of Django's library (TEMPLATES, "libraries").
+    "templates.W003",
     # The index names of docs/data-model.md (ix_conversation_history_created_at, ...) are
     # longer than the 30 characters Oracle allows; PostgreSQL and SQLite allow 63+.
     "models.E034",
@@ -224,6 +249,8 @@ if REDIS_URL:
     # delete_pattern("user:*:{id}") SCANs the keyspace: 1000 keys a round trip, not 10.
     DJANGO_REDIS_SCAN_ITERSIZE = 1000
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Logged once a minute, without a traceback (see LOGGING).
+    DJANGO_REDIS_LOGGER = "journal_site.cache_outage"
 else:
     CACHES = {
         "default": {
@@ -275,13 +302,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 3)),
     "unacked_restore_throttle": 1,
 }
-CELERY_TIMEZONE = "UTC"
-# Later entries are added by the apps' issues; each task is idempotent and
-# the daily ones take a lock, so a second beat by mistake does no harm.
+# Beat's clock: the daily cleanups run at CLEANUP_HOUR:CLEANUP_MINUTE in this
+# zone, whenever beat was started (docs/operations-consistency.md).
+CELERY_TIMEZONE = env_str("CELERY_TIMEZONE", "UTC")
+try:
+    ZoneInfo(CELERY_TIMEZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise ConfigError(f"CELERY_TIMEZONE must be a time zone name (Europe/Warsaw), got {CELERY_TIMEZONE!r}") from None
+CLEANUP_HOUR = env_int("CLEANUP_HOUR", 3, minimum=0, maximum=23)
+CLEANUP_MINUTE = env_int("CLEANUP_MINUTE", 30, minimum=0, maximum=59)
+_daily_cleanup = crontab(hour=CLEANUP_HOUR, minute=CLEANUP_MINUTE)
+# Each task is idempotent and the daily ones take a lock, so a second beat by mistake does no harm.
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "journal_site.heartbeat", "schedule": 60.0},
-    "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": timedelta(days=1)},
-    "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": timedelta(days=1)},
+    # Tasks recorded while the broker was down (journal_site/outbox.py).
+    "relay-outbox": {"task": "journal_site.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": _daily_cleanup},
+    "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": _daily_cleanup},
+    # Fails jobs stuck past a day and drops payloads no job needs.
+    "diary-cleanup-import-jobs": {
+        "task": "diary.cleanup_import_jobs",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
@@ -477,11 +520,13 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"once_per_minute": {"()": "journal_site.logfilters.OncePerMinute"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Never log request bodies: django.request logs only the path and status.
         "django.db.backends": {"level": "WARNING"},
+        "journal_site.cache_outage": {"filters": ["once_per_minute"]},
     },
 }
 

@@ -3,6 +3,8 @@
 import factory
 from django.utils import timezone
 
+from diary.words import word_count as visible_word_count
+
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
 
 
@@ -26,7 +28,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
     mood = 4
     emotion_tags = factory.LazyFunction(lambda: ["calm"])
     created_at = factory.LazyFunction(timezone.now)
-    word_count = factory.LazyAttribute(lambda e: len(e.content.split()))
+    word_count = factory.LazyAttribute(lambda e: visible_word_count(e.content))
 
 
 class MessageFactory(factory.django.DjangoModelFactory):

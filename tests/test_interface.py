@@ -59,6 +59,8 @@ def test_choosing_a_language_sticks_for_the_visitor(client):
     assert "<h1>Zaloguj się</h1>" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
-def test_signed_in_pages_offer_no_language_switcher(owner_client):
-    # A signed-in user's language is their setting, changed on the settings page.
-    assert "lang-option" not in owner_client.get("/").content.decode()
+def test_signed_in_pages_offer_a_language_switch_that_saves_the_setting(owner_client):
+    # A signed-in user's language is their setting: the switch changes it, not just a cookie.
+    html = owner_client.get("/").content.decode()
+    assert 'action="/settings/preferences/"' in html and 'name="language" value="pl"' in html
+    assert 'action="/i18n/setlang/"' not in html

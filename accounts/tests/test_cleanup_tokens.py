@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
@@ -98,7 +99,8 @@ def test_task_failure_releases_the_days_lock(world, monkeypatch):
 
 def test_task_is_scheduled_daily_by_beat(settings):
     entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "accounts.cleanup_stale_tokens"]
-    assert len(entries) == 1 and entries[0]["schedule"] == timedelta(days=1)
+    assert len(entries) == 1 and isinstance(entries[0]["schedule"], crontab)
+    assert entries[0]["schedule"].hour == {settings.CLEANUP_HOUR}
 
 
 def test_cache_is_untouched_by_cleanup(world):

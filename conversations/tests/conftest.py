@@ -2,10 +2,20 @@ import pytest
 
 from conversations import providers, tasks
 from conversations.tests.fake_openai import FakeOpenAI
+from journal_site.celery import app
 
 
 @pytest.fixture
-def tasks_inline(monkeypatch):
+def _no_broker():
+    """Tasks are handed to generate_reply.delay after the commit, as without a broker, whatever the suite runs with."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def tasks_inline(monkeypatch, _no_broker):
     """generate_reply.delay runs the task at once (whatever broker the suite runs with) and counts calls."""
     queued: list[int] = []
 
@@ -18,7 +28,7 @@ def tasks_inline(monkeypatch):
 
 
 @pytest.fixture
-def tasks_held(monkeypatch):
+def tasks_held(monkeypatch, _no_broker):
     """generate_reply.delay only records the message id: the reply stays pending."""
     queued: list[int] = []
     monkeypatch.setattr(tasks.generate_reply, "delay", queued.append)

@@ -1,13 +1,16 @@
-"""Replies are cached for an hour under ai:response:{sha256}; hits are counted."""
+"""Replies are cached for an hour under ai:response:{sha256}, per user and mode; hits are counted."""
 
 import re
 
 import pytest
 from django.core.cache import cache
 
+from accounts.services import user_delete
 from conversations.context import Context
 from conversations.models import ConversationHistory
-from conversations.services import REPLY_CACHE_SECONDS, message_send
+from conversations.modes import MODES
+from conversations.reply_cache import reply_scope
+from conversations.services import REPLY_CACHE_SECONDS, history_clear, message_send
 from journal_site.metrics import CACHE_HITS
 
 
@@ -21,8 +24,11 @@ def _context(**changes):
     return Context(**values)
 
 
+KEY = dict(provider="openai", model="m", user_id=1, scope="s")
+
+
 def test_key_is_a_digest_without_text():
-    key = _context().cache_key(provider="openai", model="m")
+    key = _context().cache_key(**KEY)
     assert re.fullmatch(r"ai:response:[0-9a-f]{64}", key)
     assert "sad" not in key
 
@@ -32,10 +38,12 @@ def test_key_is_a_digest_without_text():
     [
         dict(provider="offline", model="m"),
         dict(provider="openai", model="other-model"),
+        dict(user_id=2),
+        dict(scope="t"),
     ],
 )
-def test_provider_and_model_change_the_key(other):
-    assert _context().cache_key(provider="openai", model="m") != _context().cache_key(**other)
+def test_provider_model_user_and_scope_change_the_key(other):
+    assert _context().cache_key(**KEY) != _context().cache_key(**{**KEY, **other})
 
 
 @pytest.mark.parametrize(
@@ -48,29 +56,66 @@ def test_provider_and_model_change_the_key(other):
     ],
 )
 def test_any_difference_in_the_context_changes_the_key(change):
-    key = _context().cache_key(provider="openai", model="m")
-    assert key != _context(**change).cache_key(provider="openai", model="m")
+    key = _context().cache_key(**KEY)
+    assert key != _context(**change).cache_key(**KEY)
 
 
 @pytest.mark.django_db
-def test_the_same_context_gets_the_cached_reply_and_counts_a_hit(owner, outsider, openai, tasks_inline,
+def test_the_same_context_gets_the_cached_reply_and_counts_a_hit(owner, openai, tasks_inline,
                                                                  django_capture_on_commit_callbacks):
     server = openai(lambda n: ("ok", f"Reply number {n}."))
     with django_capture_on_commit_callbacks(execute=True):
-        first = message_send(user=owner, mode="gratitude", content="Hello there").message
+        message_send(user=owner, mode="gratitude", content="Hello there")
     hits = _hits()
-    # The outsider's context is byte-for-byte the same (same mode, language and first message).
+    ConversationHistory.objects.filter(user=owner).delete()  # the same context again, from the same user
     with django_capture_on_commit_callbacks(execute=True):
-        second = message_send(user=outsider, mode="gratitude", content="Hello there").message
+        second = message_send(user=owner, mode="gratitude", content="Hello there").message
     assert server.calls == 1
     assert _hits() == hits + 1
-    replies = {r.reply_to_id: r for r in ConversationHistory.objects.filter(role="assistant")}
-    assert replies[first.pk].content == replies[second.pk].content == "Reply number 0."
-    assert replies[second.pk].cached is True and replies[first.pk].cached is False
+    reply = ConversationHistory.objects.get(reply_to=second)
+    assert (reply.content, reply.cached) == ("Reply number 0.", True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        message_send(user=outsider, mode="gratitude", content="Hello there!")
+        message_send(user=owner, mode="gratitude", content="Hello there!")
     assert server.calls == 2  # a different context is a fresh reply
+
+
+@pytest.mark.django_db
+def test_two_users_with_the_same_context_never_share_a_reply(owner, outsider, openai, tasks_inline,
+                                                              django_capture_on_commit_callbacks):
+    server = openai(lambda n: ("ok", f"Reply number {n}."))
+    for user in (owner, outsider):
+        with django_capture_on_commit_callbacks(execute=True):
+            message_send(user=user, mode="gratitude", content="Hello there")
+    assert server.calls == 2
+    replies = ConversationHistory.objects.filter(role="assistant").order_by("id")
+    assert [(r.content, r.cached) for r in replies] == [("Reply number 0.", False), ("Reply number 1.", False)]
+
+
+@pytest.mark.django_db
+def test_clearing_a_conversation_forgets_its_cached_replies(owner, openai, tasks_inline,
+                                                             django_capture_on_commit_callbacks):
+    server = openai(lambda n: ("ok", f"Reply number {n}."))
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(user=owner, mode="gratitude", content="Hello there")
+        message_send(user=owner, mode="coaching", content="Hello there")
+    coaching_scope = reply_scope(user_id=owner.pk, mode="coaching")
+    history_clear(user=owner, mode="gratitude")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(user=owner, mode="gratitude", content="Hello there")
+    assert server.calls == 3
+    assert ConversationHistory.objects.get(mode="gratitude", role="assistant").cached is False
+    assert reply_scope(user_id=owner.pk, mode="coaching") == coaching_scope  # other modes keep theirs
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_forgets_every_cached_reply(owner):
+    message_send(user=owner, mode="supportive", content="Hello")
+    scopes = {mode: reply_scope(user_id=owner.pk, mode=mode) for mode in MODES}
+    user_id = owner.pk
+    user_delete(user=owner)
+    assert all(cache.get(f"ai:scope:{user_id}:{mode}") is None for mode in MODES)
+    assert all(reply_scope(user_id=user_id, mode=mode) != scopes[mode] for mode in MODES)
 
 
 @pytest.mark.django_db

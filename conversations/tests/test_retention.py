@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -83,7 +84,8 @@ def test_beat_schedule_runs_the_cleanup_daily():
     entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "conversations.cleanup_conversations"]
     assert len(entries) == 1
     schedule = entries[0]["schedule"]
-    assert schedule == timedelta(days=1)
+    assert isinstance(schedule, crontab)
+    assert schedule.hour == {settings.CLEANUP_HOUR} and schedule.minute == {settings.CLEANUP_MINUTE}
 
 
 @pytest.mark.django_db

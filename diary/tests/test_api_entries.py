@@ -11,7 +11,7 @@ from journal_site.testing import EntryFactory
 
 pytestmark = pytest.mark.django_db
 
-ENTRY_KEYS = {"id", "title", "content", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at"}
+ENTRY_KEYS = {"id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at", "updated_at"}
 
 
 def _entries(user, count, **fields):

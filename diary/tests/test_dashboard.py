@@ -53,7 +53,9 @@ def test_dashboard_today_follows_the_users_time_zone(owner_client, owner, frozen
 def test_empty_dashboard_invites_writing(owner_client, frozen_now):
     html = owner_client.get("/").content.decode()
     assert "Nothing written today yet." in html
-    assert 'href="/diary/new/?mood=4"' in html
+    # A check-in: each mood is a button of one form that saves it.
+    assert 'action="/diary/checkin/"' in html and 'name="mood" value="4"' in html
+    assert "streak" not in html and "0 days written this month" in html
 
 
 @pytest.mark.parametrize("years", [1, 12])
@@ -62,6 +64,9 @@ def test_dashboard_query_count_does_not_grow(call_page, owner, years, frozen_now
         entry_at(owner, f"{year}-11-26 09:00")
         entry_at(owner, f"{year}-11-20 09:00")
     # 1. today's entries  2. the first entry's date  3. entries on this day in each earlier year
-    with django_assert_num_queries(3):
+    # 4. days written (streak and this month), on a cold cache only
+    with django_assert_num_queries(4):
         response = call_page(views.home, owner, "/")
     assert response.status_code == 200
+    with django_assert_num_queries(3):  # the streak now comes from the cache
+        call_page(views.home, owner, "/")

@@ -75,7 +75,7 @@ def test_writing_without_mood_or_tags(owner_client, owner):
         ({"created_at": "1850-01-01T10:00"}, "created_at"),
         ({"created_at": (timezone.now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")}, "created_at"),
         ({"created_at": "not a date"}, "created_at"),
-        ({"content": "   "}, "content"),
+        ({"content": "   ", "mood": ""}, "content"),
         ({"title": "t" * 201}, "title"),
     ],
 )
@@ -187,6 +187,18 @@ def test_detail_page_query_count(call_page, owner, django_assert_num_queries):
 
 def test_edit_page_query_count(call_page, owner, django_assert_num_queries):
     entry = EntryFactory(user=owner)
-    with django_assert_num_queries(1):  # the entry, by id and owner
+    call_page(views.entry_edit, owner, f"/diary/{entry.pk}/edit/", entry_id=entry.pk)  # caches emotion use
+    # 1. the entry, by id and owner  2. the user's tag names (autocomplete)
+    with django_assert_num_queries(2):
         response = call_page(views.entry_edit, owner, f"/diary/{entry.pk}/edit/", entry_id=entry.pk)
     assert response.status_code == 200
+
+
+def test_new_entry_page_query_count(call_page, owner, django_assert_num_queries):
+    EntryFactory.create_batch(3, user=owner, emotion_tags=["tired"])
+    # 1. emotion use lately (then cached until the entries change)  2. tag names  3. templates
+    with django_assert_num_queries(3):
+        response = call_page(views.entry_new, owner, "/diary/new/")
+    assert response.status_code == 200
+    with django_assert_num_queries(2):  # 1. tag names  2. templates
+        call_page(views.entry_new, owner, "/diary/new/")

@@ -1,7 +1,9 @@
+import time
+
 import pytest
 
 from diary.emotions import EMOTION_CODES
-from diary.lexicon import LEXICON, emotion_counts, emotions_detect
+from diary.lexicon import ANALYSED_MAX_CHARS, LEXICON, emotion_counts, emotions_detect
 
 
 @pytest.mark.parametrize(
@@ -38,3 +40,27 @@ def test_counts_each_mention():
 
 def test_every_lexicon_code_is_in_the_vocabulary():
     assert set(LEXICON) <= EMOTION_CODES
+
+
+def test_phrases_need_their_words_in_order_with_one_space():
+    assert emotions_detect("I can't wait for Sunday.") == ["anticipation"]
+    assert emotions_detect("Nie mogę się doczekać!") == ["anticipation"]
+    assert emotions_detect("can't, wait") == []
+
+
+def test_a_whole_word_stem_may_take_an_apostrophe():
+    assert emotions_detect("The sad's gone.") == ["sadness"]
+
+
+def test_a_hundred_thousand_characters_take_well_under_a_second():
+    words = [stem.rstrip("$") for stems in LEXICON.values() for stem in stems] + ["not", "nie", "and", "the"]
+    text = " ".join(words[i * 7 % len(words)] for i in range(20_000))[:100_000]
+    start = time.thread_time()
+    counts = emotion_counts(text)
+    assert time.thread_time() - start < 0.5
+    assert sum(counts.values()) > 5_000
+
+
+def test_only_the_first_part_of_a_longer_text_is_read():
+    text = "calm " * (ANALYSED_MAX_CHARS // 5) + "happy " * 100_000
+    assert emotion_counts(text) == {"calm": ANALYSED_MAX_CHARS // 5}

@@ -1,6 +1,8 @@
+import resource
+
 import pytest
 
-from diary.rendering import markdown_excerpt, markdown_render
+from diary.rendering import MAX_NESTING, markdown_excerpt, markdown_render
 from journal_site.testing import EntryFactory
 
 ATTACKS = [
@@ -57,7 +59,42 @@ def test_excerpt_is_plain_text_cut_at_a_word():
 
 
 def test_excerpt_of_html_is_text():
-    assert markdown_excerpt("<script>alert(1)</script> hello") == "alert(1) hello"
+    # Raw HTML is left out of entries (GitHub-flavoured Markdown without unsafe HTML): only the text stays.
+    assert markdown_excerpt("<b>bold</b> and <i>it</i> hello") == "bold and it hello"
+    assert markdown_excerpt("<script>alert(1)</script> hello") == ""
+
+
+def test_github_flavoured_markdown():
+    html = markdown_render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ www.example.com\n\n- [ ] open\n- [x] done")
+    assert "<table>" in html and "<td>1</td>" in html
+    assert "<del>gone</del>" in html
+    assert '<a href="http://www.example.com" rel="noopener noreferrer nofollow">' in html
+    assert "<li>\u2610 open</li>" in html and "<li>\u2611 done</li>" in html
+    assert "<input" not in html
+
+
+def test_raw_html_is_left_out():
+    html = markdown_render("<u>under</u> <mark>m</mark>\n\n<div>block</div>")
+    assert "<u>" not in html and "<div" not in html and "block" not in html
+    assert "under" in html
+
+
+def test_deep_nesting_is_bounded():
+    html = markdown_render(">" * 1000 + " deep\n\n" + "- " * 1000 + "item")
+    assert html.count("<blockquote>") == MAX_NESTING
+    assert html.count("<ul>") == MAX_NESTING
+    assert "deep" in html and "item" in html
+
+
+def test_rendering_frees_what_cmark_allocates():
+    text = "*word* [link](https://example.com)\n\n" * 30_000  # about 1 MB
+    markdown_render(text)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(10):
+        markdown_render(text)
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    # cmarkgfm's own wrappers leak the tree and the HTML: about 60 MB per call here.
+    assert grown_kib < 100_000
 
 
 @pytest.mark.django_db

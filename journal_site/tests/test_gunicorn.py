@@ -22,7 +22,10 @@ CONF = ROOT / "gunicorn.conf.py"
 
 
 def load_conf(monkeypatch, **env):
-    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "MAX_CONNECTIONS", "PROMETHEUS_MULTIPROC_DIR"):
+    for name in (
+        "WEB_CONCURRENCY", "GUNICORN_THREADS", "MAX_CONNECTIONS", "PROMETHEUS_MULTIPROC_DIR", "REDIS_URL",
+        "DB_POOL_MIN", "DB_POOL_MAX", "DB_WEB_CONNECTIONS", "GUNICORN_CONTROL_SOCKET",
+    ):
         # Set first so that monkeypatch restores the variable even when the config file sets it.
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
@@ -31,8 +34,11 @@ def load_conf(monkeypatch, **env):
     return runpy.run_path(str(CONF))
 
 
+REDIS = "redis://127.0.0.1:6379/0"
+
+
 def test_capacity_follows_cpu_count_and_max_connections(monkeypatch, tmp_path):
-    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), REDIS_URL=REDIS)
     assert conf["workers"] == max(2, os.cpu_count())
     assert conf["workers"] * conf["threads"] >= 100
     assert conf["worker_class"] == "gthread"
@@ -46,13 +52,64 @@ def test_capacity_follows_cpu_count_and_max_connections(monkeypatch, tmp_path):
     assert conf["workers"] == 4 and conf["threads"] == 50
 
 
+def test_without_redis_one_worker_serves_every_client_with_threads(monkeypatch, tmp_path, capsys):
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    assert conf["workers"] == 1 and conf["threads"] == 100
+    assert capsys.readouterr().err == ""
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), WEB_CONCURRENCY="2")
+    assert conf["workers"] == 2
+    assert "WEB_CONCURRENCY=2 without REDIS_URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "pool_max"),
+    [
+        ({"REDIS_URL": REDIS}, str(max(2, min(-(-100 // max(2, os.cpu_count())), 32 // max(2, os.cpu_count()))))),
+        ({"REDIS_URL": REDIS, "WEB_CONCURRENCY": "2"}, "16"),
+        ({"REDIS_URL": REDIS, "WEB_CONCURRENCY": "4", "DB_WEB_CONNECTIONS": "40"}, "10"),
+        ({"REDIS_URL": REDIS, "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}, "4"),
+        ({"REDIS_URL": REDIS, "DB_POOL_MAX": "7"}, "7"),
+        ({}, "32"),
+    ],
+)
+def test_pool_maximum_is_derived_from_workers_and_threads(monkeypatch, tmp_path, env, pool_max):
+    load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), **env)
+    assert os.environ["DB_POOL_MAX"] == pool_max
+    assert os.environ["DB_POOL_MIN"] == "2"
+
+
+def test_pool_minimum_never_exceeds_a_given_maximum(monkeypatch, tmp_path):
+    load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), REDIS_URL=REDIS, DB_POOL_MAX="1")
+    assert os.environ["DB_POOL_MIN"] == "1"
+
+
+def test_two_nodes_on_default_settings_stay_under_max_connections(monkeypatch, tmp_path):
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), REDIS_URL=REDIS, WEB_CONCURRENCY="2")
+    web = 2 * conf["workers"] * int(os.environ["DB_POOL_MAX"])
+    celery = 2 * 2 * 4  # two machines, two worker processes each, settings' default DB_POOL_MAX
+    assert web + celery + 5 <= 97
+
+
+def test_control_socket_is_off_or_this_instance_own(monkeypatch, tmp_path):
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    assert conf["control_socket_disable"] is True
+    socket_path = str(tmp_path / "a.ctl")
+    conf = load_conf(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), GUNICORN_CONTROL_SOCKET=socket_path)
+    assert conf["control_socket"] == socket_path and "control_socket_disable" not in conf
+
+
 def test_metrics_directory_is_made_emptied_and_removed(monkeypatch):
     conf = load_conf(monkeypatch)
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     assert directory.is_dir() and conf["METRICS_DIR"] == directory
-    (directory / "counter_123.db").write_bytes(b"old")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (directory / f"counter_{dead.pid}.db").write_bytes(b"old")
+    # A live process sharing the directory (a Celery worker) keeps its files.
+    (directory / f"counter_{os.getpid()}.db").write_bytes(b"live")
     conf["on_starting"](None)
-    assert not (directory / "counter_123.db").exists()
+    assert not (directory / f"counter_{dead.pid}.db").exists()
+    assert (directory / f"counter_{os.getpid()}.db").read_bytes() == b"live"
     conf["on_exit"](None)
     assert not directory.exists()
 

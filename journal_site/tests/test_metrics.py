@@ -146,3 +146,29 @@ def test_celery_retry_and_revoke_are_counted():
     metrics._on_task_revoked(sender=heartbeat, request=None)
     assert sample("celery_tasks_total", retry) == before_retry + 1
     assert sample("celery_tasks_total", revoked) == before_revoked + 1
+
+
+@pytest.mark.django_db
+def test_each_run_is_counted_once_under_one_documented_outcome(settings):
+    from django.core.cache import cache
+
+    from conversations.tasks import cleanup_conversations
+
+    name = "conversations.cleanup_conversations"
+    cache.clear()
+
+    def counts():
+        return {o: sample("celery_tasks_total", {"task": name, "outcome": o}) for o in metrics.TASK_OUTCOMES}
+
+    before = counts()
+    cleanup_conversations.apply()  # does the day's work
+    cleanup_conversations.apply()  # finds the day's lock
+    after = counts()
+    delta = {outcome: after[outcome] - before[outcome] for outcome in metrics.TASK_OUTCOMES}
+    assert delta == {"success": 1, "skipped": 1, "failure": 0, "retry": 0, "revoked": 0, "rejected": 0}
+    # No other outcome value exists for the task: the sum over outcomes is the number of runs.
+    values = {
+        s.labels["outcome"] for m in REGISTRY.collect() for s in m.samples
+        if s.name == "celery_tasks_total" and s.labels.get("task") == name
+    }
+    assert values <= set(metrics.TASK_OUTCOMES)

@@ -64,9 +64,19 @@ def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
         tmp_path,
     )
     assert "postgresql" in out
-    assert "'min_size': 10" in out and "'max_size': 30" in out
+    assert "'min_size': 1" in out and "'max_size': 4" in out and "'max_idle': 10.0" in out
     assert "'timeout': 30.0" in out and "'max_lifetime': 3600.0" in out
-    assert "statement_timeout=30000" in out
+    assert "statement_timeout=30000" in out and "'prepare_threshold': None" in out
+
+
+def test_pgbouncer_mode_drops_server_side_cursors_and_startup_options(tmp_path):
+    out = settings_value(
+        "settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'), settings.DATABASES['default']['OPTIONS']",
+        {"DATABASE_URL": "postgres://u:p@pgbouncer.example:6432/journal", "DB_PGBOUNCER": "1"},
+        tmp_path,
+    )
+    assert out.startswith("True ")
+    assert "'prepare_threshold': None" in out and "statement_timeout" not in out and "'options'" not in out
 
 
 @pytest.mark.slow

@@ -5,6 +5,9 @@
  * sessionStorage; the draft is dropped only when the next page is the saved
  * entry (the server redirects there after a successful save). A failed save
  * comes back to the editor with everything typed, and the draft stays.
+ * A submitted draft is marked as such: if the saved entry's page never came
+ * (the reader left before the redirect), the next editor does not restore it
+ * over a blank page, which would lead to the same entry twice; it offers it.
  */
 (function () {
   "use strict";
@@ -87,6 +90,7 @@
     var serverJson = JSON.stringify(server);
     var failedSave = !!form.querySelector("#form-errors");
     var timer = null;
+    var submitted = false;
 
     if (!local) return;
 
@@ -96,6 +100,10 @@
       local.setItem(key, JSON.stringify({ data: server, savedAt: Date.now() }));
       var errors = form.querySelector("#form-errors");
       if (errors) errors.focus();
+    } else if (draft && draft.submitted) {
+      // Probably saved already: never restored by itself, only on request.
+      local.removeItem(key);
+      offerSubmitted(form, draft.data);
     } else if (draft && draft.data && JSON.stringify(draft.data) !== serverJson) {
       apply(form, draft.data);
       if (notice) notice.hidden = false;
@@ -107,7 +115,7 @@
         local.removeItem(key);
       } else {
         try {
-          local.setItem(key, JSON.stringify({ data: current, savedAt: Date.now() }));
+          local.setItem(key, JSON.stringify({ data: current, savedAt: Date.now(), submitted: submitted }));
         } catch (e) {
           return; // storage full: nothing better to do
         }
@@ -124,6 +132,7 @@
 
     form.addEventListener("submit", function () {
       window.clearTimeout(timer);
+      submitted = true;
       save();
       if (session) session.setItem(PENDING, key);
     });
@@ -137,6 +146,18 @@
         form.dispatchEvent(new Event("diary:content-changed"));
       });
     }
+  }
+
+  function offerSubmitted(form, data) {
+    var offer = form.querySelector("[data-submitted-notice]");
+    if (!offer || !data) return;
+    offer.hidden = false;
+    offer.querySelector("[data-submitted-restore]").addEventListener("click", function () {
+      apply(form, data);
+      offer.hidden = true;
+      form.dispatchEvent(new Event("diary:content-changed"));
+      form.dispatchEvent(new Event("input"));
+    });
   }
 
   function initSuggestions(form) {
@@ -273,6 +294,82 @@
     });
   }
 
+  // The visible word count, by the same rule as the server (static/js/words.js, docs/writing.md).
+  function initWordCount(form) {
+    var output = form.querySelector("[data-word-count]");
+    var content = form.elements.namedItem("content");
+    if (!output || !content || !window.journalWords) return;
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+
+    function update() {
+      var n = window.journalWords.count(content.value);
+      var form_ = rules ? rules.select(n) : n === 1 ? "one" : "other";
+      var text = output.getAttribute("data-" + form_) || output.getAttribute("data-many");
+      output.textContent = text.replace("#", n.toLocaleString(document.documentElement.lang || undefined));
+      output.hidden = false;
+    }
+
+    content.addEventListener("input", update);
+    form.addEventListener("diary:content-changed", update);
+    update();
+  }
+
+  // Tags: the browser's own datalist completes the tag being typed after the last comma.
+  function initTags(form) {
+    var input = form.elements.namedItem("tags");
+    var list = document.querySelector("datalist[data-tag-names]");
+    if (!input || !list) return;
+    var names = Array.prototype.map.call(list.options, function (option) {
+      return option.value;
+    });
+
+    function update() {
+      var parts = input.value.split(",");
+      var typed = parts.pop().trim().toLowerCase();
+      var done = parts.map(function (part) {
+        return part.trim().toLowerCase();
+      });
+      var head = parts.length ? parts.join(",") + ", " : "";
+      list.textContent = "";
+      names
+        .filter(function (name) {
+          var lower = name.toLowerCase();
+          return done.indexOf(lower) === -1 && lower.indexOf(typed) === 0;
+        })
+        .slice(0, 20)
+        .forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = head + name;
+          list.appendChild(option);
+        });
+    }
+
+    input.addEventListener("input", update);
+    input.addEventListener("focus", update);
+  }
+
+  // A template link fills a blank page in place, or adds below what is written; without script it opens a new editor.
+  function initTemplates(form) {
+    var content = form.elements.namedItem("content");
+    form.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-template-content]");
+      if (!link || !content) return;
+      event.preventDefault();
+      var text = link.getAttribute("data-template-content");
+      content.value = content.value.trim() ? content.value.replace(/\s*$/, "") + "\n\n" + text : text;
+      content.dispatchEvent(new Event("input", { bubbles: true }));
+      form.dispatchEvent(new Event("diary:content-changed"));
+      content.focus();
+      content.setSelectionRange(content.value.length, content.value.length);
+    });
+  }
+
+  // Beside the page there is room: emotions start unfolded on a wide screen, folded on a phone.
+  function initFolds(form) {
+    var fold = form.querySelector("details.emotion-fold");
+    if (fold && window.matchMedia && window.matchMedia("(min-width: 50.01rem)").matches) fold.open = true;
+  }
+
   clearSavedDraft();
   initFocus();
   var editor = document.querySelector("form[data-draft-key]");
@@ -280,5 +377,9 @@
     initDrafts(editor);
     initSuggestions(editor);
     initShortcuts(editor);
+    initWordCount(editor);
+    initTags(editor);
+    initTemplates(editor);
+    initFolds(editor);
   }
 })();

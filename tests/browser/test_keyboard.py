@@ -45,21 +45,20 @@ def test_keyboard_only_sign_in(page, owner):
 def test_keyboard_only_entry_writing(page, owner):
     signed_in_as(page, owner)
     page.goto(page.base + "/")
-    # The dashboard's mood links start an entry with that mood chosen.
-    tab_to(page, "a.mood-quick-option.mood-4")
+    # The dashboard's mood buttons save a check-in and open its editor, ready to type.
+    tab_to(page, "button.mood-quick-option.mood-4")
     assert_focus_visible(page)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/diary/new/\?mood=4$"))
-
-    tab_to(page, "input[name=title]")
-    assert_focus_visible(page)
-    page.keyboard.type("Written without a mouse")
-    page.keyboard.press("Tab")
+    page.wait_for_url(re.compile(r"/diary/\d+/edit/$"))
     assert page.evaluate("document.activeElement.name") == "content"
     assert_focus_visible(page)
     page.keyboard.type("Tab, Enter and Space are enough.")
     page.keyboard.press("Enter")
     page.keyboard.type("A second paragraph.")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.name") == "title"
+    assert_focus_visible(page)
+    page.keyboard.type("Written without a mouse")
 
     # Emotions are checkboxes drawn as pills: Space ticks the focused one, its pill shows the ring.
     tab_to(page, "input[name=emotion_tags][value=calm]")
@@ -67,6 +66,9 @@ def test_keyboard_only_entry_writing(page, owner):
     page.keyboard.press("Space")
     tab_to(page, "input[name=emotion_tags][value=proud]")
     page.keyboard.press("Space")
+    # Date and privacy are folded: Enter on the summary opens them.
+    tab_to(page, "details.more-fold > summary")
+    page.keyboard.press("Enter")
     tab_to(page, "input[name=exclude_from_ai]")
     assert_focus_visible(page)
     page.keyboard.press("Space")

@@ -146,6 +146,7 @@ def test_pages_for_a_signed_in_writer(page, owner, journal):
         ("companion-gratitude", "/chat/gratitude/", 200),
         ("companion-clear", "/chat/gratitude/clear/", 200),
         ("settings", "/settings/", 200),
+        ("templates", "/diary/templates/", 200),
         ("password-change", "/accounts/password/change/", 200),
         ("import", "/settings/import/", 200),
         ("import-progress", f"/settings/import/{journal['import'].pk}/", 200),
@@ -168,6 +169,7 @@ def test_pages_for_a_signed_in_writer(page, owner, journal):
     # Inline errors in the editor and in the danger zone.
     visit(page, f"/diary/{entry}/edit/")
     page.get_by_label("Entry", exact=True).fill("")
+    page.locator("label.mood-option", has_text="not set").click()  # with a mood it would be a check-in
     page.get_by_role("button", name="Save", exact=True).click()
     audit(page, "entry-edit-errors", problems, phone=False)
     visit(page, "/settings/delete/")
@@ -187,7 +189,7 @@ def test_pages_for_a_new_writer_invite_the_first_entry(page):
     signed_in_as(page, UserFactory(username="newcomer"))
     problems: dict = {}
     for name, path, invitation in [
-        ("empty-dashboard", "/", "Write about today"),
+        ("empty-dashboard", "/", "Write"),
         ("empty-diary", "/diary/", "Write the first entry"),
         ("empty-insights", "/insights/", "Write your first entry"),
         ("empty-calendar", "/diary/calendar/", "Write about today"),

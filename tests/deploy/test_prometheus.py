@@ -66,18 +66,21 @@ def test_scrape_config_is_valid(tmp_path, variant):
         token.write_text("t" * 40)
         config = config.replace("/etc/prometheus/journal-metrics-token", str(token))
         local_job = config[config.index("  - job_name: journal") : config.index("  # Prometheus on another machine")]
-        remote = "\n".join(line.replace("  #", "  ", 1) for line in config.splitlines() if line.startswith("  #"))
-        config = config.replace(local_job, "")
-        config += remote[remote.index("  - job_name") :] + "\n"
+        # The commented jobs' lines ("  #- ..." and "  #  ..."), not the prose ("  # ...").
+        remote = "\n".join(
+            line.replace("  #", "  ", 1) for line in config.splitlines() if re.match(r"  #(-|  )", line)
+        )
+        config = config.replace(local_job, "") + remote + "\n"
     (tmp_path / "prometheus.yml").write_text(config)
     shutil.copy(PROMETHEUS / "journal-rules.yml", tmp_path)
     result = promtool("check", "config", "prometheus.yml", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr + config
-    parsed = yaml.safe_load(config)
-    [job] = parsed["scrape_configs"]
-    assert job["job_name"] == "journal"
-    if variant == "remote":
-        assert job["scheme"] == "https" and job["authorization"]["type"] == "Bearer"
+    jobs = {job["job_name"]: job for job in yaml.safe_load(config)["scrape_configs"]}
+    if variant == "local":
+        assert list(jobs) == ["journal"]
+    else:
+        assert list(jobs) == ["journal", "journal-worker"]
+        assert jobs["journal"]["scheme"] == "https" and jobs["journal"]["authorization"]["type"] == "Bearer"
 
 
 def metric_names_in_rules() -> set[str]:

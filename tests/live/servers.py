@@ -52,8 +52,9 @@ def _pg_bin(name: str) -> str:
 class PrivatePostgres:
     """A throwaway PostgreSQL cluster on its own port (trust auth, no fsync)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_connections: int = 200) -> None:
         self.port = free_port()
+        self.max_connections = max_connections
         self.dir = Path(tempfile.mkdtemp(prefix="journal-pg-"))
         self.data = self.dir / "data"
         self.as_postgres = os.geteuid() == 0  # PostgreSQL refuses to run as root
@@ -72,7 +73,10 @@ class PrivatePostgres:
         return self
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+            f" -c max_connections={self.max_connections}"
+        )
         self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
 
     def stop(self) -> None:
@@ -88,6 +92,61 @@ class PrivatePostgres:
     def destroy(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PrivatePgBouncer:
+    """Debian's pgbouncer in transaction mode, in front of a PrivatePostgres."""
+
+    def __init__(self, postgres: PrivatePostgres, pool_size: int = 20) -> None:
+        self.postgres = postgres
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="journal-pgbouncer-"))
+        self.pool_size = pool_size
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def binary() -> str | None:
+        return shutil.which("pgbouncer") or next(
+            (path for path in ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer") if os.access(path, os.X_OK)), None
+        )
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.binary() is not None
+
+    def start(self) -> "PrivatePgBouncer":
+        (self.dir / "userlist.txt").write_text('"postgres" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host=127.0.0.1 port={self.postgres.port}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {self.dir}/userlist.txt\n"
+            f"pool_mode = transaction\ndefault_pool_size = {self.pool_size}\nmax_client_conn = 1000\n"
+            f"logfile = {self.dir}/pgbouncer.log\n"
+        )
+        command = [self.binary() or "pgbouncer", str(self.dir / "pgbouncer.ini")]
+        if os.geteuid() == 0:  # pgbouncer refuses to run as root
+            shutil.chown(self.dir, "postgres", "postgres")
+            for path in self.dir.iterdir():
+                shutil.chown(path, "postgres", "postgres")
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        address = ("127.0.0.1", self.port)
+        wait_for(lambda: socket.create_connection(address, timeout=0.5).close() is None, 10, "pgbouncer")
+        return self
+
+    def url(self, db: str = "journal") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{db}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(10)
+            self.process = None
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

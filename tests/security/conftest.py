@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from diary.models import ImportJob
+from diary.models import EntryTemplate, ImportJob, UserTag
 from journal_site.testing import EntryFactory, MessageFactory
 from tests.security.routes import MARKDOWN_PAYLOAD, PAYLOAD
 
@@ -15,7 +15,7 @@ def _generous_rate_limit(settings):
 
 @pytest.fixture
 def owner_data(owner):
-    """The owner's entry, messages, companion reply and import job, every text field holding script."""
+    """The owner's entry, messages, companion reply, import job, template and tag, every text field holding script."""
     entry = EntryFactory(user=owner, title=PAYLOAD[:200], content=MARKDOWN_PAYLOAD, emotion_tags=["joy"])
     message = MessageFactory(user=owner, content=PAYLOAD, status="failed")
     asked = MessageFactory(user=owner, content=MARKDOWN_PAYLOAD, status="answered")
@@ -23,7 +23,9 @@ def owner_data(owner):
     job = ImportJob.objects.create(
         user=owner, status="failed", file_format="journal", total=1, processed=1, error=PAYLOAD
     )
-    return {"entry": entry, "message": message, "job": job}
+    template = EntryTemplate.objects.create(user=owner, name=PAYLOAD[:80], content=MARKDOWN_PAYLOAD)
+    UserTag.objects.create(user=owner, name=PAYLOAD[:40])
+    return {"entry": entry, "message": message, "job": job, "template": template}
 
 
 @pytest.fixture

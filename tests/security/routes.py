@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from conversations.models import ConversationHistory
-from diary.models import DiaryEntry, ImportJob
+from diary.models import DiaryEntry, EntryTemplate, ImportJob, UserTag
 from journal_site.testing import PASSWORD
 
 MARKER = "owner-secret-7f3a"
@@ -58,6 +58,7 @@ MATRIX: dict[str, Route] = {
     "api-me": Route("private", ("GET", "PATCH", "DELETE")),
     "api-entries": Route("private", ("GET", "POST")),
     "api-emotions-suggest": Route("private", ("POST",)),
+    "api-tags": Route("private", ("GET", "POST")),
     "insights-api-stats": Route("private"),
     "insights-api-export": Route("private"),
     "insights-api-export-markdown": Route("private"),
@@ -66,10 +67,13 @@ MATRIX: dict[str, Route] = {
     "api-conversation-modes": Route("private"),
     "api-conversation-messages": Route("private", ("GET", "POST", "DELETE")),
     "accounts:settings": Route("private", ("GET", "POST")),
+    "accounts:preferences": Route("private", ("POST",)),
     "accounts:delete_account": Route("private", ("GET", "POST")),
     "accounts:password_change": Route("private", ("GET", "POST")),
     "diary:list": Route("private"),
     "diary:new": Route("private", ("GET", "POST")),
+    "diary:checkin": Route("private", ("POST",)),
+    "diary:templates": Route("private", ("GET", "POST")),
     "diary:calendar": Route("private"),
     "insights:index": Route("private"),
     "insights:export": Route("private"),
@@ -86,6 +90,8 @@ MATRIX: dict[str, Route] = {
     "diary:detail": Route("owned"),
     "diary:edit": Route("owned", ("GET", "POST")),
     "diary:delete": Route("owned", ("GET", "POST")),
+    "diary:template_edit": Route("owned", ("GET", "POST")),
+    "diary:template_delete": Route("owned", ("POST",)),
     "insights:import-progress": Route("owned"),
     "conversations:reply": Route("owned"),
     "conversations:retry": Route("owned", ("POST",)),
@@ -120,10 +126,12 @@ def snapshot(user: User) -> dict:
     """Everything of the user's that a request might change."""
     user.refresh_from_db()
     return {
-        "user": (user.username, user.email, user.is_active, user.language, user.timezone, user.password),
+        "user": (user.username, user.email, user.is_active, user.language, user.timezone, user.theme, user.password),
         "entries": list(DiaryEntry.objects.filter(user=user).order_by("pk").values()),
         "messages": list(ConversationHistory.objects.filter(user=user).order_by("pk").values()),
         "jobs": list(ImportJob.objects.filter(user=user).order_by("pk").values()),
+        "templates": list(EntryTemplate.objects.filter(user=user).order_by("pk").values()),
+        "tags": list(UserTag.objects.filter(user=user).order_by("pk").values()),
     }
 
 
@@ -133,6 +141,8 @@ def url_for(name: str, data: dict) -> str:
         "diary:detail": {"entry_id": data["entry"].pk},
         "diary:edit": {"entry_id": data["entry"].pk},
         "diary:delete": {"entry_id": data["entry"].pk},
+        "diary:template_edit": {"template_id": data["template"].pk},
+        "diary:template_delete": {"template_id": data["template"].pk},
         "insights-api-import-status": {"job_id": data["job"].pk},
         "insights:import-progress": {"job_id": data["job"].pk},
         "api-conversation-messages": {"mode": "supportive"},
@@ -158,6 +168,7 @@ API_BODIES = {
     "api-me": {"email": "taken@example.com", "password": PASSWORD},
     "api-conversation-messages": {"content": "The outsider says hello."},
     "api-emotions-suggest": {"content": "I feel happy today."},
+    "api-tags": {"name": "the outsider's tag"},
 }
 PAGE_BODIES = {
     "diary:edit": {
@@ -168,6 +179,10 @@ PAGE_BODIES = {
     },
     "diary:new": {"content": "The outsider's own entry.", "mood": "3", "created_at": "2024-05-01T10:00"},
     "conversations:mode": {"content": "The outsider says hello."},
+    "diary:checkin": {"mood": "3"},
+    "diary:templates": {"name": "Outsider's", "content": "The outsider's own template."},
+    "diary:template_edit": {"name": "Taken", "content": "Overwritten by someone else."},
+    "accounts:preferences": {"theme": "dark", "language": "pl", "next": "/"},
     "accounts:delete_account": {"password": "wrong password"},
 }
 

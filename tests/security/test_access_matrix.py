@@ -88,7 +88,11 @@ def test_outsider_never_sees_or_changes_the_owners_data(name, method, owner, own
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name", ["diary:list", "api-entries", "insights-api-export", "insights:export", "api-conversation-messages"]
+    "name",
+    [
+        "diary:list", "api-entries", "insights-api-export", "insights:export", "api-conversation-messages",
+        "api-tags", "diary:templates",
+    ],
 )
 def test_owner_sees_their_data_in_their_collections(name, owner, owner_data, client):
     """The marker the outsider test looks for does show up where it should."""

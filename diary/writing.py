@@ -1,0 +1,70 @@
+"""What the editor offers besides the page: emotions in order of use, the user's tags and templates.
+
+Reads only. Emotion use is counted over recent entries by one grouped query
+and cached per user under the statistics version (diary.cache), so it is
+recounted only after the user's entries change.
+"""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from diary.cache import STATS_TIMEOUT, stats_key
+from diary.emotions import EMOTION_GROUPS, EMOTIONS
+from diary.models import EntryTemplate, UserTag
+from diary.stats import json_list_expand
+from journal_site.caching import cached
+
+# "Most used" means lately: the last half year, so an old habit fades.
+USAGE_DAYS = 180
+def _emotion_usage_compute(*, user_id: int) -> dict[str, int]:
+    join, value = json_list_expand(column="e.emotion_tags")
+    since = timezone.now() - timedelta(days=USAGE_DAYS)
+    sql = f"""
+        SELECT {value}, COUNT(*) FROM diary_entries e {join}
+        WHERE e.user_id = %s AND e.created_at >= %s GROUP BY 1
+    """  # noqa: S608 - constants only; the values are parameters  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, since])
+        return {str(code): int(count) for code, count in cursor.fetchall() if code in EMOTIONS}
+
+
+def emotion_usage(*, user) -> dict[str, int]:
+    """How often the user tagged each emotion lately: one query, then cached until their entries change."""
+    key = stats_key(user_id=user.pk, name="emotion-usage")
+    return cached(key, STATS_TIMEOUT, lambda: _emotion_usage_compute(user_id=user.pk), name="stats")
+
+
+def emotion_groups_for(*, usage: dict[str, int]) -> list[dict]:
+    """The vocabulary by group; within a group the user's most used first, then the usual order."""
+    groups = []
+    for code, label, codes in EMOTION_GROUPS:
+        ordered = sorted(codes, key=lambda c: (-usage.get(c, 0), codes.index(c)))
+        groups.append({"code": code, "label": label, "emotions": ordered})
+    return groups
+
+
+def user_tag_names(*, user, prefix: str = "", limit: int = 200) -> list[str]:
+    """The user's own tag names, alphabetically whatever the case; only those beginning with `prefix` when given."""
+    queryset = UserTag.objects.filter(user=user)
+    prefix = prefix.strip()
+    if prefix:
+        queryset = queryset.filter(name__istartswith=prefix[:40])
+    return list(queryset.order_by(Lower("name"), "name").values_list("name", flat=True)[:limit])
+
+
+def entry_templates(*, user) -> list[EntryTemplate]:
+    return list(EntryTemplate.objects.filter(user=user).order_by("name", "id")[:50])
+
+
+def entry_template_get_for_user(*, user, template_id: int) -> EntryTemplate:
+    from django.http import Http404
+
+    if not 0 < template_id <= 2**63 - 1:
+        raise Http404
+    try:
+        return EntryTemplate.objects.get(pk=template_id, user=user)
+    except EntryTemplate.DoesNotExist:
+        raise Http404 from None
