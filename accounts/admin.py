@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import selectors, services
+from accounts import activity, selectors, services
 from accounts.forms import AdminSignInForm
-from accounts.models import User
+from accounts.models import ActivityEvent, User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
 
@@ -48,6 +48,17 @@ class LargeTablePaginator(Paginator):
             if row and row[0] > self.COUNT_LIMIT:
                 return int(row[0])
         return queryset.order_by().values("pk")[: self.COUNT_LIMIT].count()
+
+
+def _admin_logged(request, user_ids: list[int], action: str, **details) -> None:
+    """Every admin change to an account goes into that account's own activity log."""
+    for user_id in user_ids:
+        activity.activity_record(
+            user_id=user_id,
+            kind=ActivityEvent.ADMIN_ACTION,
+            details={"action": action, "admin": request.user.username, **details},
+            request=request,
+        )
 
 
 @admin.register(User)
@@ -125,10 +136,14 @@ class UserAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)  # the save clears the user cache
         if change and "is_active" in form.changed_data and not obj.is_active:
             services.user_tokens_revoke(user_id=obj.pk)
+        if change and form.changed_data:
+            _admin_logged(request, [obj.pk], "change", fields=sorted(form.changed_data))
 
     @admin.action(description=_("Activate the selected users"))
     def activate_users(self, request, queryset) -> None:
-        count = services.user_set_active(user_ids=list(queryset.values_list("pk", flat=True)), active=True)
+        ids = list(queryset.values_list("pk", flat=True))
+        count = services.user_set_active(user_ids=ids, active=True)
+        _admin_logged(request, ids, "activate")
         self.message_user(
             request, ngettext("%(count)d user activated.", "%(count)d users activated.", count) % {"count": count}
         )
@@ -139,6 +154,7 @@ class UserAdmin(admin.ModelAdmin):
         if len(ids) < queryset.count():
             self.message_user(request, _("You cannot deactivate yourself."), messages.WARNING)
         count = services.user_set_active(user_ids=ids, active=False)
+        _admin_logged(request, ids, "deactivate")
         self.message_user(
             request,
             ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count) % {"count": count},

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts import selectors, services, throttling
+from accounts import devices, selectors, services, throttling, twofactor
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names
 from accounts.selectors import user_get_cached
 from accounts.validators import username_characters, validate_email_available, validate_username_available
@@ -93,6 +93,12 @@ class RegisterApi(TokenEndpoint):
 class TokenObtainSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=254, help_text="username or email")
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="the authenticator or recovery code, when two-step sign-in is on",
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -132,7 +138,23 @@ class TokenApi(TokenEndpoint):
             raise exceptions.AuthenticationFailed(
                 _("No active account found with the given credentials"), code="no_active_account"
             ) from None
+        if twofactor.is_enabled(user):
+            _second_step(request, user, serializer.validated_data.get("otp", ""))
         return Response(services.token_pair_issue(user=user))
+
+
+def _second_step(request, user: User, code: str) -> None:
+    """The code of an account with two-step sign-in: 400 `{"otp": [...]}` when missing or wrong, 429 when locked."""
+    if not code:
+        raise serializers.ValidationError({"otp": [_("Enter the code from your authenticator app.")]})
+    try:
+        accepted = twofactor.code_verify_throttled(request=request, user=user, code=code)
+    except twofactor.CodeThrottled as refused:
+        raise exceptions.Throttled(
+            wait=refused.wait_seconds, detail=throttling.signin_refusal(refused.wait_seconds)
+        ) from None
+    if not accepted:
+        raise serializers.ValidationError({"otp": [_("The code is not right, or was already used.")]})
 
 
 def _read_refresh(raw: str) -> RefreshToken:
@@ -152,7 +174,12 @@ class TokenRefreshApi(TokenEndpoint):
         """Trade a refresh token for a new pair; the old refresh token stops working."""
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refresh = _read_refresh(serializer.validated_data["refresh"])
+        try:
+            refresh = _read_refresh(serializer.validated_data["refresh"])
+        except InvalidToken:
+            # A rotated token presented again: someone else holds the family, so all of it ends.
+            devices.api_client_reuse_check(raw=serializer.validated_data["refresh"])
+            raise
         user = user_get_cached(user_id=refresh.payload.get(jwt_settings.USER_ID_CLAIM))
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(
@@ -174,8 +201,13 @@ class LogoutApi(TokenEndpoint):
         """Sign out: this refresh token stops working (access tokens expire within 5 minutes)."""
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refresh = _read_refresh(serializer.validated_data["refresh"])
+        try:
+            refresh = _read_refresh(serializer.validated_data["refresh"])
+        except InvalidToken:
+            devices.api_client_reuse_check(raw=serializer.validated_data["refresh"])  # as at refresh
+            raise
         services.refresh_token_revoke(refresh=refresh)
+        devices.api_client_signed_out(refresh=refresh)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

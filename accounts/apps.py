@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import lookups, schema, signals, token_backend  # noqa: F401
+        from accounts import devices, lookups, schema, signals, token_backend  # noqa: F401
         from accounts.selectors import user_cache_key
         from journal_site import prefetch
 

@@ -108,7 +108,16 @@ class SignInForm(ThrottledSignInMixin, auth_forms.AuthenticationForm):
 
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
-    pass
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        from accounts import twofactor
+
+        if twofactor.is_enabled(user):
+            # The admin's form has no second step: such an account signs in on the journal's page first.
+            raise ValidationError(
+                _("This account uses two-step sign-in: sign in on the journal's sign-in page, then open the admin."),
+                code="two_factor",
+            )
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -99,3 +99,117 @@ class User(AbstractBaseUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+# --- Sign-ins, two-step sign-in and the activity log (docs/account-protection.md) ------------------------
+
+
+class SignIn(models.Model):
+    """One place the user is signed in: a browser session or an API client (a refresh-token family).
+
+    `key` is the SHA-256 of the session key for a browser and the family id
+    carried in the refresh tokens for an API client; `secret` is what ends it:
+    the session key encrypted with SECRET_KEY for a browser, the family's
+    current refresh-token id for an API client. Neither is ever shown.
+    """
+
+    BROWSER = "browser"
+    API = "api"
+    KIND_CHOICES = [(BROWSER, _("browser")), (API, _("app"))]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_ins")
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES)
+    key = models.CharField(max_length=64, unique=True)
+    secret = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=120, blank=True, default="")
+    address = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        db_table = "account_sign_ins"
+        indexes = [models.Index(fields=["user", "last_used_at"], name="ix_account_sign_ins_user_used")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class TwoFactor(models.Model):
+    """A confirmed authenticator (TOTP); the row exists only while two-step sign-in is on."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The last 30-second step a code was accepted for: a code works once.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "account_two_factor"
+
+    def __str__(self) -> str:
+        return f"authenticator of user {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the authenticator is lost; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "account_recovery_codes"
+        indexes = [models.Index(fields=["user", "code_hash"], name="ix_account_recovery_user_hash")]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class ActivityEvent(models.Model):
+    """What happened to an account, for its owner to read; rows are only ever added and expired."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    EXPORT = "export"
+    EMAIL_CHANGED = "email_changed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  # nosec B105 - an event name
+    CONSENT_CHANGED = "consent_changed"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
+    TWO_FACTOR_DISABLED = "two_factor_disabled"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    SIGN_IN_REVOKED = "sign_in_revoked"
+    TOKEN_REUSED = "token_reused"  # noqa: S105  # nosec B105 - an event name
+    ADMIN_ACTION = "admin_action"
+    KIND_CHOICES = [
+        (SIGN_IN, _("Signed in")),
+        (SIGN_IN_FAILED, _("Failed sign-in")),
+        (SIGN_OUT, _("Signed out")),
+        (EXPORT, _("Data exported")),
+        (EMAIL_CHANGED, _("Email changed")),
+        (PASSWORD_CHANGED, _("Password changed")),
+        (CONSENT_CHANGED, _("Companion consent changed")),
+        (TWO_FACTOR_ENABLED, _("Two-step sign-in turned on")),
+        (TWO_FACTOR_DISABLED, _("Two-step sign-in turned off")),
+        (RECOVERY_CODE_USED, _("Recovery code used")),
+        (SIGN_IN_REVOKED, _("Device signed out")),
+        (TOKEN_REUSED, _("Reused app token: app signed out")),
+        (ADMIN_ACTION, _("Changed by an administrator")),
+    ]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activity")
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES)
+    created_at = models.DateTimeField(default=timezone.now)
+    address = models.CharField(max_length=64, blank=True, default="")
+    user_agent = models.CharField(max_length=120, blank=True, default="")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "account_activity"
+        indexes = [
+            models.Index(fields=["user", "created_at", "id"], name="ix_account_activity_user_time"),
+            models.Index(fields=["created_at"], name="ix_account_activity_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,8 +16,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import tasks, throttling
-from accounts.models import LANGUAGE_CHOICES, User
+from accounts import activity, devices, tasks, throttling
+from accounts.models import LANGUAGE_CHOICES, ActivityEvent, SignIn, User
 from accounts.selectors import user_cache_key
 from conversations.reply_cache import reply_cache_forget
 from journal_site import outbox, prefetch
@@ -144,6 +144,7 @@ def user_update(*, user: User, data: dict) -> User:
             changed.append(field)
     if changed:
         user.save(update_fields=changed)
+        activity.activity_profile_changed(user=user, fields=changed)
     return user
 
 
@@ -153,6 +154,8 @@ def user_set_password(*, user: User, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         user_tokens_revoke(user_id=user.pk)
+        devices.sign_ins_forget(user_id=user.pk)  # the old sessions end with the old password
+        activity.activity_record(user_id=user.pk, kind=ActivityEvent.PASSWORD_CHANGED)
 
 
 def user_set_active(*, user_ids: list[int], active: bool) -> int:
@@ -188,6 +191,7 @@ def user_delete(*, user: User) -> None:
 def token_pair_issue(*, user: User) -> dict[str, str]:
     """A new access token (5 minutes) and refresh token (7 days, recorded as outstanding)."""
     refresh = RefreshToken.for_user(user)
+    devices.api_client_open(user=user, refresh=refresh)  # the token family, before the token is encoded
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
@@ -220,6 +224,8 @@ def refresh_token_rotate(*, refresh: RefreshToken, user: User) -> dict[str, str]
         if not created:
             raise TokenAlreadyUsed
         refreshed = RefreshToken.for_user(user)
+        if not devices.api_client_rotate(old=refresh, new=refreshed):
+            raise TokenAlreadyUsed  # the family was signed out meanwhile
     return {"access": str(refreshed.access_token), "refresh": str(refreshed)}
 
 
@@ -237,6 +243,7 @@ def _blacklist(outstanding_ids: list[int]) -> int:
 
 def user_tokens_revoke(*, user_id: int) -> int:
     """Blacklist every refresh token of the user that could still be used."""
+    devices.sign_ins_forget(user_id=user_id, kind=SignIn.API)
     ids = list(
         OutstandingToken.objects.filter(
             user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True

@@ -103,3 +103,23 @@ def cleanup_stale_tokens(self) -> dict | None:
         return None
     logger.info("stale-token cleanup: %(revoked)d revoked, %(deleted)d deleted", result, extra=result)
     return result
+
+
+@shared_task(name="accounts.cleanup_account_records", ignore_result=True)
+def cleanup_account_records() -> dict | None:
+    """Daily: delete activity older than a year and rows of sign-ins that expired by themselves.
+
+    Claimed for the day like the other daily cleanups; each part works in
+    batches and a second run finds nothing to do.
+    """
+    from accounts import activity, devices
+
+    ran, result = run_once_today(
+        "accounts.cleanup_account_records",
+        lambda: {"activity_deleted": activity.activity_cleanup(), "sign_ins_deleted": devices.sign_ins_cleanup()},
+    )
+    if not ran:
+        logger.info("account-records cleanup already ran today")
+        return None
+    logger.info("account-records cleanup", extra=result)
+    return result

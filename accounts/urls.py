@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_security
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,4 +23,12 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("settings/preferences/", views.preferences, name="preferences"),
     path("settings/delete/", views.delete_account, name="delete_account"),
+    # The account's protections (accounts/views_security.py)
+    path("accounts/login/code/", views_security.login_code, name="login_code"),
+    path("settings/sessions/", views_security.sessions_page, name="sessions"),
+    path("settings/sessions/<int:sign_in_id>/revoke/", views_security.session_revoke, name="session_revoke"),
+    path("settings/sessions/revoke-others/", views_security.sessions_revoke_others, name="sessions_revoke_others"),
+    path("settings/two-factor/", views_security.two_factor_page, name="two_factor"),
+    path("settings/two-factor/disable/", views_security.two_factor_disable, name="two_factor_disable"),
+    path("settings/activity/", views_security.activity_page, name="activity"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import services, throttling
+from accounts import devices, services, throttling, twofactor
 from accounts.forms import (
     DeleteAccountForm,
     PasswordChangeForm,
@@ -63,6 +63,16 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        user = form.get_user()
+        if twofactor.is_enabled(user):
+            # The password was right; the session is not signed in until the code is (views_security.login_code).
+            twofactor.pending_start(
+                request=self.request, user=user, backend=user.backend, next_url=self.get_success_url()
+            )
+            return redirect("accounts:login_code")
+        return super().form_valid(form)
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         response.status_code = 400
@@ -91,6 +101,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        devices.browser_sign_in_register(request=self.request, user=form.user)  # this browser stays signed in
         messages.success(self.request, _("Your password was changed. Other devices were signed out."))
         return response
 

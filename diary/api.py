@@ -148,21 +148,14 @@ class EntrySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-ENTRY_FIELDS = ("id", "title", "content", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at")
+# The serializer's own fields, so the read paths below can never drift from it.
+ENTRY_FIELDS = tuple(EntrySerializer().fields)
+_MOMENTS = frozenset({"created_at", "updated_at"})
 
 
 def entry_data(entry: dict, zone) -> dict:
     """What EntrySerializer writes, from a `values(*ENTRY_FIELDS)` row, without its per-field machinery."""
-    return {
-        "id": entry["id"],
-        "title": entry["title"],
-        "content": entry["content"],
-        "mood": entry["mood"],
-        "emotion_tags": entry["emotion_tags"],
-        "exclude_from_ai": entry["exclude_from_ai"],
-        "created_at": iso_datetime(entry["created_at"], zone),
-        "updated_at": iso_datetime(entry["updated_at"], zone),
-    }
+    return {name: iso_datetime(entry[name], zone) if name in _MOMENTS else entry[name] for name in ENTRY_FIELDS}
 
 
 class EntryCursorPagination(CursorPagination):

@@ -297,7 +297,10 @@ _EXPORTS: dict[str, tuple[Callable[..., Iterator[bytes]], str, str]] = {
 
 
 def export_response(*, user, fmt: str) -> StreamingHttpResponse:
+    from accounts.activity import activity_record
+
     stream, content_type, extension = _EXPORTS[fmt]
+    activity_record(user_id=user.pk, kind="export", details={"format": fmt})  # in the owner's activity log
     today = timezone.localtime(timezone.now(), user_zone(user=user)).date()
     response = StreamingHttpResponse(stream(user=user), content_type=content_type)
     suffix = "-entries" if fmt != "json" else ""

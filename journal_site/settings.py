@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "journal_site.middleware.RateLimitMiddleware",
     "accounts.middleware.CachedUserAuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    "accounts.devices.SignInMiddleware",  # at most one write a minute per session; see docs/account-protection.md
     "django.contrib.messages.middleware.MessageMiddleware",
     "journal_site.middleware.PrivateResponseHeadersMiddleware",
 ]
@@ -319,6 +320,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "relay-outbox": {"task": "journal_site.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
     "cleanup-conversations": {"task": "conversations.cleanup_conversations", "schedule": _daily_cleanup},
     "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": _daily_cleanup},
+    "accounts-cleanup-account-records": {"task": "accounts.cleanup_account_records", "schedule": _daily_cleanup},
     # Fails jobs stuck past a day and drops payloads no job needs.
     "diary-cleanup-import-jobs": {
         "task": "diary.cleanup_import_jobs",

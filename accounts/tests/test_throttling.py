@@ -99,9 +99,11 @@ def test_admin_login_is_throttled_too(client):
 
 
 def test_successful_sign_in_does_not_wait_or_count(client, owner, django_assert_num_queries):
-    # 1 the user by lower(username); 2-5 the new session (exists?, savepoint, insert, release);
-    # 6 last_login; 7-9 the session again (savepoint, update, release). No throttle rows: it lives in the cache.
-    with django_assert_num_queries(9):
+    # 1 the user by lower(username); 2 is two-step sign-in on? (accounts/twofactor.py);
+    # 3-6 the new session (exists?, savepoint, insert, release); 7 its sign-in row and 8 the activity
+    # log's "signed in" (accounts/devices.py); 9 last_login; 10-12 the session again (savepoint, update,
+    # release). No throttle rows: it lives in the cache.
+    with django_assert_num_queries(12):
         response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert throttling.locked_for(throttling.signin_checks(request=response.wsgi_request, identifier="owner")) == 0

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from accounts.models import ActivityEvent, SignIn
 from diary.models import EntryTemplate, ImportJob, UserTag
 from journal_site.testing import EntryFactory, MessageFactory
 from tests.security.routes import MARKDOWN_PAYLOAD, PAYLOAD
@@ -25,7 +26,10 @@ def owner_data(owner):
     )
     template = EntryTemplate.objects.create(user=owner, name=PAYLOAD[:80], content=MARKDOWN_PAYLOAD)
     UserTag.objects.create(user=owner, name=PAYLOAD[:40])
-    return {"entry": entry, "message": message, "job": job, "template": template}
+    sign_in = SignIn.objects.create(user=owner, kind=SignIn.BROWSER, key="a" * 64, user_agent=PAYLOAD[:120])
+    SignIn.objects.create(user=owner, kind=SignIn.API, key="b" * 32, user_agent=PAYLOAD[:120])
+    ActivityEvent.objects.create(user=owner, kind=ActivityEvent.SIGN_IN, user_agent=PAYLOAD[:120])
+    return {"entry": entry, "message": message, "job": job, "template": template, "sign_in": sign_in}
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
+from accounts.models import SignIn, User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry, EntryTemplate, ImportJob, UserTag
 from journal_site.testing import PASSWORD
@@ -54,6 +54,7 @@ MATRIX: dict[str, Route] = {
     "accounts:password_reset_done": Route("public"),
     "accounts:password_reset_complete": Route("public"),
     "accounts:password_reset_confirm": Route("public"),
+    "accounts:login_code": Route("public", ("GET", "POST")),  # the second step; only for a pending sign-in
     # --- private: the caller's own collection ---------------------------------------------------
     "api-me": Route("private", ("GET", "PATCH", "DELETE")),
     "api-entries": Route("private", ("GET", "POST")),
@@ -70,6 +71,14 @@ MATRIX: dict[str, Route] = {
     "accounts:preferences": Route("private", ("POST",)),
     "accounts:delete_account": Route("private", ("GET", "POST")),
     "accounts:password_change": Route("private", ("GET", "POST")),
+    "accounts:sessions": Route("private"),
+    "accounts:sessions_revoke_others": Route("private", ("POST",)),
+    "accounts:two_factor": Route("private", ("GET", "POST")),
+    "accounts:two_factor_disable": Route("private", ("POST",)),
+    "accounts:activity": Route("private"),
+    "api-me-sessions": Route("private"),
+    "api-me-sessions-revoke-all": Route("private", ("POST",)),
+    "api-me-activity": Route("private"),
     "diary:list": Route("private"),
     "diary:new": Route("private", ("GET", "POST")),
     "diary:checkin": Route("private", ("POST",)),
@@ -84,6 +93,8 @@ MATRIX: dict[str, Route] = {
     "conversations:clear": Route("private", ("GET", "POST")),
     # --- owned: one object of the owner's -------------------------------------------------------
     "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
+    "api-me-session": Route("owned", ("DELETE",)),
+    "accounts:session_revoke": Route("owned", ("POST",)),
     "insights-api-import-status": Route("owned"),
     "api-conversation-message": Route("owned"),
     "api-conversation-message-retry": Route("owned", ("POST",)),
@@ -132,6 +143,7 @@ def snapshot(user: User) -> dict:
         "jobs": list(ImportJob.objects.filter(user=user).order_by("pk").values()),
         "templates": list(EntryTemplate.objects.filter(user=user).order_by("pk").values()),
         "tags": list(UserTag.objects.filter(user=user).order_by("pk").values()),
+        "sign_ins": list(SignIn.objects.filter(user=user).order_by("pk").values()),
     }
 
 
@@ -155,6 +167,8 @@ def url_for(name: str, data: dict) -> str:
         "conversations:retry": {"mode": "supportive", "message_id": data["message"].pk},
         "insights:export": {"fmt": "json"},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "api-me-session": {"sign_in_id": data["sign_in"].pk},
+        "accounts:session_revoke": {"sign_in_id": data["sign_in"].pk},
     }
     if name == "admin:*":
         return "/admin/"

@@ -1,0 +1,54 @@
+"""Forms of the account's protections: the two-step sign-in code and turning two-step sign-in off."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+def _code_field(**extra) -> forms.CharField:
+    return forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+        **extra,
+    )
+
+
+class CodeForm(forms.Form):
+    code = _code_field(
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
+
+class ConfirmCodeForm(forms.Form):
+    code = _code_field(help_text=_("The 6 digits your authenticator app shows after adding the journal."))
+
+
+class DisableTwoFactorForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    code = _code_field(help_text=_("From your authenticator app, or a recovery code."))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not right."), code="password_incorrect")
+        return password
