@@ -93,7 +93,12 @@ def test_the_wrapper_keeps_the_function_name_and_doc():
 
 @pytest.mark.slow
 def test_production_logs_are_json_lines(tmp_path):
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example"}
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "journal.example",
+        "SITE_URL": "https://journal.example",
+    }
     assert settings_value("settings.LOG_FORMAT", env, tmp_path) == "json"
     assert settings_value("settings.LOGGING['handlers']['console']['formatter']", env, tmp_path) == "json"
     assert settings_value("settings.LOG_FORMAT", {}, tmp_path) == "text"

@@ -9,7 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the calling environment that would change what is being tested.
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_DEBUG")
+SERVICE_VARS = (
+    "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "SECRET_KEY", "DJANGO_DEBUG", "SITE_URL"
+)
 INHERITED_PREFIXES = ("DB_POOL_", "DJANGO_ALLOW_ASYNC_UNSAFE", "PROMETHEUS_MULTIPROC_DIR")
 
 
@@ -97,6 +99,11 @@ def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_
         ({"DB_POOL_MAX": "many"}, "DB_POOL_MAX must be a whole number"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a postgres"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be one of"),
+        (
+            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example"},
+            "SITE_URL must be set when DJANGO_ENV=production",
+        ),
+        ({"SITE_URL": "journal.example.com"}, "SITE_URL must start with https://"),
     ],
 )
 def test_bad_configuration_fails_loudly(tmp_path, env, message):
@@ -111,6 +118,7 @@ def test_production_passes_deploy_checks(tmp_path):
         "DJANGO_ENV": "production",
         "SECRET_KEY": "s" * 20 + "Q7#kd92!xLp0vZ-aM3rT8bYw5nEj1cUf",
         "ALLOWED_HOSTS": "journal.example",
+        "SITE_URL": "https://journal.example",
     }
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
