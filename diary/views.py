@@ -11,10 +11,10 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -85,8 +85,10 @@ def _order(value: str | None) -> str:
 @in_user_timezone
 def entry_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "emotion_options": _options(emotion_choices(), request.GET.get("tag")),
-        "mood_options": _options([(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")),
+        "emotion_options": _options("emotions", emotion_choices, request.GET.get("tag")),
+        "mood_options": _options(
+            "moods", lambda: [(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")
+        ),
         "params": request.GET,
         "page": None,
         "errors": {},
@@ -130,10 +132,27 @@ def _by_month(entries) -> list[dict]:
     return months
 
 
-def _options(choices, selected: str | None) -> SafeString:
-    """<option>s for a filter select, the chosen one marked; built here, not by a template loop per option."""
-    rows = ((value, " selected" if str(value) == selected else "", label) for value, label in choices)
-    return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+_OPTIONS: dict[tuple[str, str], tuple[dict[str, int], tuple[str, ...]]] = {}
+
+
+def _options(name: str, choices, selected: str | None) -> SafeString:
+    """<option>s for a filter select, the chosen one marked.
+
+    Rendered once per list and language (`choices` is called only then); a
+    request only swaps in its chosen option, instead of a template loop per option.
+    """
+    key = (name, translation.get_language())
+    known = _OPTIONS.get(key)
+    if known is None:
+        pairs = [(str(value), label) for value, label in choices()]
+        rendered = tuple(format_html('<option value="{}">{}</option>', value, label) for value, label in pairs)
+        known = _OPTIONS[key] = ({value: index for index, (value, _label) in enumerate(pairs)}, rendered)
+    positions, rendered = known
+    parts = list(rendered)
+    index = positions.get(selected or "")
+    if index is not None:
+        parts[index] = parts[index].replace('">', '" selected>', 1)  # the value is escaped: no quote inside
+    return SafeString("".join(parts))  # nosec B703 - each part built by format_html
 
 
 def _within_limits(form: EntryForm) -> bool:
