@@ -4,15 +4,23 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test test-all lint migrate worker beat bench messages clean
+.PHONY: install install-dev run test test-all lint migrate worker beat bench messages clean
 
+# What the site needs to run (requirements.txt); a production machine stops here.
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# Tests, checks and benchmarks on top (requirements-dev.txt).
+$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
 install: $(BIN)/.installed
+
+install-dev: $(BIN)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -21,17 +29,17 @@ run: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py journal_site.wsgi
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r accounts diary conversations journal_site -x '*/tests/*,journal_site/testing.py'
 
 # The developer's loop: everything but the slow, live-server and browser tests.
-test: install
+test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest -m "not slow and not live and not browser"
 
 # Everything, as CI runs it.
-test-all: install
+test-all: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -49,7 +57,7 @@ messages: install
 
 # Load and data-scale benchmarks (bench/README.md); never part of `make test`.
 # Needs DATABASE_URL (PostgreSQL, which it fills) and REDIS_URL.
-bench: install
+bench: install-dev
 	@command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -qq wrk) || \
 		(echo "bench needs wrk: apt-get install wrk" >&2; exit 1)
 	PY=$(BIN)/python bash bench/run.sh

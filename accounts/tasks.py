@@ -129,7 +129,7 @@ def cleanup_stale_tokens(self) -> dict | None:
         logger.info("stale-token cleanup already ran today")
         task_skipped(self)
         return None
-    logger.info("stale-token cleanup", extra=result)
+    logger.info("stale-token cleanup: %(revoked)d revoked, %(deleted)d deleted", result, extra=result)
     return result
 
 

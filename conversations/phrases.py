@@ -1,47 +1,275 @@
 """The offline companion's wording, in English and Polish.
 
 Each slot has several variants so that replies in one conversation do not
-repeat; the Polish avoids gendered past-tense forms ("napisałeś/napisałaś")
-by speaking in the present tense. Placeholders: {emotions} (a list of
-feelings), {quote} (a short piece of what the user wrote), {emotion} (one
-feeling from recent entries).
+repeat. The companion never quotes the user: it names the feelings it hears,
+what the message is about, or how it was said, in its own words. The Polish is
+written to be gender-neutral without "-(a)" forms: present tense, "Ty" forms,
+impersonal questions. Placeholders: {feelings_adj} / {feelings_noun} (English
+adjectives / nouns), {feelings_acc} / {feelings_nom} (Polish accusative /
+nominative), {emotion} (one feeling, as a noun). How a reply is put together:
+docs/companion-replies.md.
 """
 
-REFLECT_EMOTIONS = {
-    "en": (
-        "What I hear in your words: {emotions}.",
-        "Reading this, a few feelings stand out to me: {emotions}.",
-        "There seems to be a lot in this for you: {emotions}.",
-        "Feelings I notice in what you wrote: {emotions}.",
-        "Underneath your words I hear: {emotions}.",
-        "If I'm reading you right, the feelings here are: {emotions}.",
+# code: (English adjective, English noun, Polish nominative, Polish accusative)
+FEELINGS = {
+    "joy": ("happy", "joy", "radość", "radość"),
+    "trust": ("trusting", "trust", "zaufanie", "zaufanie"),
+    "fear": ("afraid", "fear", "strach", "strach"),
+    "surprise": ("surprised", "surprise", "zaskoczenie", "zaskoczenie"),
+    "sadness": ("sad", "sadness", "smutek", "smutek"),
+    "disgust": ("disgusted", "disgust", "niesmak", "niesmak"),
+    "anger": ("angry", "anger", "złość", "złość"),
+    "anticipation": ("eager", "anticipation", "wyczekiwanie", "wyczekiwanie"),
+    "calm": ("calm", "calm", "spokój", "spokój"),
+    "grateful": ("grateful", "gratitude", "wdzięczność", "wdzięczność"),
+    "proud": ("proud", "pride", "duma", "dumę"),
+    "hopeful": ("hopeful", "hope", "nadzieja", "nadzieję"),
+    "loved": ("loved", "love", "miłość", "miłość"),
+    "content": ("content", "contentment", "zadowolenie", "zadowolenie"),
+    "excited": ("excited", "excitement", "ekscytacja", "ekscytację"),
+    "relieved": ("relieved", "relief", "ulga", "ulgę"),
+    "inspired": ("inspired", "inspiration", "inspiracja", "inspirację"),
+    "tired": ("tired", "tiredness", "zmęczenie", "zmęczenie"),
+    "stressed": ("stressed", "stress", "stres", "stres"),
+    "anxious": ("anxious", "anxiety", "niepokój", "niepokój"),
+    "lonely": ("lonely", "loneliness", "samotność", "samotność"),
+    "bored": ("bored", "boredom", "nuda", "nudę"),
+    "confused": ("confused", "confusion", "zagubienie", "zagubienie"),
+    "frustrated": ("frustrated", "frustration", "frustracja", "frustrację"),
+    "guilty": ("guilty", "guilt", "poczucie winy", "poczucie winy"),
+    "ashamed": ("ashamed", "shame", "wstyd", "wstyd"),
+    "overwhelmed": ("overwhelmed", "overwhelm", "przytłoczenie", "przytłoczenie"),
+    "nostalgic": ("nostalgic", "nostalgia", "nostalgia", "nostalgię"),
+}
+
+# Naming the feelings heard, per mode: a listener validates, a reflective partner
+# wonders, a coach treats the feeling as information.
+REFLECT_FEELINGS = {
+    "supportive": {
+        "en": (
+            "It sounds like you're feeling {feelings_adj}.",
+            "I can hear {feelings_noun} in what you wrote.",
+            "You sound {feelings_adj}, and that's understandable.",
+            "There's a lot of {feelings_noun} in this.",
+        ),
+        "pl": (
+            "Słyszę w tym {feelings_acc}.",
+            "Wyczuwam w Twoich słowach {feelings_acc}.",
+            "Mam wrażenie, że towarzyszy Ci teraz {feelings_nom}.",
+            "Między wierszami słyszę {feelings_acc}.",
+        ),
+    },
+    "reflective": {
+        "en": (
+            "I notice {feelings_noun} in what you're describing.",
+            "So {feelings_noun} is part of this for you.",
+            "It seems {feelings_noun} sits somewhere in this.",
+            "What stands out to me is the {feelings_noun}.",
+        ),
+        "pl": (
+            "Zauważam w tym {feelings_acc}.",
+            "Wygląda na to, że w tym wszystkim jest {feelings_nom}.",
+            "Zwraca moją uwagę {feelings_nom}.",
+            "Słyszę w tym {feelings_acc} i chcę się temu przyjrzeć.",
+        ),
+    },
+    "coaching": {
+        "en": (
+            "Feeling {feelings_adj} tells us something useful.",
+            "Okay: {feelings_noun} is part of the picture. Let's work with it.",
+            "Noted: you're {feelings_adj}. That's useful to know.",
+        ),
+        "pl": (
+            "Słyszę w tym {feelings_acc}. To ważna informacja.",
+            "Nazwijmy to wprost: {feelings_nom}. Z tym da się pracować.",
+            "Wyczuwam {feelings_acc}. Weźmy to pod uwagę.",
+        ),
+    },
+    "gratitude": {
+        "en": (
+            "I can hear {feelings_noun} in this.",
+            "It sounds like you're feeling {feelings_adj}.",
+        ),
+        "pl": (
+            "Słyszę w tym {feelings_acc}.",
+            "Wyczuwam w Twoich słowach {feelings_acc}.",
+        ),
+    },
+}
+
+# What the message is about, when it names no feeling: said in the companion's own words.
+TOPICS = {
+    "family": {
+        "en": ("It sounds like your family is on your mind.", "Family can stir up a lot, in every direction."),
+        "pl": ("Widzę, że myślisz o swoich bliskich.", "Rodzina potrafi poruszyć wiele, w każdą stronę."),
+    },
+    "partner": {
+        "en": ("It sounds like this is about someone close to you.", "Relationships take up a lot of room in us."),
+        "pl": ("To chyba dotyczy kogoś Ci bliskiego.", "Związki zajmują w nas sporo miejsca."),
+    },
+    "friends": {
+        "en": ("It sounds like friends are part of this.", "The people around us shape our days a lot."),
+        "pl": ("Wygląda na to, że chodzi tu o przyjaciół.", "Ludzie wokół nas mocno wpływają na nasze dni."),
+    },
+    "work": {
+        "en": ("It sounds like work is taking up a lot of space.", "Work has a way of following us home."),
+        "pl": ("Wygląda na to, że praca zajmuje teraz sporo miejsca.", "Praca potrafi iść za nami aż do domu."),
+    },
+    "school": {
+        "en": ("It sounds like studying is a big part of this.", "Learning takes a lot of energy."),
+        "pl": ("Wygląda na to, że chodzi o naukę.", "Nauka kosztuje sporo energii."),
+    },
+    "sleep": {
+        "en": ("Sleep affects everything else, so this matters.", "Rest is a big part of how a day feels."),
+        "pl": ("Sen wpływa na całą resztę, więc to ważne.", "Od odpoczynku sporo zależy."),
+    },
+    "health": {
+        "en": ("Your body and health are part of this.", "When health is involved, everything feels heavier."),
+        "pl": ("W tym wszystkim chodzi też o zdrowie.", "Gdy w grę wchodzi zdrowie, wszystko waży więcej."),
+    },
+    "outdoors": {
+        "en": ("Time outside can change a whole day.", "There's something about being outdoors."),
+        "pl": ("Czas na zewnątrz potrafi zmienić cały dzień.", "Bycie na powietrzu robi swoje."),
+    },
+}
+# Word beginnings that point at a topic, English and Polish (matched on lowercase words without accents).
+# Words that point at a topic, English and Polish, matched on lowercase words without accents: a
+# beginning of three letters or fewer must be the whole word, a longer one may start a word.
+TOPIC_WORDS = {
+    "family": (
+        "mum", "mom", "mother", "dad", "father", "parent", "daughter", "son", "sons", "kid", "kids", "child",
+        "sister", "brother", "grandm", "grandp", "family", "mama", "mamie", "mamus", "mamo", "tata", "tato",
+        "tacie", "taty", "tatus", "rodzic", "cork", "coreczk", "syn", "syna", "synem", "synow", "dziec", "dzieck",
+        "siostr", "brat", "babc", "dziad", "rodzin", "wnuk", "wnucz",
     ),
-    "pl": (
-        "W Twoich słowach słyszę: {emotions}.",
-        "Czytając to, zauważam takie uczucia: {emotions}.",
-        "Sporo w tym dla Ciebie jest: {emotions}.",
-        "Uczucia, które wybrzmiewają w tym, co piszesz: {emotions}.",
-        "Jeśli dobrze Cię czytam, pod tymi słowami jest: {emotions}.",
-        "Brzmi to tak, jakby pojawiało się w Tobie: {emotions}.",
+    "partner": (
+        "partner", "husband", "wife", "boyfriend", "girlfriend", "maz", "meza", "mezem", "zona", "zony", "zone",
+        "chlopak", "dziewczyn", "narzeczon",
+    ),
+    "friends": ("friend", "przyjaci", "kolezank", "kolega", "kolegi", "znajom"),
+    "work": (
+        "work", "job", "boss", "office", "colleague", "deadline", "meeting", "project", "prac", "szef",
+        "biur", "spotkani", "projekt", "termin",
+    ),
+    "school": ("school", "exam", "study", "class", "university", "szkol", "egzamin", "studi", "nauk", "uczelni"),
+    "sleep": ("sleep", "slept", "insomnia", "nap", "sen", "snu", "spie", "spal", "wyspa", "bezsenn", "drzemk"),
+    "health": (
+        "doctor", "sick", "ill", "pain", "hospital", "lekarz", "chor", "boli", "bolal", "bolu", "szpital", "zdrow",
+    ),
+    "outdoors": (
+        "walk", "park", "sun", "sunny", "forest", "river", "beach", "spacer", "las", "lasu", "lesie", "rzek",
+        "slonc", "plaz",
     ),
 }
 
-REFLECT_QUOTE = {
+# No feeling named and no topic found: an acknowledgement that does not repeat the message.
+ACKNOWLEDGE = {
     "en": (
-        "Thank you for putting this into words: “{quote}”.",
-        "I'm hearing you: “{quote}”.",
-        "“{quote}”: I'm glad you wrote that down.",
-        "You're telling me: “{quote}”. I'm taking that in.",
-        "Let me stay with what you wrote for a moment: “{quote}”.",
-        "“{quote}”. Thank you for sharing that with me.",
+        "Thank you for telling me about it.",
+        "I'm glad you're writing this down.",
+        "I'm taking this in.",
+        "Thanks for sharing that with me.",
     ),
     "pl": (
-        "Dziękuję, że ubierasz to w słowa: „{quote}”.",
-        "Słyszę Cię: „{quote}”.",
-        "„{quote}”: dobrze, że to zapisujesz.",
-        "Piszesz: „{quote}”. Zatrzymuję się przy tym.",
-        "Pobądźmy chwilę przy tym, co piszesz: „{quote}”.",
-        "„{quote}”. Dziękuję, że się tym dzielisz.",
+        "Dziękuję, że mi o tym piszesz.",
+        "Dobrze, że to zapisujesz.",
+        "Przyjmuję to, co piszesz.",
+        "Dziękuję, że się tym dzielisz.",
+    ),
+}
+
+# A greeting: greet back.
+GREETING = {
+    "en": ("Hello, good to see you here.", "Hi. I'm glad you stopped by."),
+    "pl": ("Cześć, dobrze, że jesteś.", "Hej, miło, że zaglądasz."),
+}
+GREETING_WORDS = ("hi", "hello", "hey", "morning", "evening", "czesc", "hej", "witaj", "witam", "dobry", "siema")
+
+# A message of a few words: no pressure to say more.
+SHORT = {
+    "en": (
+        "No rush; a few words are fine.",
+        "That's okay, short is fine here.",
+        "Take your time.",
+    ),
+    "pl": (
+        "Bez pośpiechu; kilka słów wystarczy.",
+        "W porządku, można krótko.",
+        "Nie spiesz się.",
+    ),
+}
+
+# The user asked something: the companion cannot know the answer, so it says so per mode.
+QUESTION_ACK = {
+    "supportive": {
+        "en": (
+            "That's a real question, and it's okay not to have the answer yet.",
+            "It makes sense to wonder about that.",
+        ),
+        "pl": (
+            "To ważne pytanie i w porządku, że nie ma jeszcze na nie odpowiedzi.",
+            "To zrozumiałe, że się nad tym zastanawiasz.",
+        ),
+    },
+    "reflective": {
+        "en": (
+            "That's a question worth turning over slowly.",
+            "Questions like that often point at something that matters.",
+        ),
+        "pl": (
+            "To pytanie warto powoli obrócić w myślach.",
+            "Takie pytania często wskazują na coś ważnego.",
+        ),
+    },
+    "coaching": {
+        "en": (
+            "Good question. Let's make it practical.",
+            "Let's turn that question into something you can act on.",
+        ),
+        "pl": (
+            "Dobre pytanie. Podejdźmy do niego praktycznie.",
+            "Zamieńmy to pytanie w coś, co da się zrobić.",
+        ),
+    },
+    "gratitude": {
+        "en": (
+            "That's worth wondering about.",
+            "I can't answer that for you, but we can look at it from a kinder side.",
+        ),
+        "pl": (
+            "Warto się nad tym zastanowić.",
+            "Nie odpowiem za Ciebie, ale możemy spojrzeć na to życzliwiej.",
+        ),
+    },
+}
+
+# Gratitude mode, when the user answers why a good thing mattered or who made it possible.
+GRATITUDE_NOTED = {
+    "en": (
+        "That says a lot about what matters to you.",
+        "It's good to see where it came from.",
+        "Thank you for looking at it so closely.",
+    ),
+    "pl": (
+        "To wiele mówi o tym, co jest dla Ciebie ważne.",
+        "Dobrze zobaczyć, skąd to się wzięło.",
+        "Dziękuję, że przyglądasz się temu tak uważnie.",
+    ),
+}
+
+# Gratitude mode, when the user names a good thing: receive it, never ask for one again.
+GRATITUDE_RECEIVED = {
+    "en": (
+        "That's a lovely thing to notice.",
+        "What a good thing to have.",
+        "That counts, and it's worth savouring for a moment.",
+        "I'm glad that was part of your day.",
+    ),
+    "pl": (
+        "Piękne, że to zauważasz.",
+        "To naprawdę dobra rzecz.",
+        "To się liczy i warto się tym chwilę nacieszyć.",
+        "Cieszę się, że to było w Twoim dniu.",
     ),
 }
 
@@ -66,8 +294,8 @@ ENTRIES_NOTE = {
         "Your recent entries mention {emotion} a few times too.",
     ),
     "pl": (
-        "W Twoich ostatnich wpisach kilka razy pojawia się: {emotion}.",
-        "Ostatnie wpisy też kilka razy mówią o tym: {emotion}.",
+        "W Twoich ostatnich wpisach kilka razy wraca {emotion}.",
+        "W kilku ostatnich wpisach też pojawia się {emotion}.",
     ),
 }
 
@@ -85,8 +313,8 @@ CRISIS_OPENING = {
         "to na głos. Twoje bezpieczeństwo jest ważniejsze niż wszystko, o czym moglibyśmy tu rozmawiać.",
         "Bardzo dobrze, że się odzywasz i o tym piszesz. To brzmi bardzo boleśnie i zasługujesz teraz na "
         "prawdziwe wsparcie drugiej osoby, która może być przy Tobie.",
-        "To, co piszesz, jest ważne, i Ty jesteś ważny(-a). To zbyt wiele, by nieść to samemu, i chcę, żeby "
-        "ktoś był z Tobą w tym.",
+        "To, co piszesz, jest ważne, i Ty jesteś ważną osobą. Nie musisz dźwigać tego w pojedynkę; dobrze, "
+        "żeby ktoś był teraz przy Tobie.",
     ),
 }
 
@@ -97,7 +325,7 @@ CRISIS_QUESTION = {
         "Could you reach out to one of these now, while we keep talking?",
     ),
     "pl": (
-        "Czy jesteś teraz bezpieczny(-a)?",
+        "Czy jesteś teraz w bezpiecznym miejscu?",
         "Czy jest ktoś obok Ciebie albo ktoś, do kogo możesz teraz zadzwonić?",
         "Czy możesz skontaktować się z którymś z tych numerów teraz, a my porozmawiamy dalej?",
     ),
@@ -145,8 +373,8 @@ MODE_BODY = {
             ),
             "pl": (
                 "Jestem tu i słucham, bez pośpiechu.",
-                "Weź tyle miejsca, ile potrzebujesz; słucham.",
-                "Czymkolwiek to dla Ciebie jest, jest tu mile widziane.",
+                "Nie spiesz się; słucham.",
+                "Cokolwiek to dla Ciebie znaczy, jest tu na to miejsce.",
                 "Jestem z Tobą. Nie ma dobrego ani złego sposobu, żeby to powiedzieć.",
             ),
         },
@@ -175,7 +403,7 @@ MODE_BODY = {
             ),
             "pl": (
                 "Dobre chwile wiele mówią o tym, co jest dla nas ważne.",
-                "Warto zauważyć, co sprawiło, że to było takie, jakie było.",
+                "Warto zauważyć, co sprawiło, że to było dobre.",
                 "Może jest tu coś, co warto lepiej zrozumieć.",
                 "Warto przyglądać się takim chwilom, nie tylko tym trudnym.",
             ),
@@ -220,8 +448,8 @@ MODE_BODY = {
             "pl": (
                 "To dobry rozpęd. Zobaczmy, jak pójść za nim jednym małym krokiem.",
                 "Świetnie. To może być dobry moment na jeden mały krok naprzód.",
-                "Wygląda na to, że jest w Tobie na to trochę energii. Zamieńmy ją w jeden konkretny krok.",
-                "Zamieńmy to dobre uczucie w coś małego i wykonalnego.",
+                "Wygląda na to, że masz na to trochę energii. Zamieńmy ją w jeden konkretny krok.",
+                "Wykorzystajmy ten dobry nastrój na coś małego i wykonalnego.",
             ),
         },
         "neutral": {
@@ -235,7 +463,7 @@ MODE_BODY = {
                 "Zamieńmy to w jeden mały, konkretny krok.",
                 "Znajdźmy najmniejszy krok, który posunie to do przodu.",
                 "Mały krok, który naprawdę zrobisz, jest lepszy niż wielki plan. Znajdźmy go.",
-                "Zróbmy to wykonalnym: krok po kroku.",
+                "Rozłóżmy to na małe kroki.",
             ),
         },
     },
@@ -248,8 +476,8 @@ MODE_BODY = {
                 "It's all right that today isn't easy. Even on days like this, small good things can be found.",
             ),
             "pl": (
-                "To brzmi ciężko i w porządku jest to czuć. Wdzięczność tego nie przekreśla; może być obok.",
-                "Trudne uczucia też są tu mile widziane. Gdy zechcesz, poszukamy czegoś małego, co choć trochę "
+                "To brzmi ciężko i masz prawo tak się czuć. Wdzięczność tego nie przekreśla; może być obok.",
+                "Na trudne uczucia też jest tu miejsce. Gdy zechcesz, poszukamy czegoś małego, co choć trochę "
                 "pomogło.",
                 "W porządku, że dziś nie jest łatwo. Nawet w takie dni można znaleźć małe dobre rzeczy.",
             ),
@@ -264,7 +492,7 @@ MODE_BODY = {
             "pl": (
                 "Warto się tym przez chwilę nacieszyć.",
                 "Pięknie. Zostańmy przy tej dobrej rzeczy trochę dłużej.",
-                "To piękna rzecz do zauważenia.",
+                "Piękne, że to dostrzegasz.",
                 "Dobrze, że to zauważasz; to się liczy.",
             ),
         },
@@ -302,7 +530,7 @@ MODE_QUESTIONS = {
             "Jak się czujesz teraz, kiedy to piszesz?",
             "Co byłoby dla Ciebie teraz wspierające?",
             "Czy chcesz mi powiedzieć o tym coś więcej?",
-            "Co chciałbyś lub chciałabyś, żeby ktoś w tym zrozumiał?",
+            "Co chcesz, żeby ktoś w tym zrozumiał?",
             "Jak o siebie dbasz w tym wszystkim?",
             "Co najbardziej Ci ciąży?",
             "Kto lub co choć trochę Ci pomaga?",
@@ -321,9 +549,9 @@ MODE_QUESTIONS = {
         ),
         "pl": (
             "Co według Ciebie kryje się pod tym uczuciem?",
-            "Kiedy wcześniej czułeś lub czułaś coś podobnego?",
+            "Kiedy wcześniej pojawiło się w Tobie coś podobnego?",
             "Co ta sytuacja dla Ciebie znaczy?",
-            "Co powiedziałbyś lub powiedziałabyś przyjacielowi, który mówi to samo?",
+            "Co usłyszałby od Ciebie przyjaciel, który przeżywa to samo?",
             "Co w tym najbardziej Cię zaskakuje?",
             "Gdyby to uczucie mogło mówić, o co by prosiło?",
             "Co zauważasz w tym, jak o tym myślisz?",
@@ -352,6 +580,20 @@ MODE_QUESTIONS = {
             "Po czym poznasz, że krok jest zrobiony?",
         ),
     },
+}
+
+# Supportive mode after something that was not hard: questions that assume no trouble.
+SUPPORTIVE_LIGHT_QUESTIONS = {
+    "en": (
+        "How does it feel, looking back on it?",
+        "What would you like to say more about?",
+        "What has stayed with you from it?",
+    ),
+    "pl": (
+        "Jak się z tym czujesz, kiedy o tym myślisz?",
+        "O czym chcesz napisać więcej?",
+        "Co najbardziej Ci z tego zostało?",
+    ),
 }
 
 # The gratitude practice goes step by step: the question depends on how far it has come.
@@ -400,11 +642,11 @@ GRATITUDE_STEPS = {
             "Czy znajdziesz jeszcze jedną małą dobrą rzecz, może łatwą do przeoczenia?",
         ),
         (
-            "I trzecia: za co jeszcze jesteś teraz wdzięczny(-a)?",
+            "I trzecia: co jeszcze dobrego dziś się wydarzyło?",
             "Jeszcze jedna, żeby były trzy: co jeszcze choć trochę poprawiło Twój dzień?",
         ),
         (
-            "Jak się czujesz teraz, po nazwaniu tych dobrych rzeczy?",
+            "Jak się teraz czujesz, gdy te dobre rzeczy są nazwane?",
             "Co chcesz zabrać ze sobą z tej praktyki?",
         ),
     ),

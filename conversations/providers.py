@@ -1,9 +1,11 @@
 """Who writes the companion's replies, chosen by AI_PROVIDER.
 
-- ``offline`` (the default) is built in: no network, no model. It recognises
-  emotions with the diary's lexicon, reflects them back, and asks a question
-  fitting the mode, choosing its wording so it does not repeat itself within
-  the conversation. The same history always gives the same reply.
+- ``offline`` (the default) is built in: no network, no model. It tells what
+  kind of message it got (a good thing named, a question, feelings, a few
+  words, a topic such as work or family), answers that in the mode's own
+  style and asks one question, choosing its wording so it does not repeat
+  itself within the conversation and never repeats four or more of the user's
+  words in a row. The same history always gives the same reply.
 - ``openai`` talks to any OpenAI-compatible chat-completions server (Ollama,
   llama.cpp's server, vLLM, OpenAI itself) at AI_BASE_URL.
 
@@ -12,18 +14,18 @@ A provider receives a Context and nothing else (see conversations.context).
 
 import hashlib
 import logging
+import re
 import time
 from collections import Counter
 from typing import Protocol
 
 import requests
 from django.conf import settings
-from django.utils import translation
 
 from conversations import phrases
 from conversations.care import crisis_detect
 from conversations.context import Context
-from diary.emotions import EMOTIONS
+from diary.excerpts import fold
 from diary.lexicon import emotions_detect
 
 logger = logging.getLogger(__name__)
@@ -74,7 +76,6 @@ _DIAGNOSIS_QUESTIONS = (
     "czy jestem chor", "czy to zaburzeni", "diagnoz", "zaburzeni", "czy mam adhd", "czy jestem nienormaln",
 )
 
-_QUOTE_CHARS = 90
 # Emotions are read from the start and the end of a message, this many characters of each: the
 # start and the end say how the writer feels, and the reply stays quick.
 _ANALYSED_CHARS = 300
@@ -92,30 +93,66 @@ def _asks_for_diagnosis(text: str) -> bool:
     return any(phrase in lowered for phrase in _DIAGNOSIS_QUESTIONS)
 
 
-def _sentences(text: str) -> list[str]:
-    sentences, current = [], []
-    for ch in text:
-        current.append(ch)
-        if ch in ".!?\n":
-            sentence = "".join(current).strip()
-            if sentence:
-                sentences.append(sentence)
-            current = []
-    tail = "".join(current).strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
+_WORDS = re.compile(r"[^\W_]+")
+_QUESTION_START = re.compile(
+    r"^(?:how|what|why|when|where|who|which|should|could|would|can|is|are|do|does|did|will|jak|co|czemu|"
+    r"dlaczego|kiedy|gdzie|kto|czy|ile|po co)\b",
+    re.IGNORECASE,
+)
+# Words that state a good thing without naming an emotion of the vocabulary.
+_GOOD_WORDS = (
+    "good", "great", "nice", "lovely", "glad", "happy", "enjoy", "fun", "beautiful", "wonderful", "delicious",
+    "thank", "love", "best", "finally", "managed", "fajn", "dobr", "super", "swietn", "milo", "mila", "ciesz", "udal",
+    "pieknie", "piekn", "smaczn", "dziek", "wreszcie", "kocham", "uwielb",
+)
+_HARD_WORDS = (
+    "bad", "awful", "terrible", "hard", "difficult", "worst", "cried", "cry", "hurt", "lost", "sick", "zle",
+    "okropn", "strasz", "trudn", "ciezk", "plak", "boli", "bolal", "stracil", "chor",
+)
+SHORT_WORDS = 3
+ECHO_WORDS = 4
 
 
-def _quote(text: str) -> str:
-    """A short piece of what the user wrote: its first sentence (used when no feeling was named)."""
-    all_sentences = _sentences(text[: 4 * _QUOTE_CHARS * 3])
-    sentences = [s for s in all_sentences if len(s.split()) >= 2] or all_sentences or [text.strip()[:_QUOTE_CHARS * 2]]
-    chosen = sentences[0]
-    chosen = " ".join(chosen.split()).rstrip(".!?…,;: ")
-    if len(chosen) > _QUOTE_CHARS:
-        chosen = chosen[:_QUOTE_CHARS].rsplit(" ", 1)[0].rstrip(".,;: ") + "…"
-    return chosen
+def _fold_words(text: str) -> list[str]:
+    return _WORDS.findall(fold(text))
+
+
+def _starts(words: list[str], beginnings: tuple[str, ...]) -> bool:
+    """Whether a word is one of the short `beginnings` (three letters or fewer) or starts with a longer one."""
+    whole = {b for b in beginnings if len(b) <= 3}
+    prefixes = tuple(b for b in beginnings if len(b) > 3)
+    return any(word in whole or word.startswith(prefixes) for word in words)
+
+
+def _topic(words: list[str]) -> str | None:
+    for topic, beginnings in phrases.TOPIC_WORDS.items():
+        if _starts(words, beginnings):
+            return topic
+    return None
+
+
+def _gratitude_step(previous: list[str], language: str) -> int | None:
+    """Which step of the gratitude practice the last reply asked about, if any."""
+    if not previous:
+        return None
+    for step, questions in enumerate(phrases.GRATITUDE_STEPS[language]):
+        if any(question in previous[-1] for question in questions):
+            return step
+    return None
+
+
+def _is_question(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
+
+
+def _echoes(reply: str, message_words: list[str]) -> bool:
+    """Whether the reply repeats ECHO_WORDS or more consecutive words of the message."""
+    if len(message_words) < ECHO_WORDS:
+        return False
+    runs = {tuple(message_words[i:i + ECHO_WORDS]) for i in range(len(message_words) - ECHO_WORDS + 1)}
+    said = _fold_words(reply)
+    return any(tuple(said[i:i + ECHO_WORDS]) in runs for i in range(len(said) - ECHO_WORDS + 1))
 
 
 class _Wording:
@@ -147,6 +184,15 @@ class _Wording:
         return min(ordered, key=lambda option: self._last_use(option))
 
 
+def _feelings(codes: list[str], language: str) -> dict[str, str]:
+    """The feelings heard, in each grammatical form a template may need."""
+    forms = [phrases.FEELINGS[code] for code in codes if code in phrases.FEELINGS]
+    return {
+        name: _join([form[index] for form in forms], language)
+        for index, name in enumerate(("feelings_adj", "feelings_noun", "feelings_nom", "feelings_acc"))
+    }
+
+
 def _join(labels: list[str], language: str) -> str:
     if len(labels) == 1:
         return labels[0]
@@ -154,7 +200,7 @@ def _join(labels: list[str], language: str) -> str:
 
 
 class OfflineProvider:
-    """The built-in companion: reflective listening made of the user's own words."""
+    """The built-in companion: reflective listening in its own words, never an echo of the user's."""
 
     name = "offline"
     model = "offline-1"
@@ -176,56 +222,103 @@ class OfflineProvider:
                 )
             )
 
-        emotions = emotions_detect(_excerpt(text), limit=3)
-        asks_for_diagnosis = _asks_for_diagnosis(text)
-        parts = []
-        if asks_for_diagnosis:
-            # Reflecting "depression" back as a feeling would sound like an answer: say plainly we cannot.
-            parts.append(words.pick(phrases.NO_DIAGNOSIS[language], slot=1))
-        elif emotions:
-            with translation.override(language):
-                labels = [str(EMOTIONS[code]) for code in emotions]
-            template = words.pick(phrases.REFLECT_EMOTIONS[language], slot=0)
-            parts.append(template.format(emotions=_join(labels, language)))
-        else:
-            parts.append(words.pick(phrases.REFLECT_QUOTE[language], slot=0).format(quote=_quote(text)))
+        message_words = _fold_words(text)
+        parts = self._compose(context, language, text, message_words, previous, words)
+        reply = " ".join(parts)
+        for attempt in range(1, 6):
+            if not _echoes(reply, message_words):
+                break
+            # A wording that happens to repeat the user's own words: choose others.
+            words = _Wording(seed=words.seed + attempt * 104729, previous_replies=previous)
+            reply = " ".join(self._compose(context, language, text, message_words, previous, words))
+        return reply
 
+    def _compose(self, context, language, text, message_words, previous, words) -> list[str]:
+        """The parts of a reply: what was heard, the mode's own sentence, perhaps a note, one question."""
+        mode = context.mode
+        emotions = emotions_detect(_excerpt(text), limit=3)
         valence = next(
             ("hard" if code in HARD_EMOTIONS else "good" for code in emotions if code in HARD_EMOTIONS | GOOD_EMOTIONS),
-            "neutral",
+            None,
         )
-        parts.append(words.pick(phrases.MODE_BODY[context.mode][valence][language], slot=2))
+        if valence is None:
+            valence = (
+                "hard" if _starts(message_words, _HARD_WORDS)
+                else "good" if _starts(message_words, _GOOD_WORDS)
+                else "neutral"
+            )
+        question = _is_question(text)
+        short = len(message_words) <= SHORT_WORDS and not emotions
+        asked = _gratitude_step(previous, language) if mode == "gratitude" else None
+        # In the gratitude practice, an answer that is not hard or a question is taken as given.
+        answered = mode == "gratitude" and not question and valence != "hard" and (
+            valence == "good" or asked is not None
+        )
+        good_thing = answered and asked not in (1, 2)
+        parts = []
+        if _asks_for_diagnosis(text):
+            # Reflecting "depression" back as a feeling would sound like an answer: say plainly we cannot.
+            parts.append(words.pick(phrases.NO_DIAGNOSIS[language], slot=1))
+        elif answered and not good_thing:
+            parts.append(words.pick(phrases.GRATITUDE_NOTED[language], slot=0))
+        elif good_thing:
+            parts.append(words.pick(phrases.GRATITUDE_RECEIVED[language], slot=0))
+        elif question:
+            parts.append(words.pick(phrases.QUESTION_ACK[mode][language], slot=0))
+        elif emotions:
+            template = words.pick(phrases.REFLECT_FEELINGS[mode][language], slot=0)
+            parts.append(template.format(**_feelings(emotions, language)))
+        elif topic := _topic(message_words):
+            parts.append(words.pick(phrases.TOPICS[topic][language], slot=0))
+            short = False
+        elif short and _starts(message_words, phrases.GREETING_WORDS):
+            parts.append(words.pick(phrases.GREETING[language], slot=0))
+        elif short:
+            parts.append(words.pick(phrases.SHORT[language], slot=0))
+        else:
+            parts.append(words.pick(phrases.ACKNOWLEDGE[language], slot=0))
+
+        if not answered and not (short and mode != "gratitude"):
+            parts.append(words.pick(phrases.MODE_BODY[mode][valence][language], slot=2))
 
         note = self._entries_note(context, previous, words)
         if note:
             parts.append(note)
 
-        parts.append(self._question(context, language, valence, previous, words))
-        return " ".join(parts)
+        parts.append(self._question(context, language, valence, previous, words, asked=asked, answered=answered))
+        return parts
 
     @staticmethod
     def _entries_note(context: Context, previous: list[str], words: _Wording) -> str:
         """On the first reply, a word about a feeling that recurs in the entries the user shared."""
         if previous or not context.entries or context.mode not in ("supportive", "reflective"):
             return ""
-        counts = Counter(code for note in context.entries for code in note.emotions if code in EMOTIONS)
+        counts = Counter(code for note in context.entries for code in note.emotions if code in phrases.FEELINGS)
         recurring = [code for code, count in counts.most_common(1) if count >= 2]
         if not recurring:
             return ""
-        with translation.override(context.language):
-            label = str(EMOTIONS[recurring[0]])
+        label = phrases.FEELINGS[recurring[0]][1 if context.language == "en" else 2]
         return words.pick(phrases.ENTRIES_NOTE[context.language], slot=3).format(emotion=label)
 
     @staticmethod
-    def _question(context: Context, language: str, valence: str, previous: list[str], words: _Wording) -> str:
+    def _question(
+        context: Context, language: str, valence: str, previous: list[str], words: _Wording, *,
+        asked: int | None, answered: bool,
+    ) -> str:
         if context.mode == "gratitude":
             steps = phrases.GRATITUDE_STEPS[language]
-            step = len(previous)
-            if valence == "hard":  # after something hard, invite a first small good thing again
+            if answered:
+                # Go on from the step just answered; a good thing named unasked is asked about, not asked for.
+                step = 1 if asked is None else asked + 1
+                if step >= len(steps):  # the practice is done: start another round of good things
+                    step = 3
+            elif valence == "hard" or asked is None:  # after something hard, or at the start: a first good thing
                 step = 0
-            elif step >= len(steps):  # the practice is done: start another round of good things
-                step = 3 + (step - len(steps)) % (len(steps) - 3)
+            else:  # a question or an aside: the same step again, in other words
+                step = asked
             return words.pick(steps[step], slot=4)
+        if context.mode == "supportive" and valence != "hard":
+            return words.pick(phrases.SUPPORTIVE_LIGHT_QUESTIONS[language], slot=4)
         return words.pick(phrases.MODE_QUESTIONS[context.mode][language], slot=4)
 
 

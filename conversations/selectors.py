@@ -145,6 +145,18 @@ def message_page(
     )
 
 
+def messages_for_entry(*, user, mode: str, up_to: Cursor | None = None, limit: int) -> list[ConversationHistory]:
+    """The newest `limit` messages of a conversation (up to and including `up_to`), oldest first.
+
+    One query down the (user, mode, created_at, id) index. A message still
+    waiting for its reply is included: it is what the user wrote.
+    """
+    queryset = _history(user=user, mode=mode).only("role", "content", "created_at")
+    if up_to is not None:
+        queryset = queryset.filter(_before(up_to) | Q(created_at=up_to.created_at, id=up_to.id))
+    return list(queryset.order_by("-created_at", "-id")[:limit])[::-1]
+
+
 def message_reply(*, message: ConversationHistory) -> ConversationHistory | None:
     """The reply to a user's message, if it has arrived."""
     return ConversationHistory.objects.filter(reply_to=message).first()
@@ -206,13 +218,13 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
     entries = (
         DiaryEntry.objects.filter(user=user, exclude_from_ai=False, created_at__gte=since)
         .order_by("-created_at", "-id")
-        .annotate(excerpt=Substr("content", 1, ENTRY_EXCERPT_CHARS + 1))
+        .annotate(text_start=Substr("content", 1, ENTRY_EXCERPT_CHARS + 1))
         .only("created_at", "title", "mood", "emotion_tags")[:ENTRIES_MAX]
     )
     zone = user_zone(user)
     notes = []
     for entry in entries:
-        excerpt = " ".join(entry.excerpt.split())
+        excerpt = " ".join(entry.text_start.split())
         if len(excerpt) > ENTRY_EXCERPT_CHARS:
             excerpt = excerpt[:ENTRY_EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
         tags = entry.emotion_tags if isinstance(entry.emotion_tags, list) else []

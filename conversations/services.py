@@ -178,3 +178,50 @@ def conversations_cleanup(*, now: datetime | None = None, batch_size: int = CLEA
         rows=lambda ids: ConversationHistory.objects.filter(Q(id__in=ids) | Q(reply_to_id__in=ids)),
     )
     return deleted
+
+
+# --- Keeping a conversation in the diary -------------------------------------------------------
+
+ENTRY_MESSAGES_MAX = 200
+
+
+class NothingToSave(Exception):
+    """The conversation has no messages."""
+
+
+def conversation_save_to_diary(*, user, mode: str, up_to: ConversationHistory | None = None):
+    """A diary entry holding the conversation (its newest ENTRY_MESSAGES_MAX messages), as Markdown.
+
+    Written in the active language: a heading for each day, then who spoke and
+    when, then the words. The oldest messages are left out if the whole would
+    not fit in an entry. Goes through diary.services.entry_create, like any entry
+    (docs/companion-replies.md).
+    """
+    from django.utils import formats
+    from django.utils.translation import gettext as _
+
+    from conversations.modes import MODES
+    from conversations.selectors import Cursor, messages_for_entry
+    from diary.services import CONTENT_MAX_LENGTH, entry_create
+
+    rows = messages_for_entry(
+        user=user, mode=mode, up_to=Cursor.of(up_to) if up_to else None, limit=ENTRY_MESSAGES_MAX
+    )
+    if not rows:
+        raise NothingToSave
+    you, companion = _("You"), _("Companion")
+    blocks: list[str] = []
+    day = None
+    for row in rows:
+        moment = timezone.localtime(row.created_at)
+        if moment.date() != day:
+            day = moment.date()
+            blocks.append(f"## {formats.date_format(day, 'DATE_FORMAT')}")
+        who = you if row.role == Role.USER else companion
+        blocks.append(f"**{who}** · {formats.time_format(moment, 'TIME_FORMAT')}  \n{row.content.strip()}")
+    content = "\n\n".join(blocks)
+    while len(content) > CONTENT_MAX_LENGTH and len(blocks) > 2:
+        blocks.pop(1 if blocks[0].startswith("## ") else 0)
+        content = "\n\n".join(blocks)
+    title = _("Conversation with the companion · %(mode)s") % {"mode": MODES[mode].name}
+    return entry_create(user=user, title=title, content=content[:CONTENT_MAX_LENGTH])

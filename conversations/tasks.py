@@ -26,5 +26,5 @@ def cleanup_conversations(self) -> int:
     if not ran:
         task_skipped(self)
         return 0
-    logger.info("Deleted %d conversation messages past retention", deleted)
+    logger.info("Deleted %d conversation messages past retention", deleted, extra={"deleted": deleted})
     return deleted

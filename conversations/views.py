@@ -6,6 +6,7 @@ every POST redirects back to the page.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,9 @@ class Exchange:
 
     message: ConversationHistory | None = None
     reply: ConversationHistory | None = None
+    # Set on the first exchange of each day: the heading shown above it.
+    day: date | None = None
+    day_label: str = ""
 
     @property
     def key(self) -> str:
@@ -48,6 +52,31 @@ def _exchanges(rows: list[ConversationHistory]) -> list[Exchange]:
             by_message[row.reply_to_id].reply = row
         else:
             exchanges.append(Exchange(reply=row))
+    return exchanges
+
+
+def _day_label(day: date, today: date) -> str:
+    if day == today:
+        return _("Today")
+    if day == today - timedelta(days=1):
+        return _("Yesterday")
+    return formats.date_format(day, "l, j F" if day.year == today.year else "DATE_FORMAT")
+
+
+def _with_days(exchanges: list[Exchange]) -> list[Exchange]:
+    """Mark the first exchange of each day (in the user's time zone) with that day's heading.
+
+    The bubbles then show only the time. Headings repeated where pages meet
+    or a new exchange arrives are removed by chat.js.
+    """
+    today = timezone.localdate()
+    previous = None
+    for exchange in exchanges:
+        first = exchange.message or exchange.reply
+        day = timezone.localtime(first.created_at).date()
+        if day != previous:
+            exchange.day, exchange.day_label = day, _day_label(day, today)
+        previous = day
     return exchanges
 
 
@@ -82,12 +111,14 @@ def chat_index(request: HttpRequest) -> HttpResponse:
 def _mode_page(request: HttpRequest, *, mode: str, form: MessageForm, status: int = 200) -> HttpResponse:
     before = selectors.Cursor.parse(request.GET.get("before"))
     page = selectors.message_page(user=request.user, mode=mode, before=before)
-    exchanges = _exchanges(page.messages)
+    exchanges = _with_days(_exchanges(page.messages))
     context = {
         "info": MODES[mode],
         "mode": mode,
         "page": page,
         "exchanges": exchanges,
+        # An older page saves what it shows and what came before; the newest page saves everything.
+        "save_up_to": page.messages[-1].pk if page.newer and page.messages else None,
         "form": form,
         "has_pending": any(ex.message and ex.message.status == "pending" for ex in exchanges),
         "retention_days": settings.CONVERSATION_RETENTION_DAYS,
@@ -111,7 +142,7 @@ def chat_mode(request: HttpRequest, mode: str) -> HttpResponse:
         return _mode_page(request, mode=mode, form=form, status=400)
     result = services.message_send(user=request.user, mode=mode, content=form.cleaned_data["content"])
     if _is_htmx(request):
-        exchange = Exchange(message=result.message, reply=result.reply)
+        exchange = _with_days([Exchange(message=result.message, reply=result.reply)])[0]
         return render(request, "conversations/_exchange.html", {"ex": exchange, "mode": mode}, status=201)
     return redirect(f"{_mode_url(mode)}#compose")
 
@@ -124,7 +155,7 @@ def chat_older(request: HttpRequest, mode: str) -> HttpResponse:
     if before is None or not _is_htmx(request):
         return redirect(f"{_mode_url(mode)}?before={before}" if before else _mode_url(mode))
     page = selectors.message_page(user=request.user, mode=mode, before=before)
-    context = {"page": page, "exchanges": _exchanges(page.messages), "mode": mode}
+    context = {"page": page, "exchanges": _with_days(_exchanges(page.messages)), "mode": mode}
     return render(request, "conversations/_older.html", context)
 
 
@@ -174,7 +205,26 @@ def chat_retry(request: HttpRequest, mode: str, message_id: int) -> HttpResponse
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return redirect(f"{_mode_url(mode)}#compose")
     if _is_htmx(request):
-        exchange = Exchange(message=result.message, reply=result.reply)
+        exchange = _with_days([Exchange(message=result.message, reply=result.reply)])[0]
         context = {"ex": exchange, "mode": mode, "replaces": True}
         return render(request, "conversations/_exchange.html", context, status=201)
     return redirect(f"{_mode_url(mode)}#compose")
+
+
+@login_required
+@require_POST
+def chat_save(request: HttpRequest, mode: str) -> HttpResponse:
+    """Keep the conversation as a diary entry (up to the message named in `message`, if any)."""
+    up_to = None
+    message_id = request.POST.get("message", "")
+    if message_id:
+        if not message_id.isascii() or not message_id.isdigit() or len(message_id) > 18:
+            raise Http404("No such message.")
+        up_to = selectors.message_get_for_user(user=request.user, mode=mode, message_id=int(message_id))
+    try:
+        entry = services.conversation_save_to_diary(user=request.user, mode=mode, up_to=up_to)
+    except services.NothingToSave:
+        messages.error(request, _("There is nothing to save yet: the conversation is empty."))
+        return _mode_page(request, mode=mode, form=MessageForm(), status=400)
+    messages.success(request, _("The conversation is saved in your diary."))
+    return redirect("diary:detail", entry_id=entry.pk)

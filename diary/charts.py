@@ -14,7 +14,7 @@ All text that reaches the markup is escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
@@ -28,8 +28,6 @@ from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOODS
 
 WIDTH = 480
 NO_VALUE = "\u2013"  # an en dash where there is no number
-HEATMAP_CELL = 11
-HEATMAP_GAP = 2
 
 
 def _num(value: float) -> str:
@@ -150,8 +148,16 @@ def _x_labels(daily: list[dict[str, Any]], *, left: float, slot: float, y: float
     return labels
 
 
-def mood_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-mood") -> SafeString:
-    """Dots for each day's average mood and a line for the 7-day moving average."""
+# Beyond this many days a dot per day is too small to read: the chart shows weeks instead.
+DAILY_MOOD_MAX_DAYS = 90
+
+
+def mood_chart(
+    *, daily: list[dict[str, Any]], weekly: list[dict[str, Any]] | None = None, chart_id: str = "chart-mood"
+) -> SafeString:
+    """Dots for each day's average mood and a line for the 7-day moving average; weeks for long periods."""
+    if weekly is not None and len(daily) > DAILY_MOOD_MAX_DAYS:
+        return _weekly_mood_chart(weekly=weekly, chart_id=chart_id)
     height, left, right, top, bottom = 190, 30, 6, 12, 26
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     slot = plot_w / max(len(daily), 1)
@@ -215,6 +221,57 @@ def mood_chart(*, daily: list[dict[str, Any]], chart_id: str = "chart-mood") -> 
                 kind="mood")
 
 
+def _weekly_mood_chart(*, weekly: list[dict[str, Any]], chart_id: str) -> SafeString:
+    """A dot per week (the average of its days' moods) joined by a line, broken over weeks without a mood."""
+    height, left, right, top, bottom = 190, 30, 6, 12, 26
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    slot = plot_w / max(len(weekly), 1)
+
+    def y_of(mood: float) -> float:
+        return top + (MOOD_MAX - mood) / (MOOD_MAX - MOOD_MIN) * plot_h
+
+    body = []
+    for step in range(MOOD_MIN, MOOD_MAX + 1):
+        y = y_of(step)
+        body.append(f'<line class="grid" x1="{left}" y1="{_num(y)}" x2="{WIDTH - right}" y2="{_num(y)}"/>')
+        body.append(_text(left - 6, y + 4, str(step), cls="tick", anchor="end"))
+    segments: list[list[str]] = [[]]
+    for index, week in enumerate(weekly):
+        if week["mood"] is None:
+            segments.append([])
+        else:
+            segments[-1].append(f"{_num(left + (index + 0.5) * slot)},{_num(y_of(week['mood']))}")
+    for points in segments:
+        if len(points) > 1:
+            body.append(f'<polyline class="trend" points="{" ".join(points)}"/>')
+    for index, week in enumerate(weekly):
+        if week["mood"] is None:
+            continue
+        tip = ngettext(
+            "Week of %(date)s: mood %(mood)s (%(days)s day)", "Week of %(date)s: mood %(mood)s (%(days)s days)",
+            week["days"],
+        ) % {"date": long_date(week["start"]), "mood": mood_words(week["mood"]), "days": number_format(week["days"])}
+        body.append(
+            f'<circle class="dot {mood_class(week["mood"])}" cx="{_num(left + (index + 0.5) * slot)}" '
+            f'cy="{_num(y_of(week["mood"]))}" r="3.5">{_tip(tip)}</circle>'
+        )
+    body.extend(_x_labels([{"date": w["start"]} for w in weekly], left=left, slot=slot, y=height - 6))
+    moods = [w["mood"] for w in weekly if w["mood"] is not None]
+    if moods:
+        desc = ngettext(
+            "Weekly average mood on a scale from 1 (awful) to 5 (great) over %(weeks)s week with a mood, "
+            "lowest %(low)s, highest %(high)s.",
+            "Weekly average mood on a scale from 1 (awful) to 5 (great) over %(weeks)s weeks with a mood, "
+            "lowest %(low)s, highest %(high)s.",
+            len(moods),
+        ) % {"weeks": number_format(len(moods)), "low": number_format(min(moods), 1),
+             "high": number_format(max(moods), 1)}
+    else:
+        desc = _("No mood was recorded in this period.")
+    return _svg(chart_id=chart_id, title=_("Mood week by week"), desc=desc, width=WIDTH, height=height, body=body,
+                kind="mood")
+
+
 def weekday_chart(*, weekdays: list[dict[str, Any]], chart_id: str = "chart-weekdays") -> SafeString:
     """Bars: the average mood of each weekday."""
     width, height, left, top, bottom = 420, 190, 30, 22, 26
@@ -264,10 +321,11 @@ def weekday_chart(*, weekdays: list[dict[str, Any]], chart_id: str = "chart-week
 def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id: str = "chart-emotions") -> SafeString:
     """Horizontal bars: how often each emotion was tagged, with the average mood of its days."""
     rows = emotions[:limit]
+    hidden = len(emotions) - len(rows)
     # Room for the longest name at the larger type phones get (about 10 units a character).
     label_w = min(max([len(emotion_label(e["code"])) for e in rows] or [4]) * 10 + 14, 190)
     row_h, top, mood_w = 26, 6, 56
-    height = top * 2 + max(len(rows), 1) * row_h
+    height = top * 2 + (max(len(rows), 1) + (1 if hidden else 0)) * row_h
     bar_max = WIDTH - label_w - mood_w - 44
     peak = max((e["entries"] for e in rows), default=1)
     body = []
@@ -291,6 +349,12 @@ def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id:
         body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
         mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
         body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
+    more = ""
+    if hidden:
+        # The table under the chart lists them all.
+        more = ngettext("+%(count)s more emotion", "+%(count)s more emotions", hidden) % {
+            "count": number_format(hidden)}
+        body.append(_text(label_w, top + len(rows) * row_h + row_h / 2 + 4, more, cls="more"))
     if rows:
         happiest = max((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
         saddest = min((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
@@ -305,60 +369,80 @@ def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id:
                 "bad": emotion_label(saddest["code"]),
                 "bad_mood": number_format(saddest["mood"], 1),
             }
+        if more:
+            desc += " " + more + "."
     else:
         desc = _("No emotions were tagged in this period.")
     return _svg(chart_id=chart_id, title=_("Emotions and the mood of their days"), desc=desc, width=WIDTH,
                 height=height, body=body, kind="emotions")
 
 
-def heat_level(count: int) -> int:
-    """0 for no entry, then 1, 2, 3 and 4 or more entries."""
-    return min(count, 4)
+def pixel_class(cell: dict[str, Any] | None) -> str:
+    """A day of the Year in Pixels: coloured by its mood; written without a mood, or not written."""
+    if cell is None or not cell["entries"]:
+        return "pixel-empty"
+    return f"pixel {mood_class(cell['mood'])}" if cell.get("mood") is not None else "pixel pixel-no-mood"
 
 
-def heatmap_chart(*, heatmap: dict[str, Any], chart_id: str = "chart-heatmap") -> SafeString:
-    """A calendar of the last 53 weeks: a column per week, a row per weekday, shaded by entries."""
-    step = HEATMAP_CELL + HEATMAP_GAP
-    left, top = 30, 18
-    cells = heatmap["days"]
-    weeks = (len(cells) + 6) // 7
-    width, height = left + weeks * step, top + 7 * step
+def heatmap_chart(*, heatmap: dict[str, Any], tall: bool = False, chart_id: str = "chart-heatmap") -> SafeString:
+    """Year in Pixels: a square per day of the last twelve months, coloured by the day's mood.
+
+    Wide: a row per month and a column per day of the month (desktops). Tall:
+    a column per month and a row per day (phones, where 31 columns would be
+    too small to read). Every label stays inside the drawing.
+    """
+    cells = {cell["date"]: cell for cell in heatmap["days"]}
+    end: date = heatmap["end"]
+    first = date(end.year - (1 if end.month < 12 else 0), end.month % 12 + 1, 1)
+    months = [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1) for i in range(12)]
+    if tall:
+        cell, step, left, top = 21, 26, 28, 20
+        width, height = left + 12 * step, top + 31 * step
+    else:
+        cell, step, left, top = 13, 16, 40, 18
+        width, height = left + 31 * step, top + 12 * step
     body = []
-    for row in (0, 2, 4):
-        body.append(_text(left - 5, top + row * step + HEATMAP_CELL - 2, str(WEEKDAYS_ABBR[row]), cls="tick",
-                          anchor="end"))
-    months: list[tuple[int, str]] = []  # (column, name) where a month begins
-    for index, cell in enumerate(cells):
-        day: date = cell["date"]
-        column, row = divmod(index, 7)
-        x, y = left + column * step, top + row * step
-        if row == 0 and column < weeks - 1 and (not months or day.day <= 7):
-            if months and column - months[-1][0] < 3:
-                months.pop()  # a month shown for a week or two would collide with the next name
-            months.append((column, date_format(day, "M")))
-        count = cell["entries"]
-        tip = ngettext("%(date)s: %(count)s entry", "%(date)s: %(count)s entries", count) % {
-            "date": long_date(day),
-            "count": number_format(count),
-        }
-        body.append(
-            f'<rect class="cell level-{heat_level(count)}" x="{x}" y="{y}" width="{HEATMAP_CELL}" '
-            f'height="{HEATMAP_CELL}" rx="2">{_tip(tip)}</rect>'
-        )
-    body.extend(_text(left + column * step, top - 6, name, cls="tick") for column, name in months)
-    total = sum(c["entries"] for c in cells)
-    written = sum(1 for c in cells if c["entries"])
+    for day in (1, 5, 10, 15, 20, 25, 31):
+        offset = (day - 1) * step + cell / 2
+        if tall:
+            body.append(_text(left - 6, top + offset + 4, str(day), cls="tick", anchor="end"))
+        else:
+            body.append(_text(left + offset, top - 5, str(day), cls="tick", anchor="middle"))
+    for index, month in enumerate(months):
+        name = date_format(month, "M")
+        if tall:
+            body.append(_text(left + index * step + cell / 2, top - 6, name, cls="tick", anchor="middle"))
+        else:
+            body.append(_text(left - 6, top + index * step + cell - 2, name, cls="tick", anchor="end"))
+        day = month
+        while day.month == month.month and day <= end:
+            found = cells.get(day)
+            if found is None or not found["entries"]:
+                tip = _("%(date)s: no entry") % {"date": long_date(day)}
+            elif found.get("mood") is None:
+                tip = ngettext("%(date)s: %(count)s entry, no mood given", "%(date)s: %(count)s entries, no mood given",
+                               found["entries"]) % {"date": long_date(day), "count": number_format(found["entries"])}
+            else:
+                tip = ngettext("%(date)s: %(count)s entry, mood %(mood)s", "%(date)s: %(count)s entries, mood %(mood)s",
+                               found["entries"]) % {"date": long_date(day), "count": number_format(found["entries"]),
+                                                    "mood": mood_words(found.get("mood"))}
+            across, down = (index, day.day - 1) if tall else (day.day - 1, index)
+            body.append(
+                f'<rect class="{pixel_class(found)}" x="{left + across * step}" y="{top + down * step}" '
+                f'width="{cell}" height="{cell}" rx="2">{_tip(tip)}</rect>'
+            )
+            day += timedelta(days=1)
+    in_range = [c for c in heatmap["days"] if c["date"] >= first]
+    written = [c for c in in_range if c["entries"]]
+    moods = [c["mood"] for c in written if c.get("mood") is not None]
     desc = ngettext(
-        "A calendar of the year from %(start)s to %(end)s, one square per day, darker with more entries: "
-        "%(total)s entry in all; days with an entry: %(days)s.",
-        "A calendar of the year from %(start)s to %(end)s, one square per day, darker with more entries: "
-        "%(total)s entries in all; days with an entry: %(days)s.",
-        total,
-    ) % {
-        "start": long_date(heatmap["start"]),
-        "end": long_date(heatmap["end"]),
-        "total": number_format(total),
-        "days": number_format(written),
-    }
-    return _svg(chart_id=chart_id, title=_("Your year"), desc=desc, width=width, height=height, body=body,
-                kind="heatmap")
+        "Year in Pixels from %(start)s to %(end)s: a row per month, a square per day, coloured by the day's "
+        "average mood; %(days)s day with an entry.",
+        "Year in Pixels from %(start)s to %(end)s: a row per month, a square per day, coloured by the day's "
+        "average mood; %(days)s days with an entry.",
+        len(written),
+    ) % {"start": long_date(first), "end": long_date(end), "days": number_format(len(written))}
+    if moods:
+        desc += " " + _("Average mood of those days: %(mood)s.") % {"mood": number_format(sum(moods) / len(moods), 1)}
+    return _svg(chart_id=chart_id, title=_("Year in Pixels"), desc=desc, width=width, height=height, body=body,
+                kind="heatmap" + (" chart-heatmap-tall" if tall else " chart-heatmap-wide"))

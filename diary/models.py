@@ -3,9 +3,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from diary.emotions import MOOD_MAX, MOOD_MIN
+from diary.excerpts import excerpt_title_and_rest
 
 
 class DiaryEntry(models.Model):
@@ -32,6 +34,9 @@ class DiaryEntry(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     exclude_from_ai = models.BooleanField(_("exclude from the companion"), default=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # Plain text of the rendered start of the content, one line per block, set by
+    # every write (diary.excerpts): lists show it without loading the content.
+    excerpt = models.TextField(blank=True, default="", editable=False)
     # Set for imported entries: a stable fingerprint that makes re-imports no-ops.
     source_id = models.CharField(max_length=128, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -62,6 +67,22 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
+
+    @cached_property
+    def _heading(self) -> tuple[str, str]:
+        return excerpt_title_and_rest(title=self.title, excerpt=self.excerpt)
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the first line of the text, or for a mood alone the word "Check-in"."""
+        if self._heading[0]:
+            return self._heading[0]
+        return str(_("Check-in") if self.mood else _("Untitled"))
+
+    @property
+    def display_excerpt(self) -> str:
+        """The excerpt without the line already shown as the title."""
+        return self._heading[1]
 
 
 class ImportJob(models.Model):

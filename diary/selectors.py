@@ -3,41 +3,38 @@
 Lists are one indexed query (plus the paginator's count on pages that show
 it): the user's entries via ix_diary_entries_user_created, a tag through the
 GIN index on emotion_tags (``@>``), a search through the GIN index over
-``search_vector()``. Lists that show an excerpt never load ``content``: the
-database cuts the first characters off instead.
+``search_vector()``. Lists never load ``content``: they show the stored
+plain-text ``excerpt`` (diary.excerpts).
 """
 
-import re
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import Substr, TruncDate
+from django.db.models import Avg, Count, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
+from diary.excerpts import highlight, search_words
 from diary.models import DiaryEntry
-from diary.rendering import markdown_excerpt
-from diary.search import SEARCH_CONFIG, search_vector
+from diary.search import Fold, fold_filter, search_query, search_vector
 
 QUERY_MAX_LENGTH = 200
-SEARCH_WORDS_MAX = 20
 # Filters and the calendar accept dates in this range; anything else is a 400,
 # never an overflow deep in the date arithmetic.
 FILTER_DATE_MIN = date(1900, 1, 1)
 FILTER_DATE_MAX = date(9998, 12, 31)
-# Enough Markdown source to make a 240-character plain-text excerpt.
-EXCERPT_SOURCE_LENGTH = 400
-EXCERPT_LENGTH = 240
-LIST_FIELDS = ("id", "user_id", "title", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at")
+LIST_FIELDS = (
+    "id", "user_id", "title", "excerpt", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at",
+)
 ON_THIS_DAY_LIMIT = 20
 _BIGINT_MAX = 2**63 - 1
 
@@ -119,22 +116,6 @@ def _tag_filter(queryset: QuerySet, tag: str) -> QuerySet:
     return queryset.filter(emotion_tags__icontains=f'"{tag}"')  # the JSON text holds each code quoted
 
 
-_SEARCH_WORD = re.compile(r"[^\W_]+")
-
-
-def _search_query(q: str) -> SearchQuery | None:
-    """Every word of the search, each as a prefix: "rzek" finds "rzeką", "walk" finds "walking".
-
-    The 'simple' configuration does not stem, so prefixes stand in for it in
-    both languages. Only word characters reach the tsquery, so its operators
-    cannot be injected; the GIN index serves prefix matches too.
-    """
-    words = _SEARCH_WORD.findall(q.lower())[:SEARCH_WORDS_MAX]
-    if not words:
-        return None
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), config=SEARCH_CONFIG, search_type="raw")
-
-
 def entry_list(
     *,
     user,
@@ -145,8 +126,7 @@ def entry_list(
 ) -> QuerySet[DiaryEntry]:
     """The user's entries matching `filters`, newest first (or by relevance when searching).
 
-    Without `content`, the rows carry `excerpt_source` (the first characters of
-    the content, cut by the database) instead of the content itself.
+    Without `content`, the rows carry the stored `excerpt` instead of the content itself.
     """
     queryset = DiaryEntry.objects.filter(user=user)
     if filters.date_from:
@@ -160,7 +140,7 @@ def entry_list(
     ordering = ["-created_at", "-id"]
     if filters.q:
         if connection.vendor == "postgresql":
-            query = _search_query(filters.q)
+            query = search_query(filters.q)
             if query is None:  # punctuation only: nothing can match
                 return queryset.none()
             # alias(), not annotate(): the vector is only compared, never sent back.
@@ -169,19 +149,20 @@ def entry_list(
                 queryset = queryset.annotate(rank=SearchRank(search_vector(), query))
                 ordering = ["-rank", *ordering]
         else:
-            queryset = queryset.filter(Q(title__icontains=filters.q) | Q(content__icontains=filters.q))
-    if content:
-        queryset = queryset.defer("source_id")
-    else:
-        queryset = queryset.only(*LIST_FIELDS).annotate(excerpt_source=Substr("content", 1, EXCERPT_SOURCE_LENGTH))
+            words = fold_filter(filters.q)
+            if words is None:
+                return queryset.none()
+            queryset = queryset.alias(search_title=Fold("title"), search_text=Fold("content")).filter(words)
+    queryset = queryset.defer("source_id", "excerpt") if content else queryset.only(*LIST_FIELDS)
     return queryset.order_by(*ordering)
 
 
-def entry_excerpt(entry: DiaryEntry) -> str:
-    source = getattr(entry, "excerpt_source", None)
-    if source is None:
-        source = entry.content
-    return markdown_excerpt(source, length=EXCERPT_LENGTH)
+def entry_highlight(entries, *, q: str) -> None:
+    """Give each entry of a search's page `marked_title` and `marked_excerpt`: escaped, matches in <mark>."""
+    words = search_words(q)
+    for entry in entries:
+        entry.marked_title = highlight(entry.display_title, words)
+        entry.marked_excerpt = highlight(entry.display_excerpt, words)
 
 
 def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
@@ -194,8 +175,29 @@ def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
         raise Http404 from None
 
 
+def entry_neighbours(*, entry: DiaryEntry) -> tuple[DiaryEntry | None, DiaryEntry | None]:
+    """The owner's entries just before (older) and just after (newer) `entry` in diary order.
+
+    One query: the rows whose id is one of two scalar subqueries, each a
+    one-row probe of ix_diary_entries_user_created that starts at the entry
+    (the plain created_at bound beside the OR is what lets the index scan
+    start there); the outer rows are two primary-key lookups. Equal dates are
+    ordered by id, as the list orders them.
+    """
+    mine = DiaryEntry.objects.filter(user_id=entry.user_id)
+    moment, same_moment = entry.created_at, Q(created_at=entry.created_at)
+    older = mine.filter(Q(created_at__lte=moment), Q(created_at__lt=moment) | (same_moment & Q(id__lt=entry.pk)))
+    newer = mine.filter(Q(created_at__gte=moment), Q(created_at__gt=moment) | (same_moment & Q(id__gt=entry.pk)))
+    rows = DiaryEntry.objects.filter(
+        Q(pk=Subquery(older.order_by("-created_at", "-id").values("pk")[:1]))
+        | Q(pk=Subquery(newer.order_by("created_at", "id").values("pk")[:1]))
+    ).only(*LIST_FIELDS)
+    found = {("older" if (row.created_at, row.pk) < (entry.created_at, entry.pk) else "newer"): row for row in rows}
+    return found.get("older"), found.get("newer")
+
+
 def _short_list(queryset: QuerySet) -> QuerySet[DiaryEntry]:
-    return queryset.only(*LIST_FIELDS).annotate(excerpt_source=Substr("content", 1, EXCERPT_SOURCE_LENGTH))
+    return queryset.only(*LIST_FIELDS)
 
 
 def entry_list_for_day(*, user, day: date, tz: tzinfo, limit: int = 50) -> list[DiaryEntry]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
+from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, EntryTemplate, UserTag
 from diary.words import word_count
 
@@ -185,7 +186,10 @@ def entry_create(
             "created_at": created_at or timezone.now(),
         }
     )
-    entry = DiaryEntry(user=user, word_count=word_count(cleaned["content"]), **cleaned)
+    entry = DiaryEntry(
+        user=user, word_count=word_count(cleaned["content"]), excerpt=excerpt_from_markdown(cleaned["content"]),
+        **cleaned,
+    )
     with transaction.atomic():
         entry.save(force_insert=True)
         _user_tags_remember(user_id=user.pk, names=cleaned["tags"])
@@ -206,7 +210,8 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
         setattr(entry, field, cleaned[field])
     if "content" in changed:
         entry.word_count = word_count(entry.content)
-        changed.append("word_count")
+        entry.excerpt = excerpt_from_markdown(entry.content)
+        changed += ["word_count", "excerpt"]
     with transaction.atomic():
         entry.save(update_fields=[*changed, "updated_at"])
         if "tags" in changed:

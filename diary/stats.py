@@ -137,9 +137,28 @@ def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date
         "streaks": _streaks(written_days=[d for d in per_day if d <= today], today=today),
         "daily": daily,
         "weekdays": weekdays,
+        "weekly": _weekly(daily),
         **_tag_lists(user_id=user_id, tz=tz, start=start, end=today),
-        "heatmap": _heatmap(per_day=per_day, today=today),
+        "heatmap": _heatmap(per_day=per_day, day_mood=day_mood, today=today),
     }
+
+
+def _weekly(daily: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Weeks (Monday to Sunday) of the period: the average of their day moods and how many days had one.
+
+    A year of days is too many dots for a chart; a year of weeks is not. The
+    first and last weeks may be partial.
+    """
+    weeks: dict[date, list[float]] = {}
+    for day in daily:
+        monday = day["date"] - timedelta(days=day["date"].weekday())
+        moods = weeks.setdefault(monday, [])
+        if day["mood"] is not None:
+            moods.append(day["mood"])
+    return [
+        {"start": monday, "mood": _round(sum(moods) / len(moods)) if moods else None, "days": len(moods)}
+        for monday, moods in weeks.items()
+    ]
 
 
 def _day_totals(*, user_id: int, tz: zoneinfo.ZoneInfo) -> dict[date, dict[str, int]]:
@@ -253,14 +272,14 @@ def _streaks(*, written_days: list[date], today: date) -> dict[str, int]:
     return {"current": current, "longest": longest}
 
 
-def _heatmap(*, per_day: dict[date, dict[str, int]], today: date) -> dict[str, Any]:
-    """Entries per day over the last 53 weeks, starting on a Monday so weeks line up as columns."""
+def _heatmap(*, per_day: dict[date, dict[str, int]], day_mood: dict[date, float], today: date) -> dict[str, Any]:
+    """Entries and mood per day over the last 53 weeks, starting on a Monday so weeks line up as columns."""
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
     cells = []
     day = start
     while day <= today:
         row = per_day.get(day)
-        cells.append({"date": day, "entries": row["entries"] if row else 0})
+        cells.append({"date": day, "entries": row["entries"] if row else 0, "mood": _round(day_mood.get(day))})
         day += timedelta(days=1)
     return {"start": start, "end": today, "days": cells}
 

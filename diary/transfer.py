@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy
 from conversations.models import ConversationHistory
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
+from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, ImportJob, UserTag
 from diary.services import CONTENT_MAX_LENGTH, tags_clean
 from diary.stats import user_zone
@@ -769,6 +770,7 @@ def import_records(
                     tags=r.tags,
                     exclude_from_ai=r.exclude_from_ai,
                     word_count=word_count(r.content),
+                    excerpt=excerpt_from_markdown(r.content),
                     source_id=r.source_id,
                     created_at=r.created_at,
                 )

@@ -11,10 +11,10 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -85,8 +85,10 @@ def _order(value: str | None) -> str:
 @in_user_timezone
 def entry_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "emotion_options": _options(emotion_choices(), request.GET.get("tag")),
-        "mood_options": _options([(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")),
+        "emotion_options": _options("emotions", emotion_choices, request.GET.get("tag")),
+        "mood_options": _options(
+            "moods", lambda: [(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")
+        ),
         "params": request.GET,
         "page": None,
         "errors": {},
@@ -102,18 +104,55 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.entry_list(user=request.user, filters=filters, tz=timezone.get_current_timezone(), order=order)
     paginator = Paginator(entries, PAGE_SIZE)
     try:
-        context["page"] = paginator.page(page_number)
+        context["page"] = page = paginator.page(page_number)
     except EmptyPage:
         context["errors"] = {"page": [_("There is no page %(page)s here.") % {"page": page_number}]}
         context["last_page"] = paginator.num_pages
         return render(request, "diary/entry_list.html", context, status=404)
+    page.object_list = list(page.object_list)
+    if filters.q:
+        selectors.entry_highlight(page.object_list, q=filters.q)
+        context["searching"] = True
+    # Best matches first mix the months, so only date order is grouped.
+    if order == "newest":
+        context["months"] = _by_month(page.object_list)
+    else:
+        context["months"] = [{"month": None, "entries": page.object_list}]
     return render(request, "diary/entry_list.html", context)
 
 
-def _options(choices, selected: str | None) -> SafeString:
-    """<option>s for a filter select, the chosen one marked; built here, not by a template loop per option."""
-    rows = ((value, " selected" if str(value) == selected else "", label) for value, label in choices)
-    return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+def _by_month(entries) -> list[dict]:
+    """Consecutive entries grouped by the month they were written in, in the user's time zone."""
+    months: list[dict] = []
+    for entry in entries:
+        month = timezone.localtime(entry.created_at).date().replace(day=1)
+        if not months or months[-1]["month"] != month:
+            months.append({"month": month, "entries": []})
+        months[-1]["entries"].append(entry)
+    return months
+
+
+_OPTIONS: dict[tuple[str, str], tuple[dict[str, int], tuple[str, ...]]] = {}
+
+
+def _options(name: str, choices, selected: str | None) -> SafeString:
+    """<option>s for a filter select, the chosen one marked.
+
+    Rendered once per list and language (`choices` is called only then); a
+    request only swaps in its chosen option, instead of a template loop per option.
+    """
+    key = (name, translation.get_language())
+    known = _OPTIONS.get(key)
+    if known is None:
+        pairs = [(str(value), label) for value, label in choices()]
+        rendered = tuple(format_html('<option value="{}">{}</option>', value, label) for value, label in pairs)
+        known = _OPTIONS[key] = ({value: index for index, (value, _label) in enumerate(pairs)}, rendered)
+    positions, rendered = known
+    parts = list(rendered)
+    index = positions.get(selected or "")
+    if index is not None:
+        parts[index] = parts[index].replace('">', '" selected>', 1)  # the value is escaped: no quote inside
+    return SafeString("".join(parts))  # nosec B703 - each part built by format_html
 
 
 def _within_limits(form: EntryForm) -> bool:
@@ -211,7 +250,8 @@ def entry_checkin(request: HttpRequest) -> HttpResponse:
 @in_user_timezone
 def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
-    return render(request, "diary/entry_detail.html", {"entry": entry})
+    older, newer = selectors.entry_neighbours(entry=entry)
+    return render(request, "diary/entry_detail.html", {"entry": entry, "older": older, "newer": newer})
 
 
 @login_required

@@ -69,17 +69,18 @@ def _render_body(*, user, days: int) -> dict[str, Any]:
         "stats": stats,
         "charts": {
             "entries": charts.entries_chart(daily=stats["daily"]),
-            "mood": charts.mood_chart(daily=stats["daily"]),
+            "mood": charts.mood_chart(daily=stats["daily"], weekly=stats.get("weekly")),
             "weekdays": charts.weekday_chart(weekdays=stats["weekdays"]),
             "emotions": charts.emotions_chart(emotions=stats["emotions"]),
             "heatmap": charts.heatmap_chart(heatmap=stats["heatmap"]),
+            "heatmap_tall": charts.heatmap_chart(heatmap=stats["heatmap"], tall=True, chart_id="chart-heatmap-tall"),
         },
         "written_days": [d for d in stats["daily"] if d["entries"] or d["mood"] is not None],
         "weekday_rows": [{**w, "name": WEEKDAYS[w["weekday"]]} for w in stats["weekdays"]],
         "emotion_rows": [{**e, "label": charts.emotion_label(e["code"])} for e in stats["emotions"]],
         "months": _months(stats["heatmap"]["days"]),
         "moods": [{"value": value, "label": mood["label"]} for value, mood in MOODS.items()],
-        "heat_levels": range(5),
+        "weekly_mood": len(stats["daily"]) > charts.DAILY_MOOD_MAX_DAYS and "weekly" in stats,
     }
     return {"has_entries": True, "html": render_to_string("diary/insights_body.html", context)}
 

@@ -6,6 +6,8 @@ class JournalSiteConfig(AppConfig):
     verbose_name = "Journal"
 
     def ready(self) -> None:
+        from journal_site import ops_metrics
         from journal_site.metrics import connect_signals
 
         connect_signals()
+        ops_metrics.connect_signals()

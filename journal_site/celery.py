@@ -2,7 +2,7 @@ import os
 import tempfile
 
 from celery import Celery
-from celery.signals import worker_init, worker_ready
+from celery.signals import setup_logging, worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journal_site.settings")
 
@@ -16,6 +16,20 @@ if _METRICS_PORT and not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
 app = Celery("journal_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect(weak=False)
+def _use_the_sites_logging(**kwargs) -> None:
+    """Worker and beat log like the web: settings.LOGGING (JSON lines in production).
+
+    A receiver of this signal stops Celery from installing its own text
+    handlers on the root logger.
+    """
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 @worker_init.connect

@@ -223,6 +223,8 @@ SILENCED_SYSTEM_CHECKS = [
     # Usernames are unique regardless of case through the uq_users_username_ci
     # constraint on lower(username), which Django's check does not recognise.
     "auth.W004",
+    # journal_site.templatetags.cached_i18n takes the name `i18n` on purpose (TEMPLATES above).
+    "templates.W003",
 ]
 
 # --- Cache ----------------------------------------------------------------------
@@ -439,7 +441,14 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "journal@localhost")
 # Where the journal is reached from outside; links in emails sent without a request (reminders).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# A production site must say it: the development default would send users to 127.0.0.1.
+SITE_URL = env_str("SITE_URL")
+if SITE_URL is None:
+    if PRODUCTION:
+        raise ConfigError("SITE_URL must be set when DJANGO_ENV=production, e.g. https://journal.example.com")
+    SITE_URL = "http://127.0.0.1:8000"
+elif not SITE_URL.startswith(("https://", "http://")):
+    raise ConfigError("SITE_URL must start with https:// or http://")
 
 # --- Limits (docs/limits.md) -----------------------------------------------------------------
 

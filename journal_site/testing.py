@@ -18,6 +18,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+def _excerpt(content: str) -> str:
+    from diary.excerpts import excerpt_from_markdown
+
+    return excerpt_from_markdown(content)
+
+
 class EntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "diary.DiaryEntry"
@@ -29,6 +35,8 @@ class EntryFactory(factory.django.DjangoModelFactory):
     emotion_tags = factory.LazyFunction(lambda: ["calm"])
     created_at = factory.LazyFunction(timezone.now)
     word_count = factory.LazyAttribute(lambda e: visible_word_count(e.content))
+    # As the services store it: the rendered text's start.
+    excerpt = factory.LazyAttribute(lambda e: _excerpt(e.content))
 
 
 class MessageFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ They render without the session or the database, since a 500 or 503 is often
 caused by one of them being down.
 """
 
+import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -15,6 +16,8 @@ try:
     from psycopg_pool import PoolTimeout
 except ImportError:  # pragma: no cover - psycopg is always installed, but SQLite needs no pool
     PoolTimeout = OperationalError
+
+logger = logging.getLogger(__name__)
 
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 RETRY_AFTER_SECONDS = 5
@@ -64,4 +67,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The user sees a friendly page; the operator's log names the cause (docs/operations.md, CSRF).
+
+    Behind a proxy most failures are configuration: a Host header without its
+    port or a missing X-Forwarded-Proto makes the browser's Origin look
+    foreign. The log line carries what decides that check (Origin, Host, the
+    scheme Django saw) and the route, never the body or the path itself (a
+    password-reset path holds a token).
+    """
+    match = getattr(request, "resolver_match", None)
+    logger.warning(
+        "CSRF verification failed: %s",
+        reason,
+        extra={
+            "reason": reason,
+            "method": request.method,
+            "route": match.route if match is not None else None,
+            "origin": request.META.get("HTTP_ORIGIN"),
+            "host": request.META.get("HTTP_HOST"),
+            "scheme": request.scheme,
+            "referer_present": "HTTP_REFERER" in request.META,
+        },
+    )
     return error_response(request, 403, _("CSRF verification failed. Reload the page and try again."))

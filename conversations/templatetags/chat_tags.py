@@ -1,4 +1,8 @@
 from django import template
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from conversations.care import crisis_detect, crisis_resources
 from conversations.language import language_detect
@@ -12,3 +16,19 @@ def care_resources(message, default_language: str = "en") -> str:
     if not crisis_detect(message.content):
         return ""
     return crisis_resources(language=language_detect(message.content, default=default_language or "en"))
+
+
+@register.simple_tag
+def bubble(message) -> SafeString:
+    """conversations/_bubble.html for one message, kept per process.
+
+    A message is never edited, so its id, the language and the time zone name
+    everything the bubble shows (docs/caching.md, "Kept in each process").
+    """
+    key = f"bubble:{message.pk}:{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        html = render_to_string("conversations/_bubble.html", {"m": message})
+        fragments.set(key, html)
+    return mark_safe(html)  # noqa: S308 - rendered from our autoescaped template  # nosec B308 B703

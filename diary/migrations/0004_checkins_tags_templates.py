@@ -24,6 +24,12 @@ def tags_index(apps, schema_editor):
         )
 
 
+def sqlite_tag_index(apps, schema_editor):
+    """SQLite rebuilds the table to alter a column, losing indexes made outside the model state (0002)."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS ix_diary_entries_emotion_tags ON diary_entries (emotion_tags)")
+
+
 def tags_index_drop(apps, schema_editor):
     schema_editor.execute("DROP INDEX IF EXISTS ix_diary_entries_tags")
 
@@ -95,5 +101,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(tags_index, tags_index_drop),
+        migrations.RunPython(sqlite_tag_index, migrations.RunPython.noop),
         migrations.RunPython(recount_words, migrations.RunPython.noop),
     ]

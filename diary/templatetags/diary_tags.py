@@ -6,7 +6,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from diary.emotions import EMOTIONS, MOODS
 from diary.rendering import markdown_render
-from diary.selectors import entry_excerpt
 
 register = template.Library()
 
@@ -28,33 +27,33 @@ def markdown(text: str) -> SafeString:
     return markdown_render(text or "")
 
 
-@register.filter
-def excerpt(entry) -> str:
-    return entry_excerpt(entry)
-
-
 @register.inclusion_tag("diary/_mood.html")
 def mood_badge(mood: int | None):
     return {"mood": mood, "label": mood_label(mood)}
 
 
 @register.simple_tag
-def entry_card(entry) -> SafeString:
+def entry_card(entry, level: int = 2) -> SafeString:
     """diary/_entry_card.html for one entry, kept per process under what it shows.
 
-    The key names the entry as last saved, the language and the time zone, so
-    a kept card is never stale and needs no invalidation; the "fragments"
-    cache lives in each process's memory and forgets a card after five
-    minutes (docs/caching.md).
+    The key names the entry as last saved, the language, the time zone and the
+    heading level, so a kept card is never stale and needs no invalidation; the
+    "fragments" cache lives in each process's memory and forgets a card after
+    five minutes (docs/caching.md). A search's card marks the matches
+    (`marked_title`, set by selectors.entry_highlight) and is never kept.
     """
+    if hasattr(entry, "marked_title"):
+        return mark_safe(  # noqa: S308 - rendered from our autoescaped template  # nosec B308 B703
+            render_to_string("diary/_entry_card.html", {"entry": entry, "level": level, "searching": True})
+        )
     key = (
         f"entry-card:{entry.pk}:{entry.updated_at.timestamp()}:{translation.get_language()}"
-        f":{timezone.get_current_timezone_name()}"
+        f":{timezone.get_current_timezone_name()}:{level}"
     )
     fragments = caches["fragments"]
     html = fragments.get(key)
     if html is None:
-        html = render_to_string("diary/_entry_card.html", {"entry": entry})
+        html = render_to_string("diary/_entry_card.html", {"entry": entry, "level": level})
         fragments.set(key, html)
     return mark_safe(html)  # noqa: S308 - rendered from our autoescaped template  # nosec B308 B703
 

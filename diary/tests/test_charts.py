@@ -2,7 +2,6 @@
 
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
-from itertools import pairwise
 
 import pytest
 from django.utils import translation
@@ -42,7 +41,10 @@ def _all_charts():
     heatmap = {
         "start": date(2023, 3, 6),
         "end": date(2024, 3, 6),
-        "days": [{"date": date(2023, 3, 6) + timedelta(days=i), "entries": i % 6} for i in range(367)],
+        "days": [
+            {"date": date(2023, 3, 6) + timedelta(days=i), "entries": i % 6, "mood": None if i % 7 == 1 else 1 + i % 5}
+            for i in range(367)
+        ],
     }
     return {
         "entries": charts.entries_chart(daily=daily),
@@ -88,13 +90,84 @@ def test_mood_dots_are_classed_by_mood_and_the_trend_is_a_line():
     assert root.findall(f"{SVG}polyline")  # the 7-day average, broken where there is no mood
 
 
-def test_heatmap_has_a_cell_per_day_and_month_names_that_do_not_collide():
+def test_year_in_pixels_has_a_square_per_day_of_twelve_months_coloured_by_mood():
     root = _parse(_all_charts()["heatmap"])
     cells = root.findall(f"{SVG}rect")
-    assert len(cells) == 367
-    assert {c.get("class") for c in cells} == {f"cell level-{n}" for n in range(5)}
-    xs = sorted(float(t.get("x")) for t in root.findall(f"{SVG}text") if t.get("y") == "12")
-    assert len(xs) >= 11 and all(b - a >= 3 * 13 for a, b in pairwise(xs))
+    assert len(cells) == 366 - 25  # 7 April 2023 to 6 March 2024 by day: April 2023 to March 2024, cut at today
+    classes = [c.get("class") for c in cells]
+    assert {"pixel-empty", "pixel pixel-no-mood"} | {f"pixel mood-{n}" for n in range(1, 6)} == set(classes)
+    tips = {c.find(f"{SVG}title").text for c in cells}
+    assert "March 6, 2024: no entry" in tips and "March 4, 2024: 4 entries, mood 5.0 (great)" in tips
+    assert "March 5, 2024: 5 entries, no mood given" in tips
+    months = [t.text for t in root.findall(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert months[0] == "Apr" and months[-1] == "Mar" and len(months) == 12
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_no_label_leaves_the_drawing(language):
+    # Phones scale the SVG down: a label outside the viewBox would be cut off by the card.
+    with translation.override(language):
+        drawn = _all_charts()
+        drawn["mood_year"] = charts.mood_chart(daily=_daily([3] * 365), weekly=_weeks(53))
+        drawn["pixels_tall"] = charts.heatmap_chart(heatmap=_pixels(), tall=True)
+        drawn["emotions_many"] = charts.emotions_chart(emotions=_emotions(20))
+    for name, svg in drawn.items():
+        root = _parse(svg)
+        width = float(root.get("viewBox").split()[2])
+        for text in root.findall(f"{SVG}text"):
+            x, anchor = float(text.get("x")), text.get("text-anchor")
+            size = len(text.text) * 7.5  # a generous width per character at 12px
+            left = x - size if anchor == "end" else x - size / 2 if anchor == "middle" else x
+            right = x if anchor == "end" else x + size / 2 if anchor == "middle" else x + size
+            assert left >= -1 and right <= width + 1, (name, text.text, x, anchor)
+
+
+def _pixels():
+    return {"start": date(2023, 3, 6), "end": date(2024, 3, 6),
+            "days": [{"date": date(2023, 3, 6) + timedelta(days=i), "entries": 1, "mood": 3} for i in range(367)]}
+
+
+def test_year_in_pixels_for_phones_has_a_column_per_month():
+    root = _parse(charts.heatmap_chart(heatmap=_pixels(), tall=True))
+    cells = root.findall(f"{SVG}rect")
+    assert len(cells) == 341
+    columns = {c.get("x") for c in cells}
+    assert len(columns) == 12 and len({c.get("y") for c in cells}) == 31
+    assert "chart-heatmap-tall" in root.get("class")
+
+
+def _weeks(count, start=date(2023, 3, 6)):
+    return [{"start": start + timedelta(weeks=i), "mood": None if i % 9 == 4 else 1 + (i % 5), "days": 5}
+            for i in range(count)]
+
+
+def _emotions(count):
+    codes = list(charts.EMOTIONS)[:count]
+    return [{"code": code, "entries": 40 - i, "days": 3, "mood": 3.0} for i, code in enumerate(codes)]
+
+
+def test_a_year_of_mood_is_drawn_week_by_week():
+    root = _parse(charts.mood_chart(daily=_daily([3] * 365), weekly=_weeks(53)))
+    dots = [c for c in root.findall(f"{SVG}circle") if "dot" in c.get("class")]
+    assert len(dots) == 53 - 6  # weeks without a mood draw nothing
+    assert {d.get("r") for d in dots} == {"3.5"}  # as large as a month's daily dots
+    assert root.find(f"{SVG}title").text == "Mood week by week"
+    assert dots[0].find(f"{SVG}title").text.startswith("Week of March 6, 2023: mood")
+    assert len(root.findall(f"{SVG}polyline")) >= 2  # broken over weeks without a mood
+
+
+def test_ninety_days_are_still_drawn_day_by_day():
+    root = _parse(charts.mood_chart(daily=_daily([3] * 90), weekly=_weeks(14)))
+    assert len([c for c in root.findall(f"{SVG}circle") if "dot" in c.get("class")]) == 90
+
+
+def test_emotions_beyond_twelve_are_counted_not_dropped_silently():
+    root = _parse(charts.emotions_chart(emotions=_emotions(15)))
+    more = [t.text for t in root.findall(f"{SVG}text") if t.get("class") == "more"]
+    assert more == ["+3 more emotions"]
+    assert "+3 more emotions" in root.find(f"{SVG}desc").text
+    assert not [t for t in _parse(charts.emotions_chart(emotions=_emotions(12))).findall(f"{SVG}text")
+                if t.get("class") == "more"]
 
 
 def test_text_from_data_is_escaped():
@@ -121,11 +194,6 @@ def test_empty_data_draws_empty_charts():
 )
 def test_mood_class_rounds_to_the_nearest_step(mood, cls):
     assert charts.mood_class(mood) == cls
-
-
-@pytest.mark.parametrize("count, level", [(0, 0), (1, 1), (3, 3), (4, 4), (40, 4)])
-def test_heat_level(count, level):
-    assert charts.heat_level(count) == level
 
 
 def test_charts_speak_polish():

@@ -115,7 +115,7 @@ def test_no_match_says_so(owner_client, owner):
 def test_list_page_query_count_does_not_grow(call_page, owner, count, django_assert_num_queries):
     _entries(owner, count, emotion_tags=["calm", "joy"])
     # 1. COUNT of the user's matching entries (the paginator)
-    # 2. the page: id, title, mood, tags, dates and a 400-character excerpt, LIMIT 20
+    # 2. the page: id, title, stored excerpt, mood, tags, dates, LIMIT 20
     with django_assert_num_queries(2):
         response = call_page(views.entry_list, owner, "/diary/")
     assert response.status_code == 200
@@ -133,5 +133,5 @@ def test_list_page_never_loads_full_content(call_page, owner, django_assert_num_
     with django_assert_num_queries(2) as captured:
         call_page(views.entry_list, owner, "/diary/")
     columns = captured.captured_queries[-1]["sql"].split(" FROM ")[0]
-    # The content column appears once: inside SUBSTR(content, 1, 400).
-    assert "SUBSTR" in columns.upper() and columns.count('"diary_entries"."content"') == 1
+    # The stored plain-text excerpt, never the content.
+    assert '"diary_entries"."excerpt"' in columns and '"diary_entries"."content"' not in columns

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from diary import views
 from diary.models import DiaryEntry
+from diary.tests.factories import entry_at
 from journal_site.testing import EntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,10 +180,14 @@ def test_pages_refuse_other_methods(owner_client, owner):
 
 
 def test_detail_page_query_count(call_page, owner, django_assert_num_queries):
-    entry = EntryFactory(user=owner)
-    with django_assert_num_queries(1):  # the entry, by id and owner
+    older, entry, newer = (entry_at(owner, f"2024-03-0{day} 10:00") for day in (1, 2, 3))
+    # 1. the entry, by id and owner
+    # 2. its neighbours: the next older and the next newer entry (UNION ALL of two one-row probes)
+    with django_assert_num_queries(2):
         response = call_page(views.entry_detail, owner, f"/diary/{entry.pk}/", entry_id=entry.pk)
     assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/diary/{older.pk}/"' in html and f'href="/diary/{newer.pk}/"' in html
 
 
 def test_edit_page_query_count(call_page, owner, django_assert_num_queries):

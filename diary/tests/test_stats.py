@@ -205,3 +205,16 @@ def test_period_parse_accepts_the_four_periods(value, days):
 def test_period_parse_refuses_anything_else(value):
     with pytest.raises(InvalidPeriod):
         stats_period_parse(value=value)
+
+
+def test_weekly_moods_average_the_days_of_each_monday_to_sunday_week(owner):
+    _entry(owner, _utc(2024, 3, 4, 12), mood=2)  # Monday
+    _entry(owner, _utc(2024, 3, 6, 12), mood=4)
+    _entry(owner, _utc(2024, 3, 6, 13), mood=5)  # the day's mood is 4.5
+    _entry(owner, _utc(2024, 3, 11, 12), mood=1)
+    weekly = stats_for_user(user=owner, days=365, now=_utc(2024, 3, 12, 18))["weekly"]
+    by_start = {week["start"]: week for week in weekly}
+    assert by_start[date(2024, 3, 4)] == {"start": date(2024, 3, 4), "mood": 3.25, "days": 2}
+    assert by_start[date(2024, 3, 11)]["mood"] == 1.0
+    assert all(week["start"].weekday() == 0 for week in weekly[1:])
+    assert 52 <= len(weekly) <= 54

@@ -91,7 +91,8 @@ def test_api_returns_the_statistics_shape(owner_api, owner):
     assert len(data["daily"]) == 7 and set(data["daily"][0]) == {"date", "entries", "words", "mood", "mood_7d"}
     assert [(e["code"], e["label"]) for e in data["emotions"]] == [("calm", "calm"), ("joy", "joy")]
     assert len(data["weekdays"]) == 7
-    assert data["heatmap"]["days"][-1] == {"date": data["end"], "entries": 1}
+    assert data["heatmap"]["days"][-1] == {"date": data["end"], "entries": 1, "mood": 5.0}
+    assert data["weekly"][-1]["mood"] == 5.0
 
 
 def test_api_labels_emotions_in_the_request_language(owner_api, owner):

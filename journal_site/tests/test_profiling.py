@@ -99,6 +99,7 @@ def test_production_logs_are_json_lines(tmp_path):
         "ALLOWED_HOSTS": "journal.example",
         "EMAIL_HOST": "smtp.example",
         "METRICS_TOKEN": "scrape-token",
+        "SITE_URL": "https://journal.example",
     }
     assert settings_value("settings.LOG_FORMAT", env, tmp_path) == "json"
     assert settings_value("settings.LOGGING['handlers']['console']['formatter']", env, tmp_path) == "json"

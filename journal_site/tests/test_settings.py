@@ -19,6 +19,7 @@ SERVICE_VARS = (
     "EMAIL_HOST",
     "METRICS_TOKEN",
     "METRICS_ALLOWED_IPS",
+    "SITE_URL",
 )
 # What production needs besides its secret key: a mail server and a way to guard /metrics.
 PRODUCTION_ENV = {
@@ -27,6 +28,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "journal.example",
     "EMAIL_HOST": "smtp.example",
     "METRICS_TOKEN": "scrape-token",
+    "SITE_URL": "https://journal.example",
 }
 INHERITED_PREFIXES = ("DB_POOL_", "DJANGO_ALLOW_ASYNC_UNSAFE", "PROMETHEUS_MULTIPROC_DIR")
 
@@ -115,6 +117,11 @@ def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_
         ({"DB_POOL_MAX": "many"}, "DB_POOL_MAX must be a whole number"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a postgres"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be one of"),
+        (
+            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example"},
+            "SITE_URL must be set when DJANGO_ENV=production",
+        ),
+        ({"SITE_URL": "journal.example.com"}, "SITE_URL must start with https://"),
     ],
 )
 def test_bad_configuration_fails_loudly(tmp_path, env, message):

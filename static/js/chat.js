@@ -41,7 +41,17 @@
     }
   });
 
+  // One heading per day: a new exchange and a page of older ones each bring their own.
+  function dedupeDays() {
+    var last = null;
+    document.querySelectorAll("#messages .chat-day").forEach(function (heading) {
+      if (heading.dataset.day === last) heading.remove();
+      else last = heading.dataset.day;
+    });
+  }
+
   document.addEventListener("htmx:afterSwap", function (event) {
+    dedupeDays();
     var target = event.detail.target;
     if (target && (target.id === "messages" || target.classList.contains("reply-status"))) scrollToLatest();
   });

@@ -92,6 +92,7 @@ MATRIX: dict[str, Route] = {
     "conversations:mode": Route("private", ("GET", "POST")),
     "conversations:older": Route("private"),
     "conversations:clear": Route("private", ("GET", "POST")),
+    "conversations:save": Route("private", ("POST",)),
     # --- owned: one object of the owner's -------------------------------------------------------
     "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
     "api-me-session": Route("owned", ("DELETE",)),
@@ -164,6 +165,7 @@ def url_for(name: str, data: dict) -> str:
         "conversations:mode": {"mode": "supportive"},
         "conversations:older": {"mode": "supportive"},
         "conversations:clear": {"mode": "supportive"},
+        "conversations:save": {"mode": "supportive"},
         "conversations:reply": {"mode": "supportive", "message_id": data["message"].pk},
         "conversations:retry": {"mode": "supportive", "message_id": data["message"].pk},
         "insights:export": {"fmt": "json"},

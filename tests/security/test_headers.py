@@ -256,6 +256,7 @@ def test_production_sends_hsts_and_secure_http_only_same_site_cookies(tmp_path):
         SECRET_KEY="production-probe-" + "x" * 60,
         EMAIL_HOST="smtp.example",
         METRICS_TOKEN="scrape-token",
+        SITE_URL="https://journal.example",
         VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="journal_site.settings",
     )

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from conversations.models import ConversationHistory
 from conversations.modes import Mode
+from diary.excerpts import excerpt_from_lines
 from diary.models import DiaryEntry
 
 SENTENCES = {
@@ -275,6 +276,8 @@ class Command(BaseCommand):
             emotion_tags=tags,
             exclude_from_ai=rng.random() < 0.05,
             word_count=len(content.split()),
+            # The generated text has no markup: its paragraphs are the excerpt's lines.
+            excerpt=excerpt_from_lines(content.split("\n\n")),
             created_at=created,
             updated_at=created,
         )

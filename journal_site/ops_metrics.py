@@ -1,0 +1,115 @@
+"""The database pool's waits and readiness, beside journal_site/metrics.py (docs/metrics.md).
+
+The psycopg pool counts how often a request had to wait for a connection,
+how long, and how often it gave up; those counters are moved into Prometheus
+every few seconds (and on each scrape) from the process that owns the pool.
+
+Each scrape of /metrics also runs the readiness checks behind /readyz, so
+Prometheus sees a database, cache or broker outage without another prober.
+"""
+
+import threading
+import time
+from concurrent import futures
+
+from prometheus_client import Counter, Gauge
+
+POOL_REQUESTS_QUEUED = Counter(
+    "db_pool_requests_queued", "Requests for a database connection that had to wait for one", ["alias"]
+)
+POOL_WAIT_SECONDS = Counter("db_pool_wait_seconds", "Time spent waiting for a database connection", ["alias"])
+POOL_TIMEOUTS = Counter(
+    "db_pool_timeouts", "Requests for a database connection that gave up after DB_POOL_TIMEOUT", ["alias"]
+)
+POOL_CONNECTIONS = Gauge(
+    "db_pool_connections", "Open connections in the pools of the live processes", ["alias"], multiprocess_mode="livesum"
+)
+POOL_WAITING = Gauge(
+    "db_pool_requests_waiting",
+    "Requests waiting for a database connection right now",
+    ["alias"],
+    multiprocess_mode="livesum",
+)
+READINESS = Gauge(
+    "readiness_check_ok",
+    "1 when the service answered the last readiness check, 0 when it did not",
+    ["check"],
+    multiprocess_mode="livemostrecent",
+)
+READINESS_CHECKS = ("database", "cache", "broker")
+READINESS_WAIT_SECONDS = 2.0
+_readiness_executor = futures.ThreadPoolExecutor(max_workers=len(READINESS_CHECKS), thread_name_prefix="readiness")
+_readiness_pending: dict[str, futures.Future] = {}
+_readiness_lock = threading.Lock()
+POOL_SAMPLE_SECONDS = 5.0
+_last_pool_sample = 0.0
+
+
+def sample_pools(*, force: bool = False) -> None:
+    """Move the pools' wait counters into Prometheus, at most every few seconds per process.
+
+    Reads only pools this process already opened; never opens one.
+    """
+    global _last_pool_sample
+    now = time.monotonic()
+    if not force and now - _last_pool_sample < POOL_SAMPLE_SECONDS:
+        return
+    _last_pool_sample = now
+    from django.db import connections
+
+    for alias in connections:
+        pools = getattr(type(connections[alias]), "_connection_pools", None)
+        pool = pools.get(alias) if pools else None
+        if pool is None:
+            continue
+        stats = pool.pop_stats()  # the counters restart from zero, so each value is added once
+        if stats.get("requests_queued"):
+            POOL_REQUESTS_QUEUED.labels(alias=alias).inc(stats["requests_queued"])
+        if stats.get("requests_wait_ms"):
+            POOL_WAIT_SECONDS.labels(alias=alias).inc(stats["requests_wait_ms"] / 1000)
+        if stats.get("requests_errors"):
+            POOL_TIMEOUTS.labels(alias=alias).inc(stats["requests_errors"])
+        POOL_CONNECTIONS.labels(alias=alias).set(stats.get("pool_size", 0))
+        POOL_WAITING.labels(alias=alias).set(stats.get("requests_waiting", 0))
+
+
+def _run_check(name: str) -> str:
+    from django.db import connection
+
+    from journal_site import readiness
+
+    try:
+        return getattr(readiness, f"check_{name}")()
+    finally:
+        connection.close()  # this thread's connection goes back to the pool
+
+
+def sample_readiness(*, wait: float | None = None) -> None:
+    """Run the readiness checks for a scrape, each in its own thread, for at most `wait` seconds.
+
+    A service that has not answered by then (READINESS_WAIT_SECONDS) reads 0:
+    a scrape must come back well within Prometheus's timeout, even while an
+    unreachable PostgreSQL makes a pooled connection wait DB_POOL_TIMEOUT. A
+    check still running from an earlier scrape is waited for, never started twice.
+    """
+    wait = READINESS_WAIT_SECONDS if wait is None else wait
+    with _readiness_lock:
+        for name in READINESS_CHECKS:
+            future = _readiness_pending.get(name)
+            if future is None or future.done():
+                _readiness_pending[name] = _readiness_executor.submit(_run_check, name)
+        pending = dict(_readiness_pending)
+    futures.wait(pending.values(), timeout=wait)
+    for name, future in pending.items():
+        ok = future.done() and future.exception() is None and future.result() == "ok"
+        READINESS.labels(check=name).set(1 if ok else 0)
+
+
+def _on_request_finished(**kwargs) -> None:
+    sample_pools()
+
+
+def connect_signals() -> None:
+    from django.core.signals import request_finished
+
+    request_finished.connect(_on_request_finished, dispatch_uid="ops_metrics.pools")
