@@ -118,7 +118,7 @@ def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a postgres"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be one of"),
         (
-            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example"},
+            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example", "EMAIL_HOST": "x"},
             "SITE_URL must be set when DJANGO_ENV=production",
         ),
         ({"SITE_URL": "journal.example.com"}, "SITE_URL must start with https://"),
