@@ -213,9 +213,6 @@ def main() -> None:
                             "ratio_max": max(ratios),
                             "runs": [{"journal": vars(m), "bare": vars(b)} for m, b in pairs]})
             sys.stdout.flush()
-    finally:
-        stop(journal)
-        stop(bare)
         print(f"\n{args.crowd} concurrent connections, {args.duration} s each: errors must be 0")
         crowd = {"api_entries_20", "api_me", "diary", "dashboard", "insights", "healthz"}
         for name, auth, path, _target in endpoints:
@@ -232,6 +229,9 @@ def main() -> None:
             print(f"  {name:16} {run.rps:8.0f} req/s  p99 {run.p99:7.1f} ms  errors {run.errors}")
             results.append({"name": f"{name}@{args.crowd}", "path": path, "errors": run.errors, "rps": run.rps,
                             "p99": run.p99})
+    finally:
+        stop(journal)
+        stop(bare)
     print("\nsummary (ratio range over the A B pairs):")
     for result in (r for r in results if "ratio_min" in r):
         target = result["target"]
