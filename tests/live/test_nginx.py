@@ -129,6 +129,8 @@ def stack(postgres, tmp_path_factory):
         ALLOWED_HOSTS="localhost,127.0.0.1",
         TRUSTED_PROXIES="127.0.0.1",
         METRICS_TOKEN=METRICS_TOKEN,
+        # Production trusts no address for /metrics unless told: Prometheus on this host.
+        METRICS_ALLOWED_IPS="127.0.0.1,::1",
         EMAIL_HOST="127.0.0.1",
         RATE_LIMIT_PER_MINUTE="100000",
     )
