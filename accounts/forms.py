@@ -234,7 +234,9 @@ class SettingsForm(forms.ModelForm):
         return services.user_update(user=self.instance, data=self.cleaned_data, base_url=self.base_url)
 
 
-class DeleteAccountForm(forms.Form):
+class PasswordConfirmationForm(forms.Form):
+    """A form that asks for the signed-in user's own password before a grave change."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -250,6 +252,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("The password is not right."), code="password_incorrect")
         return password
+
+
+class DeleteAccountForm(PasswordConfirmationForm):
+    """The danger zone: the password again before everything is deleted."""
 
 
 class PreferencesForm(forms.Form):

@@ -1,10 +1,9 @@
 """Forms of the account's protections: the two-step sign-in code and turning two-step sign-in off."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.forms import PasswordConfirmationForm
 
 
 def _code_field(**extra) -> forms.CharField:
@@ -37,18 +36,5 @@ class ConfirmCodeForm(forms.Form):
     code = _code_field(help_text=_("The 6 digits your authenticator app shows after adding the journal."))
 
 
-class DisableTwoFactorForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
+class DisableTwoFactorForm(PasswordConfirmationForm):
     code = _code_field(help_text=_("From your authenticator app, or a recovery code."))
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(_("The password is not right."), code="password_incorrect")
-        return password

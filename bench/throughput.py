@@ -152,6 +152,15 @@ def access_token(port: int) -> str:
     return json.loads(urllib.request.urlopen(request).read())["access"]  # noqa: S310 - loopback
 
 
+def auth_headers(auth: str, port: int, cookie: str) -> list[str]:
+    """A fresh access token (they live 5 minutes) or the signed-in session, as wrk headers."""
+    if auth == "token":
+        return [f"Authorization: Bearer {access_token(port)}"]
+    if auth == "session":
+        return [f"Cookie: {cookie}"]
+    return []
+
+
 def first_entry_id(port: int, token: str) -> int:
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/entries/?limit=1",
                                      headers={"Authorization": f"Bearer {token}"})
@@ -191,11 +200,7 @@ def main() -> None:
         print(f"{'endpoint':16} {'journal r/s':>12} {'bare r/s':>10} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} "
               f"{'errors':>6}  target")
         for name, auth, path, target in endpoints:
-            headers = []
-            if auth == "token":
-                headers.append(f"Authorization: Bearer {access_token(journal_port)}")
-            elif auth == "session":
-                headers.append(f"Cookie: {cookie}")
+            headers = auth_headers(auth, journal_port, cookie)
             url = f"http://127.0.0.1:{journal_port}{path.format(entry_id=entry_id)}"
             options = {"duration": args.duration, "connections": args.connections, "threads": args.threads,
                        "script": str(script)}
@@ -218,11 +223,7 @@ def main() -> None:
         for name, auth, path, _target in endpoints:
             if name not in crowd:
                 continue
-            headers = []
-            if auth == "token":
-                headers.append(f"Authorization: Bearer {access_token(journal_port)}")
-            elif auth == "session":
-                headers.append(f"Cookie: {cookie}")
+            headers = auth_headers(auth, journal_port, cookie)
             url = f"http://127.0.0.1:{journal_port}{path.format(entry_id=entry_id)}"
             run = wrk(url, headers, duration=args.duration, connections=args.crowd, threads=args.threads,
                       script=str(script))
