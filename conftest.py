@@ -2,7 +2,7 @@
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -12,8 +12,9 @@ from journal_site.testing import UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (Redis or in-process)."""
+    """Each test starts with empty caches (Redis or in-process, and each process's kept fragments)."""
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
 

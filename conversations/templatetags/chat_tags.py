@@ -22,10 +22,15 @@ def care_resources(message, default_language: str = "en") -> str:
 def bubble(message) -> SafeString:
     """conversations/_bubble.html for one message, kept per process.
 
-    A message is never edited, so its id, the language and the time zone name
-    everything the bubble shows (docs/caching.md, "Kept in each process").
+    A message is never edited, so its id, author and moment, the language and
+    the time zone name everything the bubble shows (docs/caching.md, "Kept in
+    each process").
     """
-    key = f"bubble:{message.pk}:{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    # The author and the moment too: a database may hand a deleted message's id out again (SQLite in tests).
+    key = (
+        f"bubble:{message.pk}:{message.user_id}:{message.created_at.timestamp()}:{translation.get_language()}"
+        f":{timezone.get_current_timezone_name()}"
+    )
     fragments = caches["fragments"]
     html = fragments.get(key)
     if html is None:

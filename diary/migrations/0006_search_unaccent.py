@@ -12,7 +12,6 @@ Like 0003, this rewrites the table once: run it in a quiet hour on a large
 deployment.
 """
 
-from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations
 
 TEXT = "COALESCE(title, '') || ' ' || COALESCE(content, '')"
@@ -52,6 +51,22 @@ def backwards(apps, schema_editor):
     schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS journal_english")
 
 
+def unaccent_extension(apps, schema_editor):
+    # Django's UnaccentExtension asks pg_extension even on SQLite when unapplied.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+
+
+def sqlite_tag_index(apps, schema_editor):
+    """SQLite rebuilt the table for 0005's column, losing the index 0002 made outside the model state."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS ix_diary_entries_emotion_tags ON diary_entries (emotion_tags)")
+
+
 class Migration(migrations.Migration):
     dependencies = [("diary", "0005_entry_excerpt")]
-    operations = [UnaccentExtension(), migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.RunPython(unaccent_extension, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(sqlite_tag_index, migrations.RunPython.noop),
+    ]

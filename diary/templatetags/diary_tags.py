@@ -47,7 +47,7 @@ def entry_card(entry, level: int = 2) -> SafeString:
             render_to_string("diary/_entry_card.html", {"entry": entry, "level": level, "searching": True})
         )
     key = (
-        f"entry-card:{entry.pk}:{entry.updated_at.timestamp()}:{translation.get_language()}"
+        f"entry-card:{entry.pk}:{entry.user_id}:{entry.updated_at.timestamp()}:{translation.get_language()}"
         f":{timezone.get_current_timezone_name()}:{level}"
     )
     fragments = caches["fragments"]
