@@ -152,15 +152,10 @@ def _x_labels(daily: list[dict[str, Any]], *, left: float, slot: float, y: float
 DAILY_MOOD_MAX_DAYS = 90
 
 
-def mood_chart(
-    *, daily: list[dict[str, Any]], weekly: list[dict[str, Any]] | None = None, chart_id: str = "chart-mood"
-) -> SafeString:
-    """Dots for each day's average mood and a line for the 7-day moving average; weeks for long periods."""
-    if weekly is not None and len(daily) > DAILY_MOOD_MAX_DAYS:
-        return _weekly_mood_chart(weekly=weekly, chart_id=chart_id)
+def _mood_frame(slots: int):
+    """The frame both mood charts share: size, a slot per day or week, the mood scale and its grid."""
     height, left, right, top, bottom = 190, 30, 6, 12, 26
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    slot = plot_w / max(len(daily), 1)
 
     def y_of(mood: float) -> float:
         return top + (MOOD_MAX - mood) / (MOOD_MAX - MOOD_MIN) * plot_h
@@ -170,6 +165,16 @@ def mood_chart(
         y = y_of(step)
         body.append(f'<line class="grid" x1="{left}" y1="{_num(y)}" x2="{WIDTH - right}" y2="{_num(y)}"/>')
         body.append(_text(left - 6, y + 4, str(step), cls="tick", anchor="end"))
+    return height, left, plot_w / max(slots, 1), y_of, body
+
+
+def mood_chart(
+    *, daily: list[dict[str, Any]], weekly: list[dict[str, Any]] | None = None, chart_id: str = "chart-mood"
+) -> SafeString:
+    """Dots for each day's average mood and a line for the 7-day moving average; weeks for long periods."""
+    if weekly is not None and len(daily) > DAILY_MOOD_MAX_DAYS:
+        return _weekly_mood_chart(weekly=weekly, chart_id=chart_id)
+    height, left, slot, y_of, body = _mood_frame(len(daily))
     # The moving average as polylines, broken where there is no data yet.
     segment: list[str] = []
     segments: list[list[str]] = []
@@ -223,18 +228,7 @@ def mood_chart(
 
 def _weekly_mood_chart(*, weekly: list[dict[str, Any]], chart_id: str) -> SafeString:
     """A dot per week (the average of its days' moods) joined by a line, broken over weeks without a mood."""
-    height, left, right, top, bottom = 190, 30, 6, 12, 26
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    slot = plot_w / max(len(weekly), 1)
-
-    def y_of(mood: float) -> float:
-        return top + (MOOD_MAX - mood) / (MOOD_MAX - MOOD_MIN) * plot_h
-
-    body = []
-    for step in range(MOOD_MIN, MOOD_MAX + 1):
-        y = y_of(step)
-        body.append(f'<line class="grid" x1="{left}" y1="{_num(y)}" x2="{WIDTH - right}" y2="{_num(y)}"/>')
-        body.append(_text(left - 6, y + 4, str(step), cls="tick", anchor="end"))
+    height, left, slot, y_of, body = _mood_frame(len(weekly))
     segments: list[list[str]] = [[]]
     for index, week in enumerate(weekly):
         if week["mood"] is None:
