@@ -4,7 +4,8 @@ import fnmatch
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.utils.safestring import SafeString, mark_safe
 
 from journal_site import prefetch
 from journal_site.metrics import CACHE_HITS, CACHE_MISSES
@@ -48,3 +49,16 @@ def delete_pattern(pattern: str) -> None:
         for full_key in [k for k in store if fnmatch.fnmatchcase(k.split(":", 2)[-1], pattern)]:
             store.pop(full_key, None)
             cache._expire_info.pop(full_key, None)
+
+
+def kept_fragment(key: str, render: Callable[[], str]) -> SafeString:
+    """A rendered fragment kept in this process's own `fragments` cache (docs/caching.md, "Kept in each process").
+
+    The key must name everything the fragment shows, so a kept one is never stale.
+    """
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        html = render()
+        fragments.set(key, html)
+    return mark_safe(html)  # noqa: S308 - rendered from the project's autoescaped templates  # nosec B308 B703

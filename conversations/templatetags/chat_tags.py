@@ -1,11 +1,11 @@
 from django import template
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from conversations.care import crisis_detect, crisis_resources
 from conversations.language import language_detect
+from journal_site.caching import kept_fragment
 
 register = template.Library()
 
@@ -31,9 +31,4 @@ def bubble(message) -> SafeString:
         f"bubble:{message.pk}:{message.user_id}:{message.created_at.timestamp()}:{translation.get_language()}"
         f":{timezone.get_current_timezone_name()}"
     )
-    fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
-        html = render_to_string("conversations/_bubble.html", {"m": message})
-        fragments.set(key, html)
-    return mark_safe(html)  # noqa: S308 - rendered from our autoescaped template  # nosec B308 B703
+    return kept_fragment(key, lambda: render_to_string("conversations/_bubble.html", {"m": message}))

@@ -1,11 +1,11 @@
 from django import template
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from diary.emotions import EMOTIONS, MOODS
 from diary.rendering import markdown_render
+from journal_site.caching import kept_fragment
 
 register = template.Library()
 
@@ -50,12 +50,7 @@ def entry_card(entry, level: int = 2) -> SafeString:
         f"entry-card:{entry.pk}:{entry.user_id}:{entry.updated_at.timestamp()}:{translation.get_language()}"
         f":{timezone.get_current_timezone_name()}:{level}"
     )
-    fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
-        html = render_to_string("diary/_entry_card.html", {"entry": entry, "level": level})
-        fragments.set(key, html)
-    return mark_safe(html)  # noqa: S308 - rendered from our autoescaped template  # nosec B308 B703
+    return kept_fragment(key, lambda: render_to_string("diary/_entry_card.html", {"entry": entry, "level": level}))
 
 
 @register.simple_tag
