@@ -1,6 +1,6 @@
 """The conversation page: a heading per day, and keeping a conversation in the diary."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,10 +24,14 @@ def _exchange(user, when, mode="reflective", text="I walked by the sea", reply="
 
 
 def test_days_are_headings_and_bubbles_show_only_the_time(owner_client, owner):
-    now = timezone.now()
-    _exchange(owner, now - timedelta(days=3))
-    _exchange(owner, now - timedelta(days=3) + timedelta(minutes=5))
-    _exchange(owner, now - timedelta(minutes=5))
+    # Anchored inside their days, so the test means the same at any hour (a
+    # "five minutes ago" at 00:03 would be yesterday).
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+    noon_three_days_ago = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(12)))
+    _exchange(owner, noon_three_days_ago)
+    _exchange(owner, noon_three_days_ago + timedelta(minutes=5))
+    _exchange(owner, max(timezone.now() - timedelta(minutes=5), start_of_today))
     html = owner_client.get("/chat/reflective/").content.decode()
     assert html.count('class="chat-day"') == 2  # two days, however many exchanges each
     assert ">Today</h2>" in html
