@@ -1,18 +1,18 @@
-"""The accounts API: register, tokens (JWT with rotation and a blacklist), me, and the admin's user list."""
+"""The accounts API: register, tokens (JWT with rotation and a blacklist) and me."""
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts import devices, selectors, services, throttling, twofactor, usernames
+from accounts import devices, services, throttling, twofactor, usernames
 from accounts.models import LANGUAGE_CHOICES, User, timezone_names
 from accounts.selectors import user_get_cached
 from accounts.validators import (
@@ -23,7 +23,6 @@ from accounts.validators import (
     validate_email_available,
     validate_username_available,
 )
-from journal_site.pagination import CreatedAtCursorPagination
 
 
 def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
@@ -357,92 +356,3 @@ class MeApi(APIView):
 
 
 # --- Admin ---------------------------------------------------------------------------------------
-
-
-class IsJournalAdmin(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_admin)
-
-
-class AdminUserSerializer(serializers.ModelSerializer):
-    entry_count = serializers.IntegerField()
-    message_count = serializers.IntegerField()
-    last_activity = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "username",
-            "email",
-            "is_active",
-            "is_admin",
-            "language",
-            "created_at",
-            "last_login",
-            "entry_count",
-            "message_count",
-            "last_activity",
-        ]
-
-    def get_last_activity(self, user: User) -> str | None:
-        moment = selectors.user_last_activity(user)
-        return serializers.DateTimeField().to_representation(moment) if moment else None
-
-
-class AdminUserPagination(CreatedAtCursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-def _per_day_schema(name: str):
-    return inline_serializer(name, {"date": serializers.DateField(), "count": serializers.IntegerField()}, many=True)
-
-
-class AdminUsersApi(APIView):
-    permission_classes = [IsJournalAdmin]
-
-    @extend_schema(
-        responses=inline_serializer(
-            "AdminUsers",
-            {
-                "users": inline_serializer(
-                    "AdminUserPage",
-                    {
-                        "next": serializers.URLField(allow_null=True),
-                        "previous": serializers.URLField(allow_null=True),
-                        "results": AdminUserSerializer(many=True),
-                    },
-                ),
-                "stats": inline_serializer(
-                    "StatsOverview",
-                    {
-                        "users_total": serializers.IntegerField(),
-                        "users_active": serializers.IntegerField(),
-                        "users_new_this_week": serializers.IntegerField(),
-                        "entries_per_day": _per_day_schema("EntriesPerDay"),
-                        "messages_per_day": _per_day_schema("MessagesPerDay"),
-                        "computed_at": serializers.DateTimeField(),
-                    },
-                ),
-            },
-        )
-    )
-    def get(self, request):
-        """Users newest first (cursor pages, no full count) with per-user counts, and the site statistics."""
-        active = {"true": True, "false": False}.get(request.query_params.get("is_active", "").lower())
-        queryset = selectors.user_list_for_admin(search=request.query_params.get("q", "")[:150], is_active=active)
-        paginator = AdminUserPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return Response(
-            {
-                "users": {
-                    "next": paginator.get_next_link(),
-                    "previous": paginator.get_previous_link(),
-                    "results": AdminUserSerializer(page, many=True).data,
-                },
-                "stats": selectors.stats_overview_get(),
-            }
-        )

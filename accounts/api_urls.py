@@ -12,5 +12,4 @@ urlpatterns = [
     path("me/sessions/revoke-all/", api_security.SessionsRevokeAllApi.as_view(), name="api-me-sessions-revoke-all"),
     path("me/sessions/<int:sign_in_id>/", api_security.SessionApi.as_view(), name="api-me-session"),
     path("me/activity/", api_security.ActivityApi.as_view(), name="api-me-activity"),
-    path("admin/users/", api.AdminUsersApi.as_view(), name="api-admin-users"),
 ]

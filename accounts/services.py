@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,6 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from accounts import activity, devices, tasks, throttling
 from accounts.models import LANGUAGE_CHOICES, ActivityEvent, EmailChange, SignIn, User
 from accounts.selectors import user_cache_key
-from conversations.reply_cache import reply_cache_forget
 from journal_site import outbox, prefetch
 from journal_site.caching import delete_pattern
 from journal_site.deletion import delete_in_batches
@@ -89,10 +89,15 @@ def supported_language(code: str | None) -> str:
     return base if base in dict(LANGUAGE_CHOICES) else "en"
 
 
+# Sent inside the registration's transaction, so work queued by a receiver
+# through the outbox commits with the account (the admin overview listens).
+user_registered = Signal()
+
+
 def user_register(
     *, username: str, email: str, password: str, language: str = "en", tz: str = "UTC", base_url: str = ""
 ) -> User:
-    """Create an account; the welcome email and the statistics follow after the commit.
+    """Create an account; the welcome email (and whatever listens to user_registered) follows after the commit.
 
     Raises RegistrationConflict when the name or email was taken after the form checked it.
     """
@@ -102,7 +107,7 @@ def user_register(
                 username=username, email=email, password=password, language=language, timezone=tz
             )
             outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
-            outbox.enqueue(tasks.refresh_stats_overview)
+            user_registered.send(sender=User, user=user)
     except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci
         raise RegistrationConflict from error
     logger.info("account created", extra={"user_id": user.pk})
@@ -259,14 +264,15 @@ def user_delete(*, user: User) -> None:
     """Delete the user and everything they own in one transaction; their tokens are revoked first.
 
     Sessions need no sweep: a session of a user who no longer exists is
-    anonymous on its next request (the middleware flushes it).
+    anonymous on its next request (the middleware flushes it). What other
+    apps keep for the user in the cache they forget in their own post_delete
+    receivers (conversations: the reply cache).
     """
     user_id = user.pk
     with transaction.atomic():
         user_tokens_revoke(user_id=user_id)
         user.delete()
     user_cache_invalidate(user_id=user_id)
-    reply_cache_forget(user_id=user_id)
     logger.info("account deleted", extra={"user_id": user_id})
 
 

@@ -1,4 +1,4 @@
-"""Background work of accounts: emails, the admin statistics and the stale-token cleanup."""
+"""Background work of accounts: emails and the stale-token cleanup."""
 
 import logging
 import smtplib
@@ -14,13 +14,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import EmailChange, User
-from accounts.selectors import STATS_OVERVIEW_KEY, STATS_OVERVIEW_TIMEOUT, stats_overview_compute
 from journal_site.locks import run_once_today
 from journal_site.metrics import task_skipped
 
 logger = logging.getLogger(__name__)
 
-STATS_LOCK_KEY = "lock:accounts.refresh_stats_overview"
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
@@ -99,17 +97,6 @@ def send_email_change_notice(*, change_id: int, base_url: str) -> None:
     context = {"undo_url": link, "new_email": change.new_email, "days": EmailChange.UNDO_MAX_AGE.days}
     _send(change.user, "email_changed", context, to=change.old_email)
     cache.set(sent_key, True, int(EmailChange.UNDO_MAX_AGE.total_seconds()))
-
-
-@shared_task(name="accounts.refresh_stats_overview", ignore_result=True)
-def refresh_stats_overview() -> None:
-    """Recompute `stats:overview`; a refresh already running makes this one unnecessary."""
-    if not cache.add(STATS_LOCK_KEY, True, 60):
-        return
-    try:
-        cache.set(STATS_OVERVIEW_KEY, stats_overview_compute(), STATS_OVERVIEW_TIMEOUT)
-    finally:
-        cache.delete(STATS_LOCK_KEY)
 
 
 @shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True, bind=True)

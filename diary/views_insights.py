@@ -1,34 +1,22 @@
-"""Pages of the insights and data-ownership side of the diary: statistics, export, import."""
+"""The insights page: mood and emotions over time, from the cached statistics."""
 
 from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.dates import WEEKDAYS
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from diary import charts
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import MOODS
 from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse, stats_scope
-from diary.transfer import (
-    EXPORT_FORMATS,
-    ImportInvalid,
-    ImportTooLarge,
-    export_response,
-    import_job_get_for_user,
-    import_job_list,
-    import_job_progress,
-    import_start,
-)
 from journal_site.caching import cached
 
 
@@ -94,43 +82,3 @@ def _months(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
         month["entries"] += cell["entries"]
         month["days"] += 1 if cell["entries"] else 0
     return list(months.values())
-
-
-@login_required
-@require_GET
-def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    return export_response(user=request.user, fmt=fmt)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form and recent imports. POST: start an import (small files run at once)."""
-    error = None
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error, status = _("Choose a file to import."), 400
-        else:
-            try:
-                job = import_start(user=request.user, upload=upload)
-            except ImportTooLarge:
-                error = _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_BYTES // 2**20}
-                status = 413
-            except ImportInvalid as exc:
-                error, status = str(exc), 400
-            else:
-                return redirect("insights:import-progress", job_id=job.pk)
-    context = {"error": error, "jobs": import_job_list(user=request.user), "max_mb": settings.IMPORT_MAX_BYTES // 2**20}
-    return render(request, "diary/import.html", context, status=status)
-
-
-@login_required
-@require_GET
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = import_job_get_for_user(user=request.user, job_id=job_id)
-    progress = import_job_progress(job=job)
-    return render(request, "diary/import_progress.html", {"job": job, "progress": progress})

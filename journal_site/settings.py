@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "accounts",
     "diary",
     "conversations",
+    "portability",
+    "overview",
 ]
 
 MIDDLEWARE = [

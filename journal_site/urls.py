@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("diary.api_urls")),
     path("", include("diary.api_urls_insights")),
     path("", include("conversations.api_urls")),
+    path("", include("portability.api_urls")),
+    path("", include("overview.api_urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +37,7 @@ urlpatterns = [
     path("", include("diary.urls")),
     path("", include("diary.urls_insights")),
     path("", include("conversations.urls")),
+    path("", include("portability.urls")),
 ]
 
 if env_bool("BENCH", False):

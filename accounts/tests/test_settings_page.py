@@ -24,7 +24,7 @@ def test_settings_page_shows_every_section(owner_client):
         assert f'name="{name}"' in body
     assert "Your data" in body and "Danger zone" in body
     assert 'action="/settings/delete/"' in body and 'href="/accounts/password/change/"' in body
-    assert "diary/_data_settings.html" in [t.name for t in response.templates]
+    assert "portability/_data_settings.html" in [t.name for t in response.templates]
     assert 'value="Europe/Warsaw"' in body
 
 

@@ -6,9 +6,10 @@ from django.core import mail
 from django.core.cache import cache
 
 from accounts import services
-from accounts.selectors import STATS_OVERVIEW_KEY
-from accounts.tasks import refresh_stats_overview, send_welcome_email
+from accounts.tasks import send_welcome_email
 from journal_site.testing import UserFactory
+from overview.selectors import STATS_OVERVIEW_KEY
+from overview.tasks import refresh_stats_overview
 
 pytestmark = pytest.mark.django_db
 

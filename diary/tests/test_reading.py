@@ -73,7 +73,8 @@ def test_services_store_the_excerpt_on_create_and_update(owner):
 
 
 def test_import_stores_the_excerpt(owner):
-    from diary.transfer import ImportRecord, import_records
+    from portability.imports import import_records
+    from portability.readers import ImportRecord
 
     record = ImportRecord(
         title="", content="## Imported\n\ntext", mood=None, emotion_tags=[], exclude_from_ai=False,

@@ -28,9 +28,9 @@ def test_word_count_counts_what_a_reader_sees(text, expected):
 
 
 def test_services_and_import_use_the_one_counter():
-    from diary import transfer
+    from portability import imports
 
-    assert services.word_count is word_count and transfer.word_count is word_count
+    assert services.word_count is word_count and imports.word_count is word_count
 
 
 def test_saved_entries_store_the_visible_word_count(owner):

@@ -62,10 +62,10 @@ MATRIX: dict[str, Route] = {
     "api-emotions-suggest": Route("private", ("POST",)),
     "api-tags": Route("private", ("GET", "POST")),
     "insights-api-stats": Route("private"),
-    "insights-api-export": Route("private"),
-    "insights-api-export-markdown": Route("private"),
-    "insights-api-export-csv": Route("private"),
-    "insights-api-import": Route("private", ("POST",)),
+    "api-export": Route("private"),
+    "api-export-markdown": Route("private"),
+    "api-export-csv": Route("private"),
+    "api-import": Route("private", ("POST",)),
     "api-conversation-modes": Route("private"),
     "api-conversation-messages": Route("private", ("GET", "POST", "DELETE")),
     "accounts:settings": Route("private", ("GET", "POST")),
@@ -86,8 +86,8 @@ MATRIX: dict[str, Route] = {
     "diary:templates": Route("private", ("GET", "POST")),
     "diary:calendar": Route("private"),
     "insights:index": Route("private"),
-    "insights:export": Route("private"),
-    "insights:import": Route("private", ("GET", "POST")),
+    "portability:export": Route("private"),
+    "portability:import": Route("private", ("GET", "POST")),
     "conversations:index": Route("private"),
     "conversations:mode": Route("private", ("GET", "POST")),
     "conversations:older": Route("private"),
@@ -97,7 +97,7 @@ MATRIX: dict[str, Route] = {
     "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
     "api-me-session": Route("owned", ("DELETE",)),
     "accounts:session_revoke": Route("owned", ("POST",)),
-    "insights-api-import-status": Route("owned"),
+    "api-import-status": Route("owned"),
     "api-conversation-message": Route("owned"),
     "api-conversation-message-retry": Route("owned", ("POST",)),
     "diary:detail": Route("owned"),
@@ -105,7 +105,7 @@ MATRIX: dict[str, Route] = {
     "diary:delete": Route("owned", ("GET", "POST")),
     "diary:template_edit": Route("owned", ("GET", "POST")),
     "diary:template_delete": Route("owned", ("POST",)),
-    "insights:import-progress": Route("owned"),
+    "portability:import-progress": Route("owned"),
     "conversations:reply": Route("owned"),
     "conversations:retry": Route("owned", ("POST",)),
     # --- admins only ----------------------------------------------------------------------------
@@ -157,8 +157,8 @@ def url_for(name: str, data: dict) -> str:
         "diary:delete": {"entry_id": data["entry"].pk},
         "diary:template_edit": {"template_id": data["template"].pk},
         "diary:template_delete": {"template_id": data["template"].pk},
-        "insights-api-import-status": {"job_id": data["job"].pk},
-        "insights:import-progress": {"job_id": data["job"].pk},
+        "api-import-status": {"job_id": data["job"].pk},
+        "portability:import-progress": {"job_id": data["job"].pk},
         "api-conversation-messages": {"mode": "supportive"},
         "api-conversation-message": {"mode": "supportive", "message_id": data["message"].pk},
         "api-conversation-message-retry": {"mode": "supportive", "message_id": data["message"].pk},
@@ -168,7 +168,7 @@ def url_for(name: str, data: dict) -> str:
         "conversations:save": {"mode": "supportive"},
         "conversations:reply": {"mode": "supportive", "message_id": data["message"].pk},
         "conversations:retry": {"mode": "supportive", "message_id": data["message"].pk},
-        "insights:export": {"fmt": "json"},
+        "portability:export": {"fmt": "json"},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:email_change_undo": {"token": "eyJjaGFuZ2UiOjF9:forged:signature"},
         "api-me-session": {"sign_in_id": data["sign_in"].pk},
@@ -217,7 +217,7 @@ PAGE_BODIES = {
 def send(client: Client, name: str, method: str, url: str, **extra):
     if is_api(name):
         body = json.dumps(API_BODIES.get(name, {}))
-        if name == "insights-api-import":
+        if name == "api-import":
             upload = io.BytesIO(json.dumps({"entries": [{"content": "Imported."}]}).encode())
             upload.name = "export.json"
             return client.post(url, {"file": upload}, **extra)

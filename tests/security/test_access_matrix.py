@@ -25,8 +25,8 @@ from django.urls import reverse
 from accounts.models import User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
-from diary.transfer import EXPORT_FORMAT_NAME, EXPORT_VERSION
 from journal_site.testing import EntryFactory
+from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION
 from tests.security.routes import MARKER, MATRIX, body_text, cases, is_api, route_names, send, snapshot, url_for
 
 
@@ -101,7 +101,7 @@ def test_anonymous_never_sees_or_changes_the_owners_data(name, method, owner, ow
 @pytest.mark.parametrize(
     "name",
     [
-        "diary:list", "api-entries", "insights-api-export", "insights:export", "api-conversation-messages",
+        "diary:list", "api-entries", "api-export", "portability:export", "api-conversation-messages",
         "api-tags", "diary:templates",
     ],
 )

@@ -75,7 +75,7 @@ def test_the_checker_finds_what_it_looks_for():
 # --- Every page, rendered with the owner's data ------------------------------------------------------
 
 SHOWS_THE_PAYLOAD = {"home", "diary:list", "diary:detail", "diary:edit", "diary:delete", "conversations:mode"}
-DOWNLOADS = {"insights:export"}  # a file to save, not a page
+DOWNLOADS = {"portability:export"}  # a file to save, not a page
 FORGED_LINKS = {"accounts:email_change_undo"}  # the matrix's link is forged: its page says so with 400
 PAGE_GETS = [
     pytest.param(name, id=name)

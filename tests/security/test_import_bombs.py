@@ -18,10 +18,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from diary import transfer
 from diary.models import DiaryEntry, ImportJob
-from diary.tasks import cleanup_import_jobs, import_entries
-from diary.transfer import ImportInvalid, import_start
+from portability import imports
+from portability.imports import import_start
+from portability.readers import ImportInvalid
+from portability.tasks import cleanup_import_jobs, import_entries
 
 MEGABYTE = 2**20
 # The bomb itself is about 20 KB; its JSON would be 20 MB once unpacked.
@@ -83,7 +84,7 @@ def _queued(owner, data: bytes) -> ImportJob:
 @pytest.mark.django_db
 def test_a_small_zip_that_expands_past_the_inline_limit_goes_to_the_task(owner, django_capture_on_commit_callbacks):
     data = _zip({"Journal.json": _export(3000)})
-    assert len(data) < transfer.IMPORT_INLINE_MAX_BYTES < transfer.import_expanded_size(data)
+    assert len(data) < imports.IMPORT_INLINE_MAX_BYTES < imports.import_expanded_size(data)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = import_start(user=owner, upload=_upload(data))
     assert job.status == "pending" and len(callbacks) == 1
@@ -168,7 +169,7 @@ def test_an_unexpected_error_while_reading_fails_the_task_and_drops_the_payload(
     def broken(**kwargs):
         raise KeyError("private words")
 
-    monkeypatch.setattr(transfer, "import_parse", broken)
+    monkeypatch.setattr(imports, "import_parse", broken)
     import_entries(job.pk)
     job.refresh_from_db()
     assert (job.status, job.payload) == ("failed", None)
@@ -181,7 +182,7 @@ def test_an_unexpected_error_inline_is_a_400_and_a_failed_job(owner, owner_api, 
     def broken(**kwargs):
         raise RuntimeError("private words")
 
-    monkeypatch.setattr(transfer, "import_records", broken)
+    monkeypatch.setattr(imports, "import_records", broken)
     response = owner_api.post("/api/v1/import/", {"file": _upload(_export(1), "export.json")}, format="multipart")
     assert response.status_code == 400
     assert response.json()["detail"] == "The import failed and nothing was imported. Please try again."
@@ -191,7 +192,7 @@ def test_an_unexpected_error_inline_is_a_400_and_a_failed_job(owner, owner_api, 
 
 @pytest.mark.django_db
 def test_cleanup_fails_stuck_jobs_and_drops_every_payload_no_job_needs(owner):
-    old = timezone.now() - transfer.IMPORT_JOB_STALE - timedelta(minutes=1)
+    old = timezone.now() - imports.IMPORT_JOB_STALE - timedelta(minutes=1)
     stuck = ImportJob.objects.create(user=owner, payload=b"{}", status="running", created_at=old)
     never_run = ImportJob.objects.create(user=owner, payload=b"{}", created_at=old)
     waiting = ImportJob.objects.create(user=owner, payload=b"{}")

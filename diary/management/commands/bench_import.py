@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from diary.emotions import EMOTION_CODES
 from diary.models import DiaryEntry, ImportJob
-from diary.transfer import import_job_run, import_start
+from portability.imports import import_job_run, import_start
 
 WORDS = [
     "today", "walked", "river", "calm", "tired", "work", "friend", "coffee", "rain", "sun", "dinner", "call",

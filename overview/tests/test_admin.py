@@ -7,10 +7,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts.admin import LargeTablePaginator
 from accounts.models import User
 from accounts.tests.conftest import bearer
 from journal_site.testing import PASSWORD, EntryFactory, MessageFactory, UserFactory
+from overview.admin import LargeTablePaginator
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from diary.models import DiaryEntry
-from diary.transfer import STREAM_CHUNK_BYTES, import_start
 from journal_site.testing import EntryFactory, MessageFactory
+from portability.exports import STREAM_CHUNK_BYTES
+from portability.imports import import_start
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
@@ -186,7 +187,7 @@ def test_the_settings_section_offers_every_export_and_the_import_form(rf, owner)
 
     request = rf.get("/settings/")
     request.user = owner
-    html = render_to_string("diary/_data_settings.html", request=request)
+    html = render_to_string("portability/_data_settings.html", request=request)
     for fmt in ("json", "markdown", "csv"):
         assert f'href="/settings/export/{fmt}/"' in html
     assert 'action="/settings/import/"' in html and 'enctype="multipart/form-data"' in html

@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.selectors import STATS_OVERVIEW_KEY
 from accounts.tests.conftest import bearer
 from journal_site.testing import EntryFactory, MessageFactory, UserFactory
+from overview.selectors import STATS_OVERVIEW_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,7 @@
 """The Django admin for users: find, inspect and (de)activate accounts, never read a journal.
 
+It lives above the apps whose counts it shows (docs/architecture.md).
+
 Admins see per-user counts and times of entries and messages, not their
 text: no diary or conversation model is registered here, and neither are the
 refresh-token tables (a token is a key to someone's journal).
@@ -15,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import activity, selectors, services
+from accounts import activity, services
 from accounts.forms import AdminSignInForm
 from accounts.models import ActivityEvent, User
+from accounts.selectors import user_search_condition
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
+from overview import selectors
 
 admin.site.login_form = AdminSignInForm
 
@@ -106,7 +110,7 @@ class UserAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Prefix search on lower(username) and lower(email); never a full-table LIKE '%...%'.
-        condition = selectors.user_search_condition(search=search_term)
+        condition = user_search_condition(search=search_term)
         return (queryset.filter(condition) if condition else queryset), False
 
     def has_add_permission(self, request) -> bool:

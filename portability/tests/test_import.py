@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from diary import transfer
 from diary.models import DiaryEntry, ImportJob
-from diary.tasks import import_entries
-from diary.transfer import ImportInvalid, import_parse, import_records, import_start
 from journal_site.testing import EntryFactory, UserFactory, run_at_once
+from portability import imports
+from portability.imports import import_records, import_start
+from portability.readers import ImportInvalid, import_parse
+from portability.tasks import import_entries
 
 
 def _own(*entries, **extra) -> dict:
@@ -241,7 +242,7 @@ def test_a_zip_without_json_is_refused(owner):
     ],
 )
 def test_the_first_bad_record_is_named_and_nothing_is_imported(owner, fields, message, monkeypatch):
-    monkeypatch.setattr(transfer, "IMPORT_INLINE_MAX_BYTES", 10 * 2**20)  # validated during the upload
+    monkeypatch.setattr(imports, "IMPORT_INLINE_MAX_BYTES", 10 * 2**20)  # validated during the upload
     payload = _own(_entry(1), _entry(2), _entry(3, **fields), _entry(4, mood=99))
     assert message in _refused(owner, payload)
 
@@ -325,7 +326,7 @@ def test_import_page_lists_recent_imports(owner_client, owner, outsider):
 
 @pytest.fixture
 def small_inline_limit(monkeypatch):
-    monkeypatch.setattr(transfer, "IMPORT_INLINE_MAX_BYTES", 100)
+    monkeypatch.setattr(imports, "IMPORT_INLINE_MAX_BYTES", 100)
 
 
 def test_large_file_is_imported_by_the_task_with_progress(
@@ -387,7 +388,7 @@ def test_a_database_failure_fails_the_job_without_a_trace_of_text(owner, small_i
     def broken(*args, **kwargs):
         raise RuntimeError("very private words")
 
-    monkeypatch.setattr(transfer, "import_records", broken)
+    monkeypatch.setattr(imports, "import_records", broken)
     import_entries(job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "nothing was imported" in job.error

@@ -1,0 +1,229 @@
+"""Export streams: everything a user owns, written out piece by piece.
+
+Entries and messages are read with ``iterator(chunk_size=...)`` (a server-side
+cursor on PostgreSQL), so a ten-year journal never sits in memory at once.
+Three shapes:
+
+- JSON, everything the user owns: profile, entries, conversation history.
+- A zip of Markdown files, one per entry, with front matter (date, mood, emotions).
+- CSV of the entries, for spreadsheets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zoneinfo
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from conversations.models import ConversationHistory
+from diary.models import DiaryEntry
+from diary.stats import user_zone
+from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION, entry_fingerprint, json_compact
+
+EXPORT_CHUNK_ROWS = 2000
+STREAM_CHUNK_BYTES = 64 * 1024
+
+ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "word_count", "source_id",
+                 "created_at", "updated_at")
+
+
+def _entry_rows(*, user) -> Iterator[tuple]:
+    return (
+        DiaryEntry.objects.filter(user=user)
+        .order_by("created_at", "id")
+        .values_list(*ENTRY_COLUMNS)
+        .iterator(chunk_size=EXPORT_CHUNK_ROWS)
+    )
+
+
+def _entry_export_dict(row: tuple, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    entry = dict(zip(ENTRY_COLUMNS, row, strict=True))
+    created_at = entry["created_at"]
+    return {
+        "uid": entry["source_id"]
+        or entry_fingerprint(created_at=created_at, title=entry["title"], content=entry["content"]),
+        "created_at": created_at.astimezone(tz).isoformat(),
+        "updated_at": entry["updated_at"].astimezone(tz).isoformat(),
+        "title": entry["title"],
+        "content": entry["content"],
+        "mood": entry["mood"],
+        "emotion_tags": entry["emotion_tags"],
+        "tags": entry["tags"],
+        "exclude_from_ai": entry["exclude_from_ai"],
+        "word_count": entry["word_count"],
+    }
+
+
+def _profile(user) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "email": user.email,
+        "language": user.language,
+        "timezone": user.timezone,
+        "ai_can_read_entries": user.ai_can_read_entries,
+        "reminder_enabled": user.reminder_enabled,
+        "reminder_time": user.reminder_time.isoformat(timespec="minutes") if user.reminder_time else None,
+        "created_at": user.created_at.isoformat(),
+    }
+
+
+class _Buffer:
+    """Collects small pieces and hands them out in chunks of about 64 KB."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:  # zipfile calls it; the pieces leave through take()
+        pass
+
+    def full(self) -> bool:
+        return self.size >= STREAM_CHUNK_BYTES
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts, self.size = [], 0
+        return data
+
+
+def export_json_stream(*, user) -> Iterator[bytes]:
+    tz = user_zone(user=user)
+    head = {
+        "format": EXPORT_FORMAT_NAME,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now().astimezone(tz).isoformat(),
+        "profile": _profile(user),
+    }
+    buffer = _Buffer()
+    buffer.write((json_compact(head)[:-1] + ',"entries":[').encode())
+    separator = "\n"
+    for row in _entry_rows(user=user):
+        buffer.write((separator + json_compact(_entry_export_dict(row, tz))).encode())
+        separator = ",\n"
+        if buffer.full():
+            yield buffer.take()
+    buffer.write(b'\n],"conversations":[')
+    separator = "\n"
+    messages = (
+        ConversationHistory.objects.filter(user=user)
+        .order_by("mode", "created_at", "id")
+        .values_list("mode", "role", "content", "status", "provider", "model", "created_at")
+        .iterator(chunk_size=EXPORT_CHUNK_ROWS)
+    )
+    for mode, role, content, status, provider, model, created_at in messages:
+        message = {
+            "mode": mode,
+            "role": role,
+            "content": content,
+            "status": status,
+            "provider": provider,
+            "model": model,
+            "created_at": created_at.astimezone(tz).isoformat(),
+        }
+        buffer.write((separator + json_compact(message)).encode())
+        separator = ",\n"
+        if buffer.full():
+            yield buffer.take()
+    buffer.write(b"\n]}\n")
+    yield buffer.take()
+
+
+# The zip format stores file times from 1980 to 2107 only.
+ZIP_EARLIEST, ZIP_LATEST = (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 58)
+
+
+def _markdown(entry: dict[str, Any]) -> str:
+    """One entry as Markdown with YAML front matter (JSON scalars are valid YAML)."""
+    lines = [
+        "---",
+        f"title: {json_compact(entry['title'])}",
+        f"date: {entry['created_at']}",
+        f"mood: {json_compact(entry['mood'])}",
+        f"emotions: {json_compact(entry['emotion_tags'])}",
+        *([f"tags: {json_compact(entry['tags'])}"] if entry["tags"] else []),
+        f"exclude_from_ai: {json_compact(entry['exclude_from_ai'])}",
+        f"uid: {json_compact(entry['uid'])}",
+        "---",
+        "",
+        entry["content"],
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def export_markdown_stream(*, user) -> Iterator[bytes]:
+    """A zip of one Markdown file per entry, written to the response as it grows (no seeking)."""
+    tz = user_zone(user=user)
+    buffer = _Buffer()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for row in _entry_rows(user=user):
+            entry = _entry_export_dict(row, tz)
+            local = datetime.fromisoformat(entry["created_at"])
+            stem = f"journal/{local:%Y}/{local:%Y-%m-%d-%H%M}-{slugify(entry['title'])[:60] or 'entry'}"
+            name, number = f"{stem}.md", 1
+            while name in used:
+                number += 1
+                name = f"{stem}-{number}.md"
+            used.add(name)
+            info = zipfile.ZipInfo(name, date_time=min(max(local.timetuple()[:6], ZIP_EARLIEST), ZIP_LATEST))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, _markdown(entry))
+            if buffer.full():
+                yield buffer.take()
+    yield buffer.take()
+
+
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    return "'" + value if value.startswith(CSV_FORMULA_STARTS) else value
+
+
+def export_csv_stream(*, user) -> Iterator[bytes]:
+    tz = user_zone(user=user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    # The byte order mark lets spreadsheet programs recognise UTF-8 (Polish letters).
+    out.write("\ufeff")
+    writer.writerow(["date", "title", "content", "mood", "emotions", "exclude_from_ai", "words", "uid"])
+    for row in _entry_rows(user=user):
+        entry = _entry_export_dict(row, tz)
+        writer.writerow(
+            [
+                entry["created_at"],
+                _cell(entry["title"]),
+                _cell(entry["content"]),
+                "" if entry["mood"] is None else entry["mood"],
+                " ".join(entry["emotion_tags"] or []),
+                "yes" if entry["exclude_from_ai"] else "no",
+                entry["word_count"],
+                entry["uid"],
+            ]
+        )
+        if out.tell() >= STREAM_CHUNK_BYTES:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode()
+
+
+EXPORTS: dict[str, tuple[Callable[..., Iterator[bytes]], str, str]] = {
+    "json": (export_json_stream, "application/json", "json"),
+    "markdown": (export_markdown_stream, "application/zip", "zip"),
+    "csv": (export_csv_stream, "text/csv; charset=utf-8", "csv"),
+}

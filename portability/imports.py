@@ -1,0 +1,250 @@
+"""The import pipeline: validated records into the diary, at once or through a job.
+
+Rows are inserted in one transaction, 1,000 at a time; entries already in the
+diary (same source id, or same date, title and text) are skipped, so importing
+the same file twice creates no duplicates. Text is stored exactly as written;
+pages escape or sanitise it when they show it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diary.cache import user_stats_invalidate
+from diary.excerpts import excerpt_from_markdown
+from diary.models import DiaryEntry, ImportJob, UserTag
+from diary.stats import user_zone
+from diary.words import word_count
+from journal_site import outbox
+from portability.readers import ImportInvalid, ImportRecord, ImportTooLarge, import_expanded_size, import_parse
+from portability.selectors import import_progress_key
+from portability.tasks import import_entries
+
+logger = logging.getLogger(__name__)
+
+IMPORT_BATCH = 1000  # rows per INSERT: memory stays bounded, round trips few (docs/limits.md)
+# Files that expand to at most this size are imported during the upload; larger ones by a
+# Celery task. A zip is judged by what it holds, not by its own size (docs/import-limits.md).
+IMPORT_INLINE_MAX_BYTES = 256 * 1024
+# Payloads of jobs no worker finished within this time are dropped by the daily cleanup.
+IMPORT_JOB_STALE = timedelta(days=1)
+FAILED_MESSAGE = gettext_lazy("The import failed and nothing was imported. Please try again.")
+PROGRESS_TIMEOUT = 24 * 3600
+
+
+class ImportFailed(ImportInvalid):
+    """The import broke for a reason that is not the file's; a failed job records it."""
+
+
+def _batches(records: list[ImportRecord], size: int) -> Iterator[list[ImportRecord]]:
+    for start in range(0, len(records), size):
+        yield records[start : start + size]
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """What the user's diary held when the import began: enough to skip needless look-ups."""
+
+    first: datetime | None
+    last: datetime | None
+    with_source_id: int
+
+    @classmethod
+    def of(cls, user_id: int) -> _Existing:
+        span = DiaryEntry.objects.filter(user_id=user_id).aggregate(
+            first=Min("created_at"), last=Max("created_at"), with_source_id=Count("source_id")
+        )
+        return cls(**span)
+
+
+def _already_there(*, user_id: int, batch: list[ImportRecord], existing: _Existing) -> set[str]:
+    """The source ids of this batch the diary already has: same id, or same date, title and text.
+
+    At most two queries, each an index scan (OR-ing them makes PostgreSQL scan
+    every row of the user), and none when the diary cannot hold a match: an
+    import into an empty diary looks nothing up.
+    """
+    mine = DiaryEntry.objects.filter(user_id=user_id).order_by()
+    found: set[str] = set()
+    if existing.with_source_id:
+        found.update(mine.filter(source_id__in=[r.source_id for r in batch]).values_list("source_id", flat=True))
+    if existing.first is None:
+        return found
+    moments = {r.created_at for r in batch if existing.first <= r.created_at <= existing.last}
+    if not moments:
+        return found
+    by_moment: dict[datetime, set[tuple[str, str]]] = {}
+    for created_at, title, content in mine.filter(created_at__in=moments).values_list("created_at", "title", "content"):
+        by_moment.setdefault(created_at, set()).add((title, content))
+    for record in batch:
+        if (record.title, record.content) in by_moment.get(record.created_at, ()):
+            found.add(record.source_id)
+    return found
+
+
+def import_records(
+    *, user_id: int, records: list[ImportRecord], progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
+    """Insert validated records in batches of 1,000, all or nothing. Returns (created, skipped)."""
+    from accounts.models import User
+
+    created = skipped = 0
+    with transaction.atomic():
+        # One import per user at a time: a second one waits and then finds everything already there.
+        list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+        existing = _Existing.of(user_id)
+        for batch in _batches(records, IMPORT_BATCH):
+            present = _already_there(user_id=user_id, batch=batch, existing=existing)
+            new = [
+                DiaryEntry(
+                    user_id=user_id,
+                    title=r.title,
+                    content=r.content,
+                    mood=r.mood,
+                    emotion_tags=r.emotion_tags,
+                    tags=r.tags,
+                    exclude_from_ai=r.exclude_from_ai,
+                    word_count=word_count(r.content),
+                    excerpt=excerpt_from_markdown(r.content),
+                    source_id=r.source_id,
+                    created_at=r.created_at,
+                )
+                for r in batch
+                if r.source_id not in present
+            ]
+            DiaryEntry.objects.bulk_create(new, batch_size=IMPORT_BATCH)
+            names = {name.casefold(): name for entry in new for name in entry.tags}
+            UserTag.objects.bulk_create(
+                [UserTag(user_id=user_id, name=name) for name in names.values()], ignore_conflicts=True
+            )
+            created += len(new)
+            skipped += len(batch) - len(new)
+            if progress:
+                progress(created + skipped)
+        if created:
+            user_stats_invalidate(user_id=user_id)
+            # Again after the commit, so statistics computed meanwhile from the old rows are not kept.
+            transaction.on_commit(lambda: user_stats_invalidate(user_id=user_id))
+    return created, skipped
+
+
+# --- Import: jobs ------------------------------------------------------------------------------------
+
+
+def _read_upload(upload) -> bytes:
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ImportTooLarge
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ImportTooLarge
+    if not data:
+        raise ImportInvalid(_("The file is empty."))
+    return data
+
+
+def import_start(*, user, upload) -> ImportJob:
+    """Import an uploaded file: at once when it is small, else through the task "diary.import_entries".
+
+    A small file that is not valid raises ImportInvalid and leaves no trace;
+    a large one is validated by the task and its job says what was wrong.
+    """
+    data = _read_upload(upload)
+    if import_expanded_size(data) <= IMPORT_INLINE_MAX_BYTES:
+        try:
+            parsed = import_parse(data=data, tz=user_zone(user=user), max_bytes=IMPORT_INLINE_MAX_BYTES)
+            created, skipped = import_records(user_id=user.pk, records=parsed.records)
+        except ImportInvalid:
+            raise
+        except Exception as exc:
+            # The message of a database error can quote the data: log only its kind.
+            logger.error("inline import failed: %s", type(exc).__name__)
+            ImportJob.objects.create(
+                user=user, status=ImportJob.Status.FAILED, error=str(FAILED_MESSAGE), finished_at=timezone.now()
+            )
+            raise ImportFailed(str(FAILED_MESSAGE)) from None
+        return ImportJob.objects.create(
+            user=user,
+            status=ImportJob.Status.DONE,
+            file_format=parsed.file_format,
+            total=parsed.total,
+            processed=parsed.total,
+            created_count=created,
+            skipped_count=skipped + parsed.skipped,
+            finished_at=timezone.now(),
+        )
+    job = ImportJob.objects.create(user=user, payload=data)
+    outbox.enqueue(import_entries, args=(job.pk,))
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """The body of the task: validate, then insert with progress. Safe to run twice."""
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
+    ).update(status=ImportJob.Status.RUNNING)
+    if not claimed:
+        return  # finished already (a redelivered message)
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    user = job.user
+    key = import_progress_key(job_id)
+    with translation.override(user.language):
+        try:
+            parsed = import_parse(data=bytes(job.payload or b""), tz=user_zone(user=user))
+            del job  # the payload: the parsed records are all that is needed from here
+            ImportJob.objects.filter(pk=job_id).update(total=parsed.total, file_format=parsed.file_format)
+            cache.set(key, parsed.skipped, PROGRESS_TIMEOUT)
+            with transaction.atomic():
+                # A second delivery waits here for the first and then sees it done.
+                state = ImportJob.objects.select_for_update().filter(pk=job_id).values_list("status", flat=True)
+                if list(state) != [ImportJob.Status.RUNNING]:
+                    return
+                created, skipped = import_records(
+                    user_id=user.pk,
+                    records=parsed.records,
+                    progress=lambda done: cache.set(key, parsed.skipped + done, PROGRESS_TIMEOUT),
+                )
+                _finish(
+                    job_id,
+                    status=ImportJob.Status.DONE,
+                    processed=parsed.total,
+                    created_count=created,
+                    skipped_count=skipped + parsed.skipped,
+                )
+        except ImportInvalid as exc:
+            _finish(job_id, status=ImportJob.Status.FAILED, error=str(exc))
+        except Exception as exc:
+            # The message of a database error can quote the data: log only its kind.
+            logger.error("import job %s failed: %s", job_id, type(exc).__name__)
+            _finish(job_id, status=ImportJob.Status.FAILED, error=str(FAILED_MESSAGE))
+        finally:
+            cache.delete(key)
+
+
+def import_jobs_cleanup(*, now: datetime | None = None) -> int:
+    """Fail the jobs no worker finished in time and drop every payload a job no longer needs."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        stale = ImportJob.objects.filter(
+            status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING], created_at__lt=now - IMPORT_JOB_STALE
+        ).update(status=ImportJob.Status.FAILED, payload=None, finished_at=now, error=str(FAILED_MESSAGE))
+    finished = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED], payload__isnull=False
+    ).update(payload=None)
+    return stale + finished
+
+
+def _finish(job_id: int, **fields) -> None:
+    ImportJob.objects.filter(pk=job_id).update(payload=None, finished_at=timezone.now(), **fields)

@@ -1,0 +1,22 @@
+"""The HTTP response that carries an export: streamed, named by date, never cached."""
+
+from __future__ import annotations
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from diary.stats import user_zone
+from portability.exports import EXPORTS
+
+
+def export_response(*, user, fmt: str) -> StreamingHttpResponse:
+    from accounts.activity import activity_record
+
+    stream, content_type, extension = EXPORTS[fmt]
+    activity_record(user_id=user.pk, kind="export", details={"format": fmt})  # in the owner's activity log
+    today = timezone.localtime(timezone.now(), user_zone(user=user)).date()
+    response = StreamingHttpResponse(stream(user=user), content_type=content_type)
+    suffix = "-entries" if fmt != "json" else ""
+    response["Content-Disposition"] = f'attachment; filename="journal-{today.isoformat()}{suffix}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
