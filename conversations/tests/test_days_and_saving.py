@@ -23,15 +23,20 @@ def _exchange(user, when, mode="reflective", text="I walked by the sea", reply="
     return message, answer
 
 
+def _noon(days_ago: int) -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=days_ago), time(12)))
+
+
+def _minutes_ago_today(minutes: int) -> datetime:
+    """A few minutes ago, but never yesterday: the tests mean the same at 00:03 as at noon."""
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return max(timezone.now() - timedelta(minutes=minutes), start_of_today)
+
+
 def test_days_are_headings_and_bubbles_show_only_the_time(owner_client, owner):
-    # Anchored inside their days, so the test means the same at any hour (a
-    # "five minutes ago" at 00:03 would be yesterday).
-    today = timezone.localdate()
-    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
-    noon_three_days_ago = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(12)))
-    _exchange(owner, noon_three_days_ago)
-    _exchange(owner, noon_three_days_ago + timedelta(minutes=5))
-    _exchange(owner, max(timezone.now() - timedelta(minutes=5), start_of_today))
+    _exchange(owner, _noon(days_ago=3))
+    _exchange(owner, _noon(days_ago=3) + timedelta(minutes=5))
+    _exchange(owner, _minutes_ago_today(5))
     html = owner_client.get("/chat/reflective/").content.decode()
     assert html.count('class="chat-day"') == 2  # two days, however many exchanges each
     assert ">Today</h2>" in html
@@ -59,8 +64,8 @@ def test_new_exchange_from_htmx_carries_its_day(owner_client, owner):
 
 
 def test_save_keeps_the_conversation_as_an_entry(owner_client, owner):
-    _exchange(owner, timezone.now() - timedelta(days=1), text="Sea walk", reply="How was it?")
-    _exchange(owner, timezone.now() - timedelta(minutes=3), text="Calmer now", reply="What helped?")
+    _exchange(owner, _noon(days_ago=1), text="Sea walk", reply="How was it?")
+    _exchange(owner, _minutes_ago_today(3), text="Calmer now", reply="What helped?")
     MessageFactory(user=owner, mode="supportive", content="another mode")
     response = owner_client.post("/chat/reflective/save/")
     entry = DiaryEntry.objects.get(user=owner)
