@@ -45,7 +45,7 @@ class ExportCsvApi(ExportApi):
 
 def _job_payload(job, request: Request) -> dict[str, Any]:
     progress = import_job_progress(job=job)
-    progress["status_url"] = request.build_absolute_uri(reverse("api-import-status", args=[job.pk]))
+    progress["status_url"] = request.build_absolute_uri(reverse("insights-api-import-status", args=[job.pk]))
     return progress
 
 

@@ -4,7 +4,10 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ["accounts", "diary", "conversations", "portability", "overview", "journal_site", "templates", "tests", "bench", "static/js"]
+SOURCE_DIRS = [
+    "accounts", "diary", "conversations", "portability", "overview", "journal_site", "templates", "tests", "bench",
+    "static/js",
+]
 SUFFIXES = {".py", ".html", ".js"}
 # Built from pieces so that this file does not match itself.
 OUTSIDE = re.compile("|".join(["CONTRACT" + r"\.md", r"the\s+" + "specification", "specification" + "'s"]), re.I)

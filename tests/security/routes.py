@@ -62,10 +62,10 @@ MATRIX: dict[str, Route] = {
     "api-emotions-suggest": Route("private", ("POST",)),
     "api-tags": Route("private", ("GET", "POST")),
     "insights-api-stats": Route("private"),
-    "api-export": Route("private"),
-    "api-export-markdown": Route("private"),
-    "api-export-csv": Route("private"),
-    "api-import": Route("private", ("POST",)),
+    "insights-api-export": Route("private"),
+    "insights-api-export-markdown": Route("private"),
+    "insights-api-export-csv": Route("private"),
+    "insights-api-import": Route("private", ("POST",)),
     "api-conversation-modes": Route("private"),
     "api-conversation-messages": Route("private", ("GET", "POST", "DELETE")),
     "accounts:settings": Route("private", ("GET", "POST")),
@@ -97,7 +97,7 @@ MATRIX: dict[str, Route] = {
     "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
     "api-me-session": Route("owned", ("DELETE",)),
     "accounts:session_revoke": Route("owned", ("POST",)),
-    "api-import-status": Route("owned"),
+    "insights-api-import-status": Route("owned"),
     "api-conversation-message": Route("owned"),
     "api-conversation-message-retry": Route("owned", ("POST",)),
     "diary:detail": Route("owned"),
@@ -157,7 +157,7 @@ def url_for(name: str, data: dict) -> str:
         "diary:delete": {"entry_id": data["entry"].pk},
         "diary:template_edit": {"template_id": data["template"].pk},
         "diary:template_delete": {"template_id": data["template"].pk},
-        "api-import-status": {"job_id": data["job"].pk},
+        "insights-api-import-status": {"job_id": data["job"].pk},
         "portability:import-progress": {"job_id": data["job"].pk},
         "api-conversation-messages": {"mode": "supportive"},
         "api-conversation-message": {"mode": "supportive", "message_id": data["message"].pk},
@@ -217,7 +217,7 @@ PAGE_BODIES = {
 def send(client: Client, name: str, method: str, url: str, **extra):
     if is_api(name):
         body = json.dumps(API_BODIES.get(name, {}))
-        if name == "api-import":
+        if name == "insights-api-import":
             upload = io.BytesIO(json.dumps({"entries": [{"content": "Imported."}]}).encode())
             upload.name = "export.json"
             return client.post(url, {"file": upload}, **extra)

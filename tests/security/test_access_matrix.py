@@ -101,7 +101,7 @@ def test_anonymous_never_sees_or_changes_the_owners_data(name, method, owner, ow
 @pytest.mark.parametrize(
     "name",
     [
-        "diary:list", "api-entries", "api-export", "portability:export", "api-conversation-messages",
+        "diary:list", "api-entries", "insights-api-export", "portability:export", "api-conversation-messages",
         "api-tags", "diary:templates",
     ],
 )
