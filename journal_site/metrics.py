@@ -23,7 +23,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 logger = logging.getLogger(__name__)
 
-# Every request but the liveness probe, by route name (journal_site.middleware.RequestMetricsMiddleware).
+# Every request but the liveness probe, by route name (journal_site.middleware.metrics.RequestMetricsMiddleware).
 REQUEST_DURATION = Histogram(
     "http_request_duration_seconds",
     "Time from the first middleware to the response, by method and endpoint (route name)",

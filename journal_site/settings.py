@@ -98,28 +98,30 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Liveness probes are answered before anything else runs (and not counted).
-    "journal_site.middleware.HealthCheckMiddleware",
-    "journal_site.middleware.RequestMetricsMiddleware",
+    "journal_site.middleware.health.HealthCheckMiddleware",
+    "journal_site.middleware.metrics.RequestMetricsMiddleware",
     # Security headers wrap everything below, so answers given early (413,
     # 429) carry them too.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "journal_site.middleware.BodySizeLimitMiddleware",
+    # Size first (413, before the body is read), then text (400, reading a form body that fits).
+    "journal_site.middleware.body_size.BodySizeLimitMiddleware",
+    "journal_site.middleware.text_encoding.RequireUtf8TextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "journal_site.middleware.MinimumSizeGZipMiddleware",
+    "journal_site.middleware.gzip.MinimumSizeGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Counts the request and, in the same Redis round trip, reads the user and
     # their statistics version for the two middleware below (journal_site/prefetch.py).
-    "journal_site.middleware.RateLimitMiddleware",
+    "journal_site.middleware.ratelimit.RateLimitMiddleware",
     "accounts.middleware.CachedUserAuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.devices.SignInMiddleware",  # at most one write a minute per session; see docs/account-protection.md
     "django.contrib.messages.middleware.MessageMiddleware",
-    "journal_site.middleware.PrivateResponseHeadersMiddleware",
+    "journal_site.middleware.private_headers.PrivateResponseHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "journal_site.urls"

@@ -4,7 +4,7 @@ import pytest
 from django.template import loader
 from django.utils import translation
 
-from journal_site import ratelimit
+from journal_site.middleware import ratelimit
 
 pytestmark = [pytest.mark.urls("journal_site.tests.urls_echo"), pytest.mark.django_db]
 

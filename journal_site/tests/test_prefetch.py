@@ -59,7 +59,7 @@ def test_prefetched_values_end_with_the_request(owner_client):
 
 
 def test_values_are_absent_or_decoded(owner, owner_client):
-    from journal_site import ratelimit
+    from journal_site.middleware import ratelimit
 
     decision = ratelimit.hit(f"user:{owner.pk}", fetch=prefetch.user_keys(owner.pk))
     assert set(decision.fetched) == set(prefetch.user_keys(owner.pk))
@@ -75,6 +75,6 @@ def test_a_server_that_lost_the_script_still_counts(owner, owner_api):
     owner_api.get("/api/v1/me/")
     get_redis_connection("default").script_flush()
     assert owner_api.get("/api/v1/me/").status_code == 200
-    from journal_site import ratelimit
+    from journal_site.middleware import ratelimit
 
     assert ratelimit.hit(f"user:{owner.pk}", fetch=prefetch.user_keys(owner.pk)).count == 3

@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from journal_site import ratelimit
+from journal_site.middleware import ratelimit
 from journal_site.net import client_ip
 
 pytestmark = [pytest.mark.urls("journal_site.tests.urls_echo"), pytest.mark.django_db]

@@ -1,0 +1,238 @@
+"""The request rate limit: RateLimitMiddleware and its fixed-window counter (docs/limits.md).
+
+Requests are counted per client and minute in Redis, shared by every process:
+INCR and EXPIRE run as one Lua script, so concurrent requests on any worker or
+machine each see a distinct count and the 61st of a minute is refused,
+whatever the interleaving. Without Redis (the embedded mode) the counters live
+in the in-process cache, whose add and incr hold its lock: exact for the
+single-process server.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from journal_site import prefetch
+from journal_site.metrics import RATE_LIMIT_BACKEND_ERRORS, RATE_LIMITED
+from journal_site.middleware.common import route_path, wants_json
+from journal_site.net import address_bucket, client_ip
+from journal_site.prefetch import ABSENT
+from journal_site.views import error_page
+
+# The outage warning keeps the logger name it has always had, so existing log filters still match.
+logger = logging.getLogger("journal_site.ratelimit")
+
+# Health probes and scrapes come every few seconds from the same address, and
+# static files are many per page: none of them may eat a person's allowance.
+EXEMPT_ROUTES = ("healthz", "readyz", "metrics")
+
+WINDOW_SECONDS = 60
+KEY_PREFIX = "ratelimit"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    count: int
+    limit: int
+    retry_after: int  # seconds until the window resets
+    fetched: dict = field(default_factory=dict)
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _local_incr(key: str) -> int:
+    """The embedded cache is this process's memory: add-then-incr under its lock is exact."""
+    cache.add(key, 0, WINDOW_SECONDS * 2)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.add(key, 1, WINDOW_SECONDS * 2)
+        return 1
+
+
+def _uses_redis() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+# INCR and, for a new key, EXPIRE, as one script: atomic like MULTI/EXEC but a
+# single command and a single reply, which matters on every request.
+_INCR_WITH_TTL = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return count
+"""
+_scripts: dict[int, object] = {}
+
+
+def _redis_incr(key: str, fetch) -> tuple[int, dict]:
+    from django_redis import get_redis_connection
+    from redis.exceptions import NoScriptError
+
+    client = get_redis_connection("default")
+    script = _scripts.get(id(client))
+    if script is None:
+        # Registered once per client; redis-py sends EVALSHA and falls back to
+        # EVAL if the server has lost the script (a restart, SCRIPT FLUSH).
+        script = _scripts[id(client)] = client.register_script(_INCR_WITH_TTL)
+    if not fetch:
+        # Twice the window: the key outlives its minute without a second look.
+        return int(script(keys=[key], args=[WINDOW_SECONDS * 2])), {}
+    # One round trip: the count and the cache values the request will read.
+    # The values go through django-redis's own key making and decoding.
+    # EVALSHA itself, not the script object: redis-py would ask SCRIPT EXISTS
+    # first, one more round trip on every request.
+    redis_cache = cache.client
+
+    def send() -> list:
+        pipe = client.pipeline(transaction=False)
+        pipe.evalsha(script.sha, 1, key, WINDOW_SECONDS * 2)
+        for name in fetch:
+            pipe.get(redis_cache.make_key(name))
+        return pipe.execute()
+
+    try:
+        count, *raw = send()
+    except NoScriptError:  # the server lost its scripts (a restart, SCRIPT FLUSH)
+        client.script_load(_INCR_WITH_TTL)
+        count, *raw = send()
+    fetched = {
+        name: ABSENT if value is None else redis_cache.decode(value) for name, value in zip(fetch, raw, strict=True)
+    }
+    return int(count), fetched
+
+
+_last_error_log = float("-inf")
+
+
+def _log_backend_error(exc: Exception) -> None:
+    """Log an outage once a minute per process, not once per request."""
+    global _last_error_log
+    RATE_LIMIT_BACKEND_ERRORS.inc()
+    now = time.monotonic()
+    if now - _last_error_log >= WINDOW_SECONDS:
+        _last_error_log = now
+        logger.warning(
+            "rate limiter cannot reach Redis; letting requests through",
+            extra={"error": type(exc).__name__},
+        )
+
+
+def hit(identity: str, *, limit: int | None = None, fetch: tuple[str, ...] | list[str] = ()) -> Decision:
+    """Count one request of `identity` and say whether it may go on.
+
+    `fetch` names cache keys to read in the same round trip (journal_site/prefetch.py);
+    their values come back in `Decision.fetched`, prefetch.ABSENT for a key the
+    cache does not hold. Fails open: if Redis cannot be reached the request is
+    allowed, nothing is fetched and the outage logged, so the limiter never
+    takes the site down with it.
+    """
+    limit = settings.RATE_LIMIT_PER_MINUTE if limit is None else limit
+    now = _now()
+    window = int(now // WINDOW_SECONDS)
+    retry_after = max(1, int(WINDOW_SECONDS - (now % WINDOW_SECONDS) + 0.999))
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    key = f"{prefix}:{KEY_PREFIX}:{window}:{identity}"
+    fetched: dict = {}
+    if _uses_redis():
+        try:
+            count, fetched = _redis_incr(key, fetch)
+        except Exception as exc:  # any Redis failure: fail open
+            _log_backend_error(exc)
+            return Decision(allowed=True, count=0, limit=limit, retry_after=retry_after)
+    else:
+        count = _local_incr(key)
+    if count is None:  # a cache that swallows its errors answers None: fail open
+        return Decision(allowed=True, count=0, limit=limit, retry_after=retry_after)
+    return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after, fetched=fetched)
+
+
+def _bearer_user_id(request: HttpRequest) -> str | None:
+    """The user id of a valid access token, without touching the database.
+
+    DRF authenticates JWT users later, inside the view; the limiter needs to
+    know them now. Checking the signature and expiry is a few microseconds; a
+    bad token yields None and the client is counted by address (and DRF
+    answers 401).
+    """
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme != "Bearer" or not raw.strip():
+        return None
+    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    try:
+        token = AccessToken(raw.strip())
+    except TokenError:
+        return None
+    # DRF's authentication reuses the checked token instead of checking it again.
+    request.checked_bearer_token = (raw.strip().encode("iso-8859-1"), token)
+    user_id = token.payload.get(api_settings.USER_ID_CLAIM)
+    return None if user_id is None else str(user_id)
+
+
+def _session_user_id(request: HttpRequest) -> str | None:
+    """The user id the session names, read before the user is loaded.
+
+    Whether that user still exists and may sign in is checked by the
+    authentication middleware right after; for counting, the claim suffices.
+    """
+    session = getattr(request, "session", None)
+    if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    user_id = session.get(SESSION_KEY)
+    return None if user_id is None else str(user_id)
+
+
+def rate_limit_identity(request: HttpRequest) -> str:
+    """Whom a request counts against: the signed-in user, else the client address (IPv6 by /64)."""
+    user_id = _session_user_id(request) or _bearer_user_id(request)
+    if user_id is not None:
+        return f"user:{user_id}"
+    return f"ip:{address_bucket(client_ip(request))}"
+
+
+class RateLimitMiddleware:
+    """settings.RATE_LIMIT_PER_MINUTE requests per client and minute; 429 with Retry-After beyond."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.exempt_paths = None
+
+    def is_exempt(self, path: str) -> bool:
+        if self.exempt_paths is None:
+            self.exempt_paths = frozenset(route_path(name).rstrip("/") for name in EXEMPT_ROUTES)
+        return path.startswith(settings.STATIC_URL) or path.rstrip("/") in self.exempt_paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.is_exempt(request.path_info):
+            return self.get_response(request)
+        identity = rate_limit_identity(request)
+        kind, _sep, user_id = identity.partition(":")
+        fetch = prefetch.user_keys(int(user_id)) if kind == "user" and user_id.isdigit() else ()
+        decision = hit(identity, fetch=fetch)
+        if decision.allowed:
+            token = prefetch.begin(decision.fetched)
+            try:
+                return self.get_response(request)
+            finally:
+                prefetch.end(token)
+        RATE_LIMITED.labels(scope=identity.split(":", 1)[0]).inc()
+        if wants_json(request):
+            response = JsonResponse({"detail": _("Too many requests. Please wait a minute and try again.")}, status=429)
+        else:
+            response = error_page(429, {"retry_after": decision.retry_after})
+        response["Retry-After"] = str(decision.retry_after)
+        return response
