@@ -87,3 +87,11 @@ def test_the_rule_sees_an_upward_import(tmp_path, monkeypatch):
 def test_every_layered_app_is_installed(app, settings):
     installed = {name.split(".")[0] for name in settings.INSTALLED_APPS}
     assert app in installed
+
+
+def test_every_layered_app_has_its_tests_collected():
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "pytest.ini")
+    assert set(LAYERS) <= set(config["pytest"]["testpaths"].split())

@@ -14,7 +14,7 @@ from journal_site.middleware.common import route_path, wants_json
 from journal_site.views import error_page
 
 # The import upload, from the API and from the settings page, has its own larger limit.
-IMPORT_ROUTES = ("insights-api-import", "insights:import")
+IMPORT_ROUTES = ("insights-api-import", "portability:import")
 
 
 class BodySizeLimitMiddleware:

@@ -44,7 +44,7 @@ def test_an_oversized_body_is_refused_for_its_size_before_its_text_is_looked_at(
 def test_the_singled_out_paths_are_the_site_routes_of_those_names(rf):
     sizes = BodySizeLimitMiddleware(ok)
     sizes(rf.get("/"))
-    assert sizes.import_paths == {reverse("insights-api-import"), reverse("insights:import")}
+    assert sizes.import_paths == {reverse("insights-api-import"), reverse("portability:import")}
     assert sizes.import_paths == {"/api/v1/import/", "/settings/import/"}
     limiter = RateLimitMiddleware(ok)
     limiter.is_exempt("/")

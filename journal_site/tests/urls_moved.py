@@ -15,6 +15,6 @@ urlpatterns = [
     path("probe/ready", ok, name="readyz"),
     path("ops/metrics", ok, name="metrics"),
     path("api/v2/upload/", ok, name="insights-api-import"),
-    path("", include(([path("account/upload/", ok, name="import")], "insights"))),
+    path("", include(([path("account/upload/", ok, name="import")], "portability"))),
     path("small/", ok),
 ]
