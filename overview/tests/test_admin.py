@@ -73,8 +73,10 @@ def response_has_full_count(admin_client) -> bool:
 
 
 def test_paginator_caps_the_count(db):
+    # Filtered, so the count is really counted: unfiltered on PostgreSQL the planner's
+    # estimate answers instead, and that depends on what earlier tests left in the table.
     UserFactory.create_batch(3)
-    paginator = LargeTablePaginator(User.objects.order_by("pk"), 2)
+    paginator = LargeTablePaginator(User.objects.filter(is_active=True).order_by("pk"), 2)
     paginator.COUNT_LIMIT = 2
     assert paginator.count == 2
 
