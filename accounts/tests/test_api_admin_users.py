@@ -7,7 +7,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.selectors import STATS_OVERVIEW_KEY
 from accounts.tests.conftest import bearer
-from journal_site.testing import EntryFactory, MessageFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

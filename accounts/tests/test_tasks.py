@@ -8,7 +8,7 @@ from django.core.cache import cache
 from accounts import services
 from accounts.selectors import STATS_OVERVIEW_KEY
 from accounts.tasks import refresh_stats_overview, send_welcome_email
-from journal_site.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from conversations.tests.factories import MessageFactory
 from diary.models import DiaryEntry
+from diary.tests.factories import EntryFactory
 from diary.transfer import STREAM_CHUNK_BYTES, import_start
-from journal_site.testing import EntryFactory, MessageFactory
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 

@@ -10,11 +10,13 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from accounts.tests.factories import UserFactory
 from diary import transfer
 from diary.models import DiaryEntry, ImportJob
 from diary.tasks import import_entries
+from diary.tests.factories import EntryFactory
 from diary.transfer import ImportInvalid, import_parse, import_records, import_start
-from journal_site.testing import EntryFactory, UserFactory, run_at_once
+from journal_site.testing import run_at_once
 
 
 def _own(*entries, **extra) -> dict:

@@ -10,8 +10,8 @@ from diary import stats as stats_module
 from diary.cache import STATS_TIMEOUT, user_stats_invalidate
 from diary.models import DiaryEntry
 from diary.stats import stats_for_user
+from diary.tests.factories import EntryFactory
 from diary.transfer import import_start
-from journal_site.testing import EntryFactory
 
 
 def _entries(user) -> int:

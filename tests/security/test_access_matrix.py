@@ -25,8 +25,8 @@ from django.urls import reverse
 from accounts.models import User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
+from diary.tests.factories import EntryFactory
 from diary.transfer import EXPORT_FORMAT_NAME, EXPORT_VERSION
-from journal_site.testing import EntryFactory
 from tests.security.routes import MARKER, MATRIX, body_text, cases, is_api, route_names, send, snapshot, url_for
 
 

@@ -14,8 +14,8 @@ from django.test import Client
 from accounts.models import User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry, ImportJob
+from diary.tests.factories import EntryFactory
 from diary.transfer import EXPORT_FORMAT_NAME, EXPORT_VERSION
-from journal_site.testing import EntryFactory
 from tests.security.routes import PAYLOAD
 
 pytestmark = pytest.mark.django_db
