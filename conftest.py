@@ -7,7 +7,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from journal_site.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ A scenario is NAME=SPEC with SPEC "[anon] METHOD PATH [JSON BODY]". PATH may
 hold {entry_id}, filled from /api/v1/entries/ for each signed-in user. A
 scenario whose page is missing (404 on the first try) is reported as skipped,
 so the same command runs on any branch. Signed-in clients are the users that
-`manage.py seed_demo --prefix bench` made (password "demo-password").
+`bench/seed_demo.py --prefix bench` made (password "demo-password").
 
 The client is deliberately small: threads over keep-alive http.client
 connections in a few processes. It shares the machine's cores with the

@@ -4,7 +4,7 @@
 #   1. 10 bench users x 1,000 entries (10,000 in the table) and one writer with 2,000:
 #      the throughput table against a bare Django project (bench/throughput.py),
 #      query timings and the load run
-#   2. 1,000 more users x 1,000 entries (1,010,000 in the table), timed: seed_demo's rows/s
+#   2. 1,000 more users x 1,000 entries (1,010,000 in the table), timed: bench/seed_demo.py's rows/s
 #   3. the same query timings and load run again, and the ratios of the two
 #
 # It fills DATABASE_URL; with BENCH_RESET=1 it empties it first (flush), which
@@ -27,7 +27,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 
 if [ "$(rows)" = 0 ]; then
-  $PY manage.py seed_demo --users 10 --entries-per-user 1000 --messages-per-user 20 --prefix bench --seed 1
+  $PY bench/seed_demo.py --users 10 --entries-per-user 1000 --messages-per-user 20 --prefix bench --seed 1
 fi
 if [ "$(rows)" -gt 20000 ]; then
   echo "The table already holds $(rows) entries: run with BENCH_RESET=1 to start from 10,000." >&2
@@ -44,7 +44,7 @@ echo "== 10,000 entries: load"
 $PY bench/load.py --json "$OUT/load-small.json" $LOAD_ARGS || true
 
 echo "== seeding 1,000,000 entries"
-$PY manage.py seed_demo --users 1000 --entries-per-user 1000 --messages-per-user 20 --prefix demo --seed 2 | tee "$OUT/seed.txt"
+$PY bench/seed_demo.py --users 1000 --entries-per-user 1000 --messages-per-user 20 --prefix demo --seed 2 | tee "$OUT/seed.txt"
 $PY manage.py shell --no-imports -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE diary_entries')"
 
 echo "== 1,010,000 entries: queries"

@@ -1,12 +1,12 @@
 """Scale run: do the queries behind the list, search and statistics stay flat as the table grows?
 
     .venv/bin/python bench/scale.py measure --label small --json /tmp/small.json
-    .venv/bin/python manage.py seed_demo --users 1000 --entries-per-user 1000
+    .venv/bin/python bench/seed_demo.py --users 1000 --entries-per-user 1000
     .venv/bin/python bench/scale.py measure --label large --json /tmp/large.json
     .venv/bin/python bench/scale.py compare /tmp/small.json /tmp/large.json
 
 `measure` times, in this process, the queries a diary page runs for the
-bench users (seed_demo --prefix bench): the newest page of entries with its
+bench users (bench/seed_demo.py --prefix bench): the newest page of entries with its
 count, a full-text search, a tag filter and 30 days of statistics. Each
 signed-in user's data stays the same size while the table grows around it,
 so a flat latency shows the indexes doing their work. `make bench` runs the
@@ -83,7 +83,9 @@ def measure(args) -> int:
         .values_list("id", flat=True)[: args.users]
     )
     if not users:
-        raise SystemExit(f"no users named {args.user_prefix}*: run seed_demo --prefix {args.user_prefix} first")
+        raise SystemExit(
+            f"no users named {args.user_prefix}*: run bench/seed_demo.py --prefix {args.user_prefix} first"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE diary_entries")  # fresh statistics after seeding

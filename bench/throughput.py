@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = os.environ.get("PY", str(ROOT / ".venv" / "bin" / "python"))
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
-USERNAME = "benchwriter0"  # seed_demo names users <prefix><n>
+USERNAME = "benchwriter0"  # bench/seed_demo.py names users <prefix><n>
 PASSWORD = "bench-password-1"  # noqa: S105 - a local benchmark account
 
 # name, auth ("token", "session" or "anon"), path, target ratio (None: reported only)
@@ -119,13 +119,14 @@ def manage(*args: str, env: dict) -> str:
 
 
 def ensure_data(env: dict, entries: int) -> None:
-    """One writer with `entries` realistic entries (seed_demo), made once."""
+    """One writer with `entries` realistic entries (bench/seed_demo.py), made once."""
     manage("migrate", "--noinput", "-v0", env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
     check = f"from accounts.models import User; print(User.objects.filter(username={USERNAME!r}).exists())"
     if manage("shell", "--no-imports", "-c", check, env=env).strip().splitlines()[-1] != "True":
-        manage("seed_demo", "--users", "1", "--entries-per-user", str(entries), "--messages-per-user", "40",
-               "--prefix", USERNAME[:-1], "--password", PASSWORD, "--seed", "7", env=env)
+        subprocess.run([PYTHON, "bench/seed_demo.py", "--users", "1", "--entries-per-user", str(entries),
+                        "--messages-per-user", "40", "--prefix", USERNAME[:-1], "--password", PASSWORD, "--seed", "7"],
+                       cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     count = f"from diary.models import DiaryEntry as E; print(E.objects.filter(user__username={USERNAME!r}).count())"
     print(f"bench user {USERNAME}: {manage('shell', '--no-imports', '-c', count, env=env).strip()} entries")
 

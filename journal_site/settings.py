@@ -8,7 +8,6 @@ variable.
 
 import os
 import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,13 +26,12 @@ from journal_site.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Created at start-up, never here (JournalSiteConfig.ready); importing the settings writes nothing.
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DJANGO_ENV = env_choice("DJANGO_ENV", "development", {"development", "production"})
 PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", False)
-TESTING = env_bool("JOURNAL_TESTING", "pytest" in sys.modules)
 
 
 def _development_secret_key() -> str:
@@ -45,6 +43,7 @@ def _development_secret_key() -> str:
     """
     path = VAR_DIR / "secret_key"
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         candidate = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
         candidate.write_text(secrets.token_urlsafe(50))
         candidate.chmod(0o600)
@@ -349,9 +348,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    # Argon2 is deliberately slow; the tests hash thousands of passwords.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -419,7 +415,6 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

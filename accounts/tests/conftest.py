@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.tests.factories import PASSWORD
 from journal_site.celery import app
-from journal_site.testing import PASSWORD
 
 
 @pytest.fixture(autouse=True)

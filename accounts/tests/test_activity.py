@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from accounts import activity, tasks
 from accounts.models import ActivityEvent
-from journal_site.testing import PASSWORD, EntryFactory, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from accounts import services
 from accounts.models import User
 from accounts.tests.conftest import bearer
-from journal_site.testing import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

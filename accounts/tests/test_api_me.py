@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import User
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

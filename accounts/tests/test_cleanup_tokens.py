@@ -13,7 +13,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts import services
 from accounts.models import User
 from accounts.tasks import cleanup_stale_tokens
-from journal_site.testing import EntryFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

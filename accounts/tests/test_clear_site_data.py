@@ -2,7 +2,7 @@
 
 import pytest
 
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

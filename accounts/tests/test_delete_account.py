@@ -6,9 +6,11 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from accounts.models import User
 from accounts.tests.conftest import bearer
+from accounts.tests.factories import PASSWORD
 from conversations.models import ConversationHistory
+from conversations.tests.factories import MessageFactory
 from diary.models import DiaryEntry, ImportJob
-from journal_site.testing import PASSWORD, EntryFactory, MessageFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts import services, tasks
 from accounts.models import EmailChange, User
-from journal_site.testing import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from accounts.middleware import UserPreferencesMiddleware
-from journal_site.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

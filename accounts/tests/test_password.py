@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ NEW = "a completely new long secret"
 
 def test_production_settings_hash_with_argon2_first(tmp_path):
     root = Path(__file__).resolve().parents[2]
-    env = {"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "JOURNAL_TESTING": "0"}
+    env = {"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "journal_site.settings"}
     result = subprocess.run(
         [
             sys.executable,

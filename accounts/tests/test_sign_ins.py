@@ -9,7 +9,7 @@ from accounts import devices
 from accounts.clients import address_place, agent_summary
 from accounts.models import ActivityEvent, SignIn
 from accounts.tests.conftest import bearer
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

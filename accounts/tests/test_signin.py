@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import SESSION_KEY
 
-from journal_site.testing import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

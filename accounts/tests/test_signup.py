@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from journal_site.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from accounts import services
 from accounts.tasks import send_welcome_email
-from journal_site.testing import UserFactory
+from accounts.tests.factories import UserFactory
 from overview.selectors import STATS_OVERVIEW_KEY
 from overview.tasks import refresh_stats_overview
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from accounts import throttling
-from journal_site.testing import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 
 from accounts import twofactor
 from accounts.models import ActivityEvent, RecoveryCode, TwoFactor
-from journal_site.testing import PASSWORD, UserFactory, run_at_once
+from accounts.tests.factories import PASSWORD, UserFactory
+from journal_site.testing import run_at_once
 
 pytestmark = pytest.mark.django_db
 

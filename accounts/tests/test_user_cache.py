@@ -6,7 +6,7 @@ from django.core.cache import cache
 from accounts import services
 from accounts.models import User
 from accounts.selectors import user_get_cached
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from accounts import usernames
 from accounts.models import User
-from journal_site.testing import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 # Written as escapes: each looks exactly like plain Latin text.
 FULLWIDTH_ADMIN = "\uff21\uff24\uff2d\uff29\uff2e"

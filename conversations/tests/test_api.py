@@ -9,7 +9,8 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from conversations import api
 from conversations.models import ConversationHistory
 from conversations.providers import OfflineProvider
-from journal_site.testing import EntryFactory, MessageFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 
 URL = "/api/v1/conversations/supportive/messages/"
 

@@ -9,7 +9,8 @@ from conversations import selectors
 from conversations.context import context_build
 from conversations.models import ConversationHistory
 from conversations.services import message_send
-from journal_site.testing import EntryFactory, MessageFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 
 
 def _send(user, content, mode="supportive"):

@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from conversations import views
+from conversations.tests.factories import MessageFactory
 from diary.models import DiaryEntry
-from journal_site.testing import MessageFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

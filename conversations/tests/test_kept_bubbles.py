@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from conversations.models import ConversationHistory
-from journal_site.testing import MessageFactory
+from conversations.tests.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conversations import views
 from conversations.models import ConversationHistory
-from journal_site.testing import MessageFactory
+from conversations.tests.factories import MessageFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from conversations import tasks
 from conversations.models import ConversationHistory
 from conversations.services import conversations_cleanup
-from journal_site.testing import MessageFactory
+from conversations.tests.factories import MessageFactory
 
 
 @pytest.mark.django_db

@@ -1,9 +1,34 @@
-"""The diary's test data: entries at given local times, in bulk when needed."""
+"""The diary's test data: entries, at given local times when needed."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from journal_site.testing import EntryFactory
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from diary.words import word_count as visible_word_count
+
+
+def _excerpt(content: str) -> str:
+    from diary.excerpts import excerpt_from_markdown
+
+    return excerpt_from_markdown(content)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diary.DiaryEntry"
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Entry {n}")
+    content = "Today was a quiet day. I walked by the river and felt calm."
+    mood = 4
+    emotion_tags = factory.LazyFunction(lambda: ["calm"])
+    created_at = factory.LazyFunction(timezone.now)
+    word_count = factory.LazyAttribute(lambda e: visible_word_count(e.content))
+    # As the services store it: the rendered text's start.
+    excerpt = factory.LazyAttribute(lambda e: _excerpt(e.content))
 
 
 def entry_at(user, local: str, tz: str = "UTC", **fields):

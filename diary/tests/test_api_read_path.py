@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from diary.api import EntrySerializer
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from diary import views
-from diary.tests.factories import entry_at
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory, entry_at
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from diary import views
 from diary.models import DiaryEntry
-from diary.tests.factories import entry_at
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory, entry_at
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from diary.models import DiaryEntry
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

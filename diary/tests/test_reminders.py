@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
+from accounts.tests.factories import UserFactory
 from diary import reminders
 from diary.reminders import reminder_claim, reminders_due, reminders_send_due
+from diary.tests.factories import EntryFactory
 from journal_site.celery import app
-from journal_site.testing import EntryFactory, UserFactory, run_at_once
+from journal_site.testing import run_at_once
 
 NOW = datetime(2024, 3, 12, 6, 30, tzinfo=UTC)  # 20:30 on 03-12 in Kiritimati, 20:30 on 03-11 in Adak
 

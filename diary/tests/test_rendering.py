@@ -3,7 +3,7 @@ import resource
 import pytest
 
 from diary.rendering import MAX_NESTING, markdown_excerpt, markdown_render
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 
 ATTACKS = [
     "<script>alert('x')</script>",

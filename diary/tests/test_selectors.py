@@ -8,8 +8,7 @@ from django.http import Http404, QueryDict
 from diary import selectors, services
 from diary.excerpts import EXCERPT_LENGTH
 from diary.selectors import EntryFilters, entry_filters_parse
-from diary.tests.factories import entry_at
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory, entry_at
 
 UTC = ZoneInfo("UTC")
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from diary import services
 from diary.cache import stats_key
 from diary.models import DiaryEntry
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

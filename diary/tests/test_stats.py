@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from diary.stats import InvalidPeriod, stats_compute, stats_for_user, stats_period_parse, user_zone
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 
 
 def _utc(*args) -> datetime:

@@ -10,7 +10,7 @@ from diary import stats as stats_module
 from diary.cache import STATS_TIMEOUT, user_stats_invalidate
 from diary.models import DiaryEntry
 from diary.stats import stats_for_user
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 from portability.imports import import_start
 
 

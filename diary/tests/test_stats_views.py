@@ -6,8 +6,8 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from diary.tests.factories import EntryFactory
 from diary.views_insights import insights
-from journal_site.testing import EntryFactory
 
 
 def _write(user, *, days_ago=0, mood=4, tags=("calm",), content="one two three"):

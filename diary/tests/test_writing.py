@@ -11,8 +11,8 @@ from diary import services, views, writing
 from diary.models import DiaryEntry, EntryTemplate, UserTag
 from diary.prompts import PROMPTS, prompt_for
 from diary.stats import stats_compute, streak_summary, user_zone
+from diary.tests.factories import EntryFactory
 from diary.words import word_count
-from journal_site.testing import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

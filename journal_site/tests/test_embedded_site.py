@@ -23,7 +23,10 @@ def embedded_site(tmp_path):
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
     env = {k: v for k, v in os.environ.items() if k in keep}
     port = free_port()
-    env.update(VAR_DIR=str(tmp_path), PORT=str(port), JOURNAL_TESTING="1", GUNICORN_ACCESS_LOG="0")
+    env.update(
+        VAR_DIR=str(tmp_path), PORT=str(port), DJANGO_SETTINGS_MODULE="journal_site.settings_test",
+        GUNICORN_ACCESS_LOG="0",
+    )
     for step in (["migrate", "--noinput"],):
         subprocess.run([PYTHON, "manage.py", *step], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     for name in ("ann", "bob"):

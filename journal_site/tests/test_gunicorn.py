@@ -163,7 +163,7 @@ def gunicorn(tmp_path):
             "BENCH": "1",
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
             "VAR_DIR": str(tmp_path),
-            "JOURNAL_TESTING": "1",
+            "DJANGO_SETTINGS_MODULE": "journal_site.settings_test",
             "DB_POOL_MIN": "0",
             "DB_POOL_MAX": "2",
             **extra_env,

@@ -18,7 +18,8 @@ def start(tmp_path, name: str, home, **extra) -> tuple[Service, str]:
     var_dir = tmp_path / name
     var_dir.mkdir()
     env.update(
-        HOME=str(home), VAR_DIR=str(var_dir), PORT=str(port), JOURNAL_TESTING="1", GUNICORN_ACCESS_LOG="0",
+        HOME=str(home), VAR_DIR=str(var_dir), PORT=str(port), GUNICORN_ACCESS_LOG="0",
+        DJANGO_SETTINGS_MODULE="journal_site.settings_test",
         WEB_CONCURRENCY="1", GUNICORN_THREADS="4", DB_POOL_MIN="0", DB_POOL_MAX="2", **extra,
     )
     env.pop("XDG_RUNTIME_DIR", None)

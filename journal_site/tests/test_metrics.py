@@ -4,10 +4,10 @@ import pytest
 from celery import shared_task
 from prometheus_client import REGISTRY
 
+from diary.tests.factories import EntryFactory
 from journal_site import metrics
 from journal_site.caching import cached
 from journal_site.tasks import heartbeat
-from journal_site.testing import EntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 
 @pytest.mark.django_db

@@ -38,6 +38,7 @@ def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Co
         k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith(INHERITED_PREFIXES)
     }
     base["VAR_DIR"] = str(tmp_path)
+    base["DJANGO_SETTINGS_MODULE"] = "journal_site.settings"  # the product's, not the tests' own
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -186,3 +187,64 @@ def test_processes_starting_together_share_one_complete_secret_key(tmp_path):
     keys = {process.communicate(timeout=120)[0].strip() for process in processes}
     assert len(keys) == 1 and len(keys.pop()) >= 50
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".secret_key")] == []
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith(INHERITED_PREFIXES)}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "journal_site.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_importing_the_settings_creates_no_folder(tmp_path):
+    var = tmp_path / "var"
+    result = run_python("import journal_site.settings", {"VAR_DIR": str(var), "SECRET_KEY": "k" * 50})
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()
+    # Without a key the development key is written, and its folder made for it: nothing else.
+    result = run_python("import journal_site.settings", {"VAR_DIR": str(var)})
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in var.iterdir()] == ["secret_key"]
+
+
+def test_starting_makes_the_folders_a_process_writes_to(tmp_path):
+    var = tmp_path / "var"
+    code = "import django; django.setup(); from django.conf import settings; print(settings.STATIC_ROOT)"
+    result = run_python(code, {"VAR_DIR": str(var), "SECRET_KEY": "k" * 50})
+    assert result.returncode == 0, result.stderr
+    assert var.is_dir() and (var / "staticfiles").is_dir()
+    assert result.stdout.strip() == str(var / "staticfiles")
+
+
+@pytest.mark.slow
+def test_migrate_on_a_fresh_checkout_makes_the_embedded_database(tmp_path):
+    var = tmp_path / "fresh" / "var"
+    result = run_manage("migrate", "--noinput", env={"VAR_DIR": str(var), "SECRET_KEY": "k" * 50}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (var / "journal.sqlite3").is_file()
+
+
+def test_the_settings_do_not_depend_on_pytest_being_loaded(tmp_path):
+    """Production values even in a process that imported pytest; the tests name their own module."""
+    source = (ROOT / "journal_site" / "settings.py").read_text()
+    assert "sys.modules" not in source and "pytest" not in source
+    code = "import pytest, django; django.setup(); from django.conf import settings as s; print(s.PASSWORD_HASHERS[0])"
+    result = run_python(code, {"VAR_DIR": str(tmp_path), "SECRET_KEY": "k" * 50})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_the_test_settings_are_the_journals_with_fast_hashing():
+    from django.conf import settings
+
+    import journal_site.settings as product
+
+    assert settings.SETTINGS_MODULE == "journal_site.settings_test"
+    fast, *others = settings.PASSWORD_HASHERS
+    assert fast == "django.contrib.auth.hashers.MD5PasswordHasher" and others == product.PASSWORD_HASHERS
+    assert settings.INSTALLED_APPS == product.INSTALLED_APPS and settings.MIDDLEWARE == product.MIDDLEWARE

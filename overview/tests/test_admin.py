@@ -9,7 +9,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.models import User
 from accounts.tests.conftest import bearer
-from journal_site.testing import PASSWORD, EntryFactory, MessageFactory, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 from overview.admin import LargeTablePaginator
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,9 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.conftest import bearer
-from journal_site.testing import EntryFactory, MessageFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 from overview.selectors import STATS_OVERVIEW_KEY
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from conversations.tests.factories import MessageFactory
 from diary.models import DiaryEntry
-from journal_site.testing import EntryFactory, MessageFactory
+from diary.tests.factories import EntryFactory
 from portability.exports import STREAM_CHUNK_BYTES
 from portability.imports import import_start
 

@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from accounts.tests.factories import UserFactory
 from diary.models import DiaryEntry, ImportJob
-from journal_site.testing import EntryFactory, UserFactory, run_at_once
+from diary.tests.factories import EntryFactory
+from journal_site.testing import run_at_once
 from portability import imports
 from portability.imports import import_records, import_start
 from portability.readers import ImportInvalid, import_parse

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between page actions are still synchronous and safe.

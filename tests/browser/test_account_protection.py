@@ -8,7 +8,7 @@ import pyotp
 import pytest
 
 from accounts.models import TwoFactor
-from journal_site.testing import PASSWORD
+from accounts.tests.factories import PASSWORD
 from tests.browser.conftest import open_page, sign_in, signed_in_as
 from tests.browser.test_pages import audit
 

@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from conversations import phrases
+from conversations.tests.factories import MessageFactory
 from diary.models import DiaryEntry
-from journal_site.testing import MessageFactory
 from tests.browser.conftest import assert_accessible, assert_fits_width, open_page, signed_in_as
 from tests.browser.test_reading import PHONE_390, shots
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from journal_site.testing import UserFactory
+from accounts.tests.factories import UserFactory
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from journal_site.testing import PASSWORD, EntryFactory, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
+from diary.tests.factories import EntryFactory
 from tests.browser.conftest import signed_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from accounts.tests.factories import PASSWORD
 from diary.models import DiaryEntry
-from journal_site.testing import PASSWORD
 from tests.browser.conftest import PHONE, assert_focus_visible, signed_in_as, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 from tests.browser.conftest import open_page, signed_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.tests.factories import UserFactory
+from conversations.tests.factories import MessageFactory
 from diary.models import ImportJob
-from journal_site.testing import EntryFactory, MessageFactory, UserFactory
+from diary.tests.factories import EntryFactory
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from accounts.tests.factories import PASSWORD
 from diary.models import DiaryEntry, EntryTemplate
 from diary.prompts import PROMPTS
-from journal_site.testing import PASSWORD, EntryFactory
+from diary.tests.factories import EntryFactory
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, assert_accessible, open_page, signed_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -51,7 +51,7 @@ def test_the_example_environment_file_starts_a_production_site(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
-        env={**keep, **values, "VAR_DIR": str(tmp_path), "JOURNAL_TESTING": "1"},
+        env={**keep, **values, "VAR_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -71,7 +71,7 @@ def test_journal_manage_runs_manage_py_with_the_environment_file(tmp_path):
     result = subprocess.run(
         [str(DEPLOY / "journal-manage"), "shell", "--no-imports", "-c",
          "from django.conf import settings; print(settings.DJANGO_ENV, settings.SITE_URL, settings.VAR_DIR)"],
-        env={**keep, "ENV_FILE": str(env_file), "APP_DIR": str(ROOT), "RUN_AS": "root", "JOURNAL_TESTING": "1"},
+        env={**keep, "ENV_FILE": str(env_file), "APP_DIR": str(ROOT), "RUN_AS": "root"},
         capture_output=True,
         text=True,
         timeout=120,

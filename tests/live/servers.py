@@ -209,7 +209,7 @@ def app_env(tmp: Path, **overrides: str) -> dict[str, str]:
         "DB_POOL_MIN": "1",
         "DB_POOL_MAX": "8",
         "GUNICORN_ACCESS_LOG": "0",
-        "JOURNAL_TESTING": "1",
+        "DJANGO_SETTINGS_MODULE": "journal_site.settings_test",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
     }
     (tmp / "prometheus").mkdir(exist_ok=True)

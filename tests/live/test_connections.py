@@ -105,7 +105,7 @@ def test_two_web_nodes_on_defaults_stay_within_their_connection_budget(redis_ser
         manage(env, "migrate", "--noinput")
         create_user(env, "alice")
         manage(env, "shell", "--no-imports", "-c",
-               "from accounts.models import User; from journal_site.testing import EntryFactory; "
+               "from accounts.models import User; from diary.tests.factories import EntryFactory; "
                "EntryFactory.create_batch(400, user=User.objects.get(username='alice'))")
         # The defaults: no DB_POOL_MIN/MAX, threads from MAX_CONNECTIONS.
         env = {k: v for k, v in env.items() if k not in ("DB_POOL_MIN", "DB_POOL_MAX")}

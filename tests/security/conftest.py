@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import ActivityEvent, SignIn
+from conversations.tests.factories import MessageFactory
 from diary.models import EntryTemplate, ImportJob, UserTag
-from journal_site.testing import EntryFactory, MessageFactory
+from diary.tests.factories import EntryFactory
 from tests.security.routes import MARKDOWN_PAYLOAD, PAYLOAD
 
 

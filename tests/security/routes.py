@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import SignIn, User
+from accounts.tests.factories import PASSWORD
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry, EntryTemplate, ImportJob, UserTag
-from journal_site.testing import PASSWORD
 
 MARKER = "owner-secret-7f3a"
 # Markup that would run script if any page rendered it unescaped; it carries the marker,

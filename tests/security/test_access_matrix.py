@@ -25,7 +25,7 @@ from django.urls import reverse
 from accounts.models import User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION
 from tests.security.routes import MARKER, MATRIX, body_text, cases, is_api, route_names, send, snapshot, url_for
 

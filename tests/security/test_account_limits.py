@@ -5,8 +5,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts import throttling
+from accounts.tests.factories import PASSWORD
 from journal_site.middleware.ratelimit import rate_limit_identity
-from journal_site.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

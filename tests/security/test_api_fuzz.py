@@ -18,7 +18,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import ignored_auth, response_schema_conformance, status_code_conformance
 
-from journal_site.testing import EntryFactory, MessageFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

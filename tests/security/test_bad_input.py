@@ -14,7 +14,7 @@ from django.test import Client
 from accounts.models import User
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry, ImportJob
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION
 from tests.security.routes import PAYLOAD
 

@@ -9,7 +9,8 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
-from journal_site.testing import EntryFactory, MessageFactory
+from conversations.tests.factories import MessageFactory
+from diary.tests.factories import EntryFactory
 
 
 def _drf(text: str) -> str:

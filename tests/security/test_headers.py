@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from conversations.selectors import Cursor
-from journal_site.testing import MessageFactory
+from conversations.tests.factories import MessageFactory
 from tests.security.routes import MARKER, MATRIX, PAYLOAD, body_text, cases, is_api, send, url_for
 
 ROOT = Path(__file__).resolve().parents[2]

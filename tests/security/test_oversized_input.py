@@ -13,7 +13,7 @@ import pytest
 from diary.lexicon import emotion_counts
 from diary.models import DiaryEntry
 from diary.services import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH
-from journal_site.testing import EntryFactory
+from diary.tests.factories import EntryFactory
 
 MEGABYTE_TEXT = "I am so happy and calm today, not sad at all. " * 21_000  # about 970,000 characters
 BOUND_SECONDS = 1.0

@@ -8,9 +8,9 @@ wrote. Replies are keyed by user, mode and a per-user scope token
 import pytest
 
 from accounts.services import user_delete
+from accounts.tests.factories import UserFactory
 from conversations.models import ConversationHistory
 from conversations.services import history_clear, message_send
-from journal_site.testing import UserFactory
 
 
 def _reply(user, mode="reflective", content="Today I told my sister the truth."):

@@ -1,14 +1,18 @@
-"""manage.py seed_demo: realistic demo data in batches."""
+"""bench/seed_demo.py: realistic demo data in batches (and bench/bench_import.py, which times an import)."""
 
 import io
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from bench import seed_demo
 from conversations.models import ConversationHistory
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry
@@ -16,9 +20,12 @@ from diary.models import DiaryEntry
 pytestmark = pytest.mark.django_db
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def seed(*args: str) -> str:
     out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    seed_demo.main(list(args), out=out)
     return out.getvalue()
 
 
@@ -77,8 +84,32 @@ def test_running_twice_adds_new_users_instead_of_colliding():
     assert names == {"demo0", "demo1", "demo2", "demo3"}
 
 
-def test_bad_counts_are_refused():
-    with pytest.raises(CommandError):
+def test_bad_counts_are_refused(capsys):
+    with pytest.raises(SystemExit):
         seed("--users", "0")
-    with pytest.raises(CommandError):
+    assert "--users must be positive" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
         seed("--users", "1", "--batch-size", "0")
+
+
+@pytest.mark.slow
+def test_the_scripts_run_against_the_configured_database(tmp_path):
+    """As `make bench` runs them: their own process, the journal's settings from the environment.
+
+    Over an embedded database of their own (a fresh VAR_DIR), never the suite's.
+    """
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="journal_site.settings_test")
+
+    def run(*command: str) -> str:
+        result = subprocess.run(
+            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    run("manage.py", "migrate", "--noinput", "-v0")
+    output = run("bench/seed_demo.py", "--users", "2", "--entries-per-user", "3", "--messages-per-user", "2")
+    assert re.search(r"^total: 12 rows in [\d.]+ s", output, re.M), output
+    output = run("bench/bench_import.py", "--entries", "30")
+    assert "first import:" in output and "created 30" in output and "skipped 30" in output, output
