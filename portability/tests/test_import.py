@@ -1,8 +1,6 @@
 """Import of this journal's export, Day One and jrnl: validated first, all or nothing, no duplicates."""
 
-import io
 import json
-import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +16,7 @@ from portability import imports
 from portability.imports import import_records, import_start
 from portability.readers import ImportInvalid, import_parse
 from portability.tasks import import_entries
+from portability.tests.files import zip_of
 
 
 def _own(*entries, **extra) -> dict:
@@ -36,14 +35,6 @@ def _many(count: int) -> bytes:
 def _file(payload, name="export.json") -> SimpleUploadedFile:
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return SimpleUploadedFile(name, data, content_type="application/json")
-
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _refused(owner, payload, name="export.json") -> str:
@@ -129,14 +120,14 @@ def test_day_one_export(owner):
 
 
 def test_day_one_zip_with_photos(owner):
-    data = _zip({"Journal.json": json.dumps(DAYONE).encode(), "photos/ad6f.jpeg": b"\xff\xd8\xff" + b"0" * 100})
+    data = zip_of({"Journal.json": json.dumps(DAYONE).encode(), "photos/ad6f.jpeg": b"\xff\xd8\xff" + b"0" * 100})
     job = import_start(user=owner, upload=_file(data, "Export.zip"))
     assert (job.file_format, job.created_count) == ("dayone", 2)
 
 
 def test_day_one_zip_with_two_journals(owner):
     other = {"metadata": {}, "entries": [{"uuid": "B" * 32, "creationDate": "2018-01-01T00:00:00Z", "text": "x"}]}
-    data = _zip({"Journal.json": json.dumps(DAYONE).encode(), "Travel.json": json.dumps(other).encode()})
+    data = zip_of({"Journal.json": json.dumps(DAYONE).encode(), "Travel.json": json.dumps(other).encode()})
     assert import_start(user=owner, upload=_file(data, "Export.zip")).created_count == 3
 
 
@@ -218,7 +209,7 @@ def test_wrong_files_are_refused_whole(owner, payload, message):
 
 
 def test_a_zip_without_json_is_refused(owner):
-    assert "holds no JSON" in _refused(owner, _zip({"photo.jpg": b"123"}), "x.zip")
+    assert "holds no JSON" in _refused(owner, zip_of({"photo.jpg": b"123"}), "x.zip")
 
 
 @pytest.mark.parametrize(
@@ -272,7 +263,7 @@ def test_day_one_and_jrnl_records_are_validated_too(owner):
 
 def test_zip_bomb_is_stopped_at_the_limit(owner, settings):
     settings.IMPORT_MAX_BYTES = 50_000
-    bomb = _zip({"Journal.json": b'{"metadata": {}, "entries": [], "pad": "' + b"0" * 5_000_000 + b'"}'})
+    bomb = zip_of({"Journal.json": b'{"metadata": {}, "entries": [], "pad": "' + b"0" * 5_000_000 + b'"}'})
     assert len(bomb) < 50_000
     assert "larger than" in _refused(owner, bomb, "bomb.zip")
 

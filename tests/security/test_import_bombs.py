@@ -6,11 +6,9 @@ is unpacked, and unpacking stops at the size the directory claims. Memory is
 measured with tracemalloc around the import itself (docs/import-limits.md).
 """
 
-import io
 import json
 import struct
 import tracemalloc
-import zipfile
 from datetime import timedelta
 
 import pytest
@@ -23,22 +21,15 @@ from portability import imports
 from portability.imports import import_start
 from portability.readers import ImportInvalid
 from portability.tasks import cleanup_import_jobs, import_entries
+from portability.tests.files import zip_of
 
 MEGABYTE = 2**20
 # The bomb itself is about 20 KB; its JSON would be 20 MB once unpacked.
 MEMORY_BOUND = 4 * MEGABYTE
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _bomb() -> bytes:
-    return _zip({"Journal.json": b'{"metadata": {}, "entries": [], "pad": "' + b"0" * 20 * MEGABYTE + b'"}'})
+    return zip_of({"Journal.json": b'{"metadata": {}, "entries": [], "pad": "' + b"0" * 20 * MEGABYTE + b'"}'})
 
 
 def _export(count: int) -> bytes:
@@ -83,7 +74,7 @@ def _queued(owner, data: bytes) -> ImportJob:
 
 @pytest.mark.django_db
 def test_a_small_zip_that_expands_past_the_inline_limit_goes_to_the_task(owner, django_capture_on_commit_callbacks):
-    data = _zip({"Journal.json": _export(3000)})
+    data = zip_of({"Journal.json": _export(3000)})
     assert len(data) < imports.IMPORT_INLINE_MAX_BYTES < imports.import_expanded_size(data)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = import_start(user=owner, upload=_upload(data))
@@ -117,7 +108,7 @@ def test_a_zip_bomb_fails_its_task_in_bounded_memory(owner):
 
 @pytest.mark.django_db
 def test_a_zip_whose_directory_understates_its_size_is_cut_at_that_size(owner):
-    liar = _patched(_zip({"Journal.json": _export(1) + b" " * 5 * MEGABYTE}), size=1000)
+    liar = _patched(zip_of({"Journal.json": _export(1) + b" " * 5 * MEGABYTE}), size=1000)
 
     def run():
         with pytest.raises(ImportInvalid, match="damaged"):
@@ -145,7 +136,7 @@ def test_the_api_refuses_a_zip_bomb_with_a_translated_400(owner_api):
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/v1/import/", "/settings/import/"])
 def test_an_encrypted_zip_is_a_400_not_a_500(owner, owner_api, owner_client, path):
-    encrypted = _patched(_zip({"Journal.json": _export(1)}), flags=0x1)
+    encrypted = _patched(zip_of({"Journal.json": _export(1)}), flags=0x1)
     client = owner_api if path.startswith("/api/") else owner_client
     response = client.post(path, {"file": _upload(encrypted)})
     assert response.status_code == 400
@@ -155,7 +146,7 @@ def test_an_encrypted_zip_is_a_400_not_a_500(owner, owner_api, owner_client, pat
 
 @pytest.mark.django_db
 def test_an_encrypted_zip_fails_its_task_and_drops_the_payload(owner):
-    job = _queued(owner, _patched(_zip({"Journal.json": _export(1)}), flags=0x1))
+    job = _queued(owner, _patched(zip_of({"Journal.json": _export(1)}), flags=0x1))
     import_entries(job.pk)
     job.refresh_from_db()
     assert (job.status, job.payload) == ("failed", None)
