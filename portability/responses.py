@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from accounts.activity import activity_record
 from diary.stats import user_zone
 from portability.exports import EXPORTS
 
 
 def export_response(*, user, fmt: str) -> StreamingHttpResponse:
-    from accounts.activity import activity_record
-
     stream, content_type, extension = EXPORTS[fmt]
     activity_record(user_id=user.pk, kind="export", details={"format": fmt})  # in the owner's activity log
     today = timezone.localtime(timezone.now(), user_zone(user=user)).date()
