@@ -1,5 +1,10 @@
-import pytest
+from datetime import UTC, datetime, time
 
+import pytest
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from accounts.api import MeSerializer
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
 
@@ -97,3 +102,22 @@ def test_me_patch_query_count(owner_api, owner, django_assert_num_queries):
     # 1 update the changed column: no email check, no password, nothing recorded.
     with django_assert_num_queries(1):
         assert owner_api.patch(ME, {"language": "pl"}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("zone", "reminder"),
+    [("UTC", None), ("Europe/Warsaw", time(20, 30)), ("America/Adak", time(7, 5, 9))],
+)
+def test_me_is_byte_for_byte_what_the_serializer_writes(zone, reminder, owner, owner_api):
+    """GET /me/ skips the serializer (docs/api.md, "Read paths"); its bytes must not change."""
+    owner.username, owner.timezone, owner.language = "İpek\u2028", zone, "pl"
+    owner.reminder_enabled, owner.reminder_time = reminder is not None, reminder
+    owner.created_at = datetime(2025, 10, 26, 1, 0, 0, 123456, tzinfo=UTC)
+    owner.save()
+    response = owner_api.get(ME)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    owner.refresh_from_db()
+    with timezone.override(zone):
+        expected = JSONRenderer().render(MeSerializer(owner).data)
+    assert response.content == expected
+    assert "current_password" not in response.json()
