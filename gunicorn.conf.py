@@ -174,6 +174,15 @@ def on_starting(server):
     remove_dead_process_files(METRICS_DIR)
 
 
+def post_worker_init(worker):
+    """Load the word dictionaries in the background (about a second), so no request waits for them (docs/words.md)."""
+    import threading
+
+    from journal_site.lemmas import warm_up
+
+    threading.Thread(target=warm_up, name="lemmas-warm-up", daemon=True).start()
+
+
 def child_exit(server, worker):
     """A worker that exits (recycled, crashed, killed) leaves the live gauges."""
     from prometheus_client import multiprocess

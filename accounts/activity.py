@@ -39,6 +39,11 @@ def request_unbind(token: contextvars.Token) -> None:
     _current_request.reset(token)
 
 
+def request_current() -> HttpRequest | None:
+    """The request being served in this thread or task, if any (accounts.devices.SignInMiddleware binds it)."""
+    return _current_request.get()
+
+
 def request_agent_current() -> str:
     return request_agent(_current_request.get())
 

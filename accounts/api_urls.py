@@ -12,4 +12,8 @@ urlpatterns = [
     path("me/sessions/revoke-all/", api_security.SessionsRevokeAllApi.as_view(), name="api-me-sessions-revoke-all"),
     path("me/sessions/<int:sign_in_id>/", api_security.SessionApi.as_view(), name="api-me-session"),
     path("me/activity/", api_security.ActivityApi.as_view(), name="api-me-activity"),
+    path("me/two-factor/", api_security.TwoFactorApi.as_view(), name="api-me-two-factor"),
+    path("me/two-factor/setup/", api_security.TwoFactorSetupApi.as_view(), name="api-me-two-factor-setup"),
+    path("me/two-factor/recovery-codes/", api_security.RecoveryCodesApi.as_view(),
+         name="api-me-two-factor-recovery-codes"),
 ]

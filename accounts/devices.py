@@ -354,12 +354,37 @@ def sign_ins_forget(*, user_id: int, kind: str | None = None) -> None:
     rows.delete()
 
 
-def sign_ins_cleanup() -> int:
-    """Drop rows of sign-ins that have expired by themselves (daily)."""
+def sign_in_groups(rows: list[SignIn]) -> list[dict]:
+    """The list as the owner reads it: one group per kind and device label, the newest sign-in first, groups
+    in the order of their newest use (rows come newest first)."""
+    groups: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        group = groups.setdefault((row.kind, row.user_agent), {"kind": row.kind, "label": row.user_agent, "rows": []})
+        group["rows"].append(row)
+    for group in groups.values():
+        group["newest"] = group["rows"][0]
+        group["current"] = any(getattr(row, "is_current", False) for row in group["rows"])
+    return list(groups.values())
+
+
+def _session_gone(row: SignIn) -> bool:
+    key = _unseal(row.secret)
+    return key is None or not _session_store()().exists(key)
+
+
+def sign_ins_cleanup(*, batch_size: int = 1000) -> int:
+    """Drop rows of sign-ins that have ended by themselves (daily): expired, or a browser session that is no
+    longer in the session store (signed out or cleared some other way)."""
     now = timezone.now()
     browsers = SignIn.objects.filter(
         kind=SignIn.BROWSER, last_used_at__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
     ).delete()[0]
+    last = 0
+    while rows := list(SignIn.objects.filter(kind=SignIn.BROWSER, pk__gt=last).order_by("pk")
+                       .only("pk", "secret")[:batch_size]):
+        gone = [row.pk for row in rows if _session_gone(row)]
+        browsers += SignIn.objects.filter(pk__in=gone).delete()[0]
+        last = rows[-1].pk
     apps = SignIn.objects.filter(kind=SignIn.API, last_used_at__lt=now - jwt_settings.REFRESH_TOKEN_LIFETIME).delete()[
         0
     ]

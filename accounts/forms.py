@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services, throttling, usernames
+from accounts import services, throttling, twofactor, usernames
 from accounts.models import LANGUAGE_CHOICES, THEME_CHOICES, User, timezone_names, validate_timezone
 from accounts.validators import (
     PASSWORD_NEEDED,
@@ -119,7 +119,7 @@ class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
         super().confirm_login_allowed(user)
         from accounts import twofactor
 
-        if twofactor.is_enabled(user):
+        if user is not None and twofactor.is_enabled(user):
             # The admin's form has no second step: such an account signs in on the journal's page first.
             raise ValidationError(
                 _("This account uses two-step sign-in: sign in on the journal's sign-in page, then open the admin."),
@@ -127,13 +127,59 @@ class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
             )
 
 
+def _check_throttled(user: User, password: str, wrong: str) -> None:
+    """A password check that counts toward the sign-in locks (services.user_check_current_password)."""
+    try:
+        right = services.user_check_current_password(user=user, password=password)
+    except services.SignInThrottled as refused:
+        raise ValidationError(throttling.signin_refusal(refused.wait_seconds), code="throttled") from None
+    if not right:
+        raise ValidationError(wrong, code="password_incorrect")
+
+
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        _check_throttled(self.user, password, self.error_messages["password_incorrect"])
+        return password
+
     def save(self, commit: bool = True) -> User:
         services.user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
+    """A new password from a reset link; with two-step sign-in on, a code or a recovery code too.
+
+    The reset link proves the mailbox; the code proves the second step, so a mailbox alone never
+    opens an account that has it (docs/account-security.md).
+    """
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        if user is not None and twofactor.is_enabled(user):
+            self.fields["code"] = forms.CharField(
+                label=_("Code"), max_length=32,
+                help_text=_("Two-step sign-in is on: the 6 digits your authenticator app shows now, or one of "
+                            "your recovery codes."),
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                              "spellcheck": "false"}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "code" in self.fields and not self.errors:
+            try:
+                accepted = twofactor.code_verify_throttled(request=self.request, user=self.user,
+                                                           code=cleaned.get("code") or "")
+            except twofactor.CodeThrottled as refused:
+                self.add_error("code", throttling.signin_refusal(refused.wait_seconds))
+            else:
+                if not accepted:
+                    self.add_error("code", _("The code is not right, or was already used."))
+        return cleaned
+
     def save(self, commit: bool = True) -> User:
         services.user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
@@ -160,7 +206,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class SettingsForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone], widget=TimeZoneSelect
+        label=_("Time zone"), choices=timezone_choices, validators=[validate_timezone],
+        widget=TimeZoneSelect(attrs={"data-find-label": _("Find a time zone"),
+                                     "data-find-placeholder": _("A city or country")}),
     )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
     # Optional here so that a client sending the older set of fields keeps its theme.
@@ -180,13 +228,17 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time"]
+        fields = [
+            "email", "language", "timezone", "help_country", "theme", "ai_can_read_entries", "reminder_enabled",
+            "reminder_time",
+        ]
         labels = {
             "email": _("Email"),
             "theme": _("Theme"),
             "ai_can_read_entries": _("The companion may read my recent entries"),
             "reminder_enabled": _("Send me a daily reminder to write"),
             "reminder_time": _("Reminder time"),
+            "help_country": _("Help lines for"),
         }
         help_texts = {
             "ai_can_read_entries": _(
@@ -194,6 +246,10 @@ class SettingsForm(forms.ModelForm):
                 "so its answers can follow your days."
             ),
             "reminder_time": _("Your local time, in the time zone above."),
+            "help_country": _(
+                "The crisis lines the companion and your diary offer when something you write sounds like you "
+                "are not safe."
+            ),
         }
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -249,8 +305,7 @@ class PasswordConfirmationForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(_("The password is not right."), code="password_incorrect")
+        _check_throttled(self.user, password, _("The password is not right."))
         return password
 
 

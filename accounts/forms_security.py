@@ -32,8 +32,15 @@ class CodeForm(forms.Form):
         self.fields["code"].widget.attrs["autofocus"] = True
 
 
-class ConfirmCodeForm(forms.Form):
+class ConfirmCodeForm(PasswordConfirmationForm):
+    """Turning two-step sign-in on: the password first (a stolen session alone cannot lock the owner out
+    with an authenticator of its own), then a code from the new secret."""
+
     code = _code_field(help_text=_("The 6 digits your authenticator app shows after adding the journal."))
+    sign_out_others = forms.BooleanField(
+        label=_("Sign out every other device and app"), required=False, initial=True,
+        help_text=_("Anyone signed in elsewhere has to sign in again, with a code."),
+    )
 
 
 class DisableTwoFactorForm(PasswordConfirmationForm):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import usernames
+from care.helplines import COUNTRY_CHOICES
 
 LANGUAGE_CHOICES = [("en", "English"), ("pl", "Polski")]
 THEME_CHOICES = [("system", _("as the device")), ("light", _("light")), ("dark", _("dark"))]
@@ -71,6 +72,12 @@ class User(AbstractBaseUser):
     reminder_enabled = models.BooleanField(_("daily reminder"), default=False)
     reminder_time = models.TimeField(_("reminder time"), null=True, blank=True)
     reminder_last_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # Whose crisis help lines to show; "" follows the time zone (care/helplines.py, docs/care.md).
+    help_country = models.CharField(_("help lines for"), max_length=2, blank=True, default="",
+                                    choices=COUNTRY_CHOICES)
+    # Bytes (UTF-8) of the titles and texts of the user's entries, kept by every write against
+    # ACCOUNT_TEXT_BUDGET_BYTES (diary.services, docs/limits.md).
+    text_bytes = models.BigIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -123,18 +130,23 @@ class User(AbstractBaseUser):
 
 
 class EmailChange(models.Model):
-    """An email address an account changed away from; for a week its old address may undo the change.
+    """A change of an account's email address: asked for, confirmed from the new address (only then does it
+    take effect), and for a week undoable from the old one (docs/account-security.md).
 
     While a change can be undone, the old address cannot be taken by another
     account, so the undo always has somewhere to go back to.
     """
 
     UNDO_MAX_AGE = timedelta(days=7)
+    CONFIRM_MAX_AGE = timedelta(days=3)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     old_email = models.EmailField(max_length=254)
     new_email = models.EmailField(max_length=254)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the new address confirmed it; until then the account keeps the old address.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When it was undone, cancelled by a later request, or settled by the owner securing the account.
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

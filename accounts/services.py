@@ -20,7 +20,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import activity, devices, tasks, throttling
+from accounts import activity, devices, tasks, throttling, twofactor
 from accounts.models import LANGUAGE_CHOICES, ActivityEvent, EmailChange, SignIn, User
 from accounts.selectors import user_cache_key
 from journal_site import outbox, prefetch
@@ -57,6 +57,7 @@ class UndoLinkInvalid(Exception):
 
 
 EMAIL_UNDO_SALT = "accounts.email-change-undo"
+EMAIL_CONFIRM_SALT = "accounts.email-change-confirm"
 
 
 # --- The user cache ---------------------------------------------------------------
@@ -134,9 +135,17 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
     return user
 
 
+# The user id queued for an address with no account: no user has it, so the task sends nothing.
+NO_USER = 0
+
+
 def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
-    """Queue a reset email to each user after the commit (through the outbox); the link is made by the task."""
-    for user_id in user_ids:
+    """Queue a reset email to each user after the commit (through the outbox); the link is made by the task.
+
+    An address with no account queues the same task for NO_USER, so a request does the same work
+    whether the address is registered or not, and its time does not tell (bench/bench_reset_timing.py).
+    """
+    for user_id in user_ids or [NO_USER]:
         outbox.enqueue(tasks.send_password_reset_email, kwargs={"user_id": user_id, "base_url": base_url})
 
 
@@ -144,48 +153,97 @@ def password_reset_send(*, user_ids: list[int], base_url: str) -> None:
 
 PROFILE_FIELDS = (
     "email", "language", "timezone", "theme", "ai_can_read_entries", "reminder_enabled", "reminder_time",
+    "help_country",
 )
 
 
 def user_update(*, user: User, data: dict, base_url: str = "") -> User:
     """Change profile fields (already validated, the password already asked for); saves only what changed.
 
-    A new email address is recorded as an EmailChange, and the old address is
-    told after the commit, with a link that undoes the change.
+    A new email address does not take effect here: it is recorded as an EmailChange, the new address
+    gets a link to confirm it (a typo never receives the account's resets), and the old address is
+    told, with a link that secures the account (email_change_undo). A newer request replaces one not
+    yet confirmed.
     """
     changed = []
-    old_email = user.email
+    new_email = None
     for field in PROFILE_FIELDS:
         if field in data and getattr(user, field) != data[field]:
             value = data[field]
             if field == "email":
-                value = User.objects.normalize_email(value).lower()
+                new_email = User.objects.normalize_email(value).lower()
+                if new_email == user.email:
+                    new_email = None
+                continue
             setattr(user, field, value)
             changed.append(field)
-    if not changed:
-        return user
-    if "email" not in changed:
+    if changed:
         user.save(update_fields=changed)
         activity.activity_profile_changed(user=user, fields=changed)
+    if new_email is None:
         return user
+    base_url = base_url or settings.SITE_URL
     with transaction.atomic():
-        user.save(update_fields=changed)
-        change = EmailChange.objects.create(user=user, old_email=old_email, new_email=user.email)
-        activity.activity_profile_changed(user=user, fields=changed)
-        outbox.enqueue(
-            tasks.send_email_change_notice, kwargs={"change_id": change.pk, "base_url": base_url or settings.SITE_URL}
-        )
+        now = timezone.now()
+        EmailChange.objects.filter(user=user, confirmed_at__isnull=True, undone_at__isnull=True).update(undone_at=now)
+        change = EmailChange.objects.create(user=user, old_email=user.email, new_email=new_email)
+        activity.activity_record(user_id=user.pk, kind=ActivityEvent.EMAIL_CHANGED, details={"step": "asked"})
+        outbox.enqueue(tasks.send_email_confirmation, kwargs={"change_id": change.pk, "base_url": base_url})
+        outbox.enqueue(tasks.send_email_change_notice, kwargs={"change_id": change.pk, "base_url": base_url})
+    logger.info("email change asked", extra={"user_id": user.pk})
+    return user
+
+
+def email_change_confirm_token(*, change_id: int) -> str:
+    return signing.dumps({"change": change_id}, salt=EMAIL_CONFIRM_SALT)
+
+
+def email_change_to_confirm(*, token: str) -> EmailChange:
+    """The change a confirmation link names, if genuine, younger than CONFIRM_MAX_AGE, and still open."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CONFIRM_SALT, max_age=EmailChange.CONFIRM_MAX_AGE)
+        change_id = int(data["change"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UndoLinkInvalid from None
+    change = EmailChange.objects.filter(pk=change_id, confirmed_at__isnull=True, undone_at__isnull=True).first()
+    if change is None:
+        raise UndoLinkInvalid
+    return change
+
+
+def email_change_confirm(*, token: str) -> User:
+    """The new address confirms itself: only now does the account move to it (once, and only from the
+    address the change was asked on)."""
+    change = email_change_to_confirm(token=token)
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=change.user_id)
+            claimed = EmailChange.objects.filter(
+                pk=change.pk, confirmed_at__isnull=True, undone_at__isnull=True
+            ).update(confirmed_at=timezone.now())
+            if not claimed or user.email != change.old_email:
+                raise UndoLinkInvalid
+            user.email = change.new_email
+            user.save(update_fields=["email"])
+            activity.activity_record(user_id=user.pk, kind=ActivityEvent.EMAIL_CHANGED, details={"step": "confirmed"})
+    except IntegrityError:  # the new address was taken meanwhile
+        raise UndoLinkInvalid from None
     logger.info("email changed", extra={"user_id": user.pk})
     return user
 
 
 def user_check_current_password(*, user: User, password: str) -> bool:
-    """The password asked again before a sensitive change; wrong guesses count toward the account's sign-in lock.
+    """Every check of a signed-in user's password (profile, password change, two-step sign-in off,
+    deletion, on the pages and in the API): wrong guesses count toward the same locks as sign-in, the
+    account's and the client address's.
 
-    Raises SignInThrottled while the account is locked, so a stolen session or
-    access token cannot be used to guess the password either.
+    Raises SignInThrottled while either is locked, even for the right password, so a stolen session
+    or access token cannot be used to guess the password either (docs/account-security.md).
     """
     checks = [(throttling.NAME, throttling.user_key(user.pk))]
+    request = activity.request_current()
+    if request is not None:
+        checks.append((throttling.ADDRESS, throttling.address_key(throttling.client_ip(request))))
     wait = throttling.locked_for(checks)
     if wait:
         raise SignInThrottled(wait)
@@ -193,6 +251,23 @@ def user_check_current_password(*, user: User, password: str) -> bool:
         return True
     throttling.record_failure(checks)
     return False
+
+
+# An email change is kept this long after it settles (undone, or past its undo window), then deleted.
+EMAIL_CHANGE_KEEP_DAYS = 30
+
+
+def email_changes_cleanup(*, batch_size: int = 1000) -> int:
+    """Delete email changes 30 days after they settled, in batches; the daily account-records cleanup."""
+    now = timezone.now()
+    keep = timedelta(days=EMAIL_CHANGE_KEEP_DAYS)
+    settled = Q(undone_at__lt=now - keep) | Q(
+        undone_at__isnull=True, created_at__lt=now - EmailChange.UNDO_MAX_AGE - keep
+    )
+    deleted = 0
+    while ids := list(EmailChange.objects.filter(settled).values_list("pk", flat=True)[:batch_size]):
+        deleted += EmailChange.objects.filter(pk__in=ids).delete()[0]
+    return deleted
 
 
 def email_change_undo_token(*, change_id: int) -> str:
@@ -213,25 +288,44 @@ def email_change_for_token(*, token: str) -> EmailChange:
 
 
 def email_change_undo(*, token: str) -> User:
-    """Put the old email address back, once: every session and refresh token of the account stops working.
+    """Secure the account from the address it was taken from: the owner's action always wins.
 
-    Whoever changed the address may also have changed the password (a reset to
-    the new address), so the password is replaced by a random one: the owner
-    chooses a new one through a reset to the address they got back.
+    The link of a change restores that change's old address while the account is still on its new
+    address, or on the address of a later change still pending (someone who changed the address once
+    may change it again). In one transaction it then settles that change and every later one (their
+    links stop working; older ones stay, as they belong to earlier owners of the account), replaces
+    the password with a random one, ends every session and refresh-token family, and turns off
+    two-step sign-in enrolled since the change, with its recovery codes. The owner sets a new
+    password next, in the same flow (accounts.views.email_change_undo), and their address is told
+    of each step. docs/account-security.md.
     """
     change = email_change_for_token(token=token)
-    user = change.user
+    now = timezone.now()
     try:
         with transaction.atomic():
-            claimed = EmailChange.objects.filter(pk=change.pk, undone_at__isnull=True).update(undone_at=timezone.now())
+            user = User.objects.select_for_update().get(pk=change.user_id)
+            pending_later = EmailChange.objects.filter(
+                user=user, undone_at__isnull=True, created_at__gte=change.created_at
+            ).exclude(pk=change.pk)
+            reachable = {change.new_email.lower(), *(c.new_email.lower() for c in pending_later)}
+            if change.confirmed_at is None:
+                reachable.add(change.old_email.lower())  # not confirmed yet: the account never left
+            if user.email.lower() not in reachable:
+                raise UndoLinkInvalid  # the account moved on by another way (an undo, an admin): nothing to take back
+            claimed = EmailChange.objects.filter(pk=change.pk, undone_at__isnull=True).update(undone_at=now)
             if not claimed:  # another request used the link a moment ago
                 raise UndoLinkInvalid
+            settled = pending_later.update(undone_at=now)
             user.email = change.old_email
             user.set_password(secrets.token_urlsafe(32))
             user.save(update_fields=["email", "password"])
             user_tokens_revoke(user_id=user.pk)
             devices.sign_ins_forget(user_id=user.pk)  # the sessions end with the old password
-            activity.activity_record(user_id=user.pk, kind=ActivityEvent.EMAIL_CHANGED)
+            two_factor_removed = twofactor.two_factor_disable_since(user=user, since=change.created_at)
+            activity.activity_record(user_id=user.pk, kind=ActivityEvent.EMAIL_CHANGED,
+                                     details={"undone": True, "later_changes_cancelled": settled})
+            outbox.enqueue(tasks.send_account_secured_notice,
+                           kwargs={"user_id": user.pk, "two_factor_removed": two_factor_removed})
     except IntegrityError:  # the old address was taken after all
         raise UndoLinkInvalid from None
     logger.info("email change undone", extra={"user_id": user.pk})
@@ -246,6 +340,7 @@ def user_set_password(*, user: User, password: str) -> None:
         user_tokens_revoke(user_id=user.pk)
         devices.sign_ins_forget(user_id=user.pk)  # the old sessions end with the old password
         activity.activity_record(user_id=user.pk, kind=ActivityEvent.PASSWORD_CHANGED)
+        outbox.enqueue(tasks.send_password_changed_notice, kwargs={"user_id": user.pk})
 
 
 def user_set_active(*, user_ids: list[int], active: bool) -> int:

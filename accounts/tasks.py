@@ -99,6 +99,57 @@ def send_email_change_notice(*, change_id: int, base_url: str) -> None:
     cache.set(sent_key, True, int(EmailChange.UNDO_MAX_AGE.total_seconds()))
 
 
+@shared_task(
+    name="accounts.send_email_confirmation",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_email_confirmation(*, change_id: int, base_url: str) -> None:
+    """Ask the new address to confirm itself; the link is made here, so none travels through the broker."""
+    change = EmailChange.objects.select_related("user").filter(
+        pk=change_id, confirmed_at__isnull=True, undone_at__isnull=True
+    ).first()
+    if change is None:
+        return
+    from accounts import services
+
+    token = services.email_change_confirm_token(change_id=change.pk)
+    link = f"{base_url.rstrip('/')}/accounts/email/confirm/{token}/"
+    context = {"confirm_url": link, "new_email": change.new_email, "days": EmailChange.CONFIRM_MAX_AGE.days}
+    _send(change.user, "email_confirm", context, to=change.new_email)
+
+
+@shared_task(
+    name="accounts.send_account_secured_notice",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_account_secured_notice(*, user_id: int, two_factor_removed: bool = False) -> None:
+    """Tell the restored address what securing the account did: the address back, every device signed
+    out, the password to choose, two-step sign-in added meanwhile turned off."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        _send(user, "account_secured", {"two_factor_removed": two_factor_removed})
+
+
+@shared_task(
+    name="accounts.send_password_changed_notice",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_password_changed_notice(*, user_id: int) -> None:
+    """Tell the account's address that its password was changed (the last step of securing it, or any change)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        _send(user, "password_changed", {})
+
+
 @shared_task(name="accounts.cleanup_stale_tokens", ignore_result=True, bind=True)
 def cleanup_stale_tokens(self) -> dict | None:
     """Daily: revoke refresh tokens of users away for REFRESH_TOKEN_STALE_DAYS, drop expired ones.
@@ -122,16 +173,18 @@ def cleanup_stale_tokens(self) -> dict | None:
 
 @shared_task(name="accounts.cleanup_account_records", ignore_result=True)
 def cleanup_account_records() -> dict | None:
-    """Daily: delete activity older than a year and rows of sign-ins that expired by themselves.
+    """Daily: delete activity older than a year, rows of sign-ins that expired by themselves, and email
+    changes 30 days after they settled.
 
     Claimed for the day like the other daily cleanups; each part works in
     batches and a second run finds nothing to do.
     """
-    from accounts import activity, devices
+    from accounts import activity, devices, services
 
     ran, result = run_once_today(
         "accounts.cleanup_account_records",
-        lambda: {"activity_deleted": activity.activity_cleanup(), "sign_ins_deleted": devices.sign_ins_cleanup()},
+        lambda: {"activity_deleted": activity.activity_cleanup(), "sign_ins_deleted": devices.sign_ins_cleanup(),
+                 "email_changes_deleted": services.email_changes_cleanup()},
     )
     if not ran:
         logger.info("account-records cleanup already ran today")

@@ -105,6 +105,31 @@ def two_factor_disable(*, user: User) -> None:
         activity.activity_record(user_id=user.pk, kind=ActivityEvent.TWO_FACTOR_DISABLED)
 
 
+def two_factor_disable_since(*, user: User, since) -> bool:
+    """Turn two-step sign-in off if it was turned on at or after `since` (by whoever held the account
+    then), with its recovery codes; True when it was. An authenticator older than that stays."""
+    with transaction.atomic():
+        removed, _ = TwoFactor.objects.filter(user=user, created_at__gte=since).delete()
+        if removed:
+            RecoveryCode.objects.filter(user=user).delete()
+            activity.activity_record(user_id=user.pk, kind=ActivityEvent.TWO_FACTOR_DISABLED,
+                                     details={"reason": "account secured"})
+    return bool(removed)
+
+
+# The two-step sign-in page warns when this few unused recovery codes are left (docs/account-protection.md).
+RECOVERY_CODES_LOW = 3
+
+
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """A new set of recovery codes, shown once; every earlier code stops working."""
+    with transaction.atomic():
+        codes = _recovery_codes_new(user)
+        activity.activity_record(user_id=user.pk, kind=ActivityEvent.TWO_FACTOR_ENABLED,
+                                 details={"recovery_codes": "renewed"})
+    return codes
+
+
 def is_enabled(user: User) -> bool:
     return TwoFactor.objects.filter(user_id=user.pk).exists()
 

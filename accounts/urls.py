@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     # The token is a key to the account: the access log shows this route, never the path (gunicorn.conf.py).
     path("accounts/email/undo/<str:token>/", views.email_change_undo, name="email_change_undo"),
+    path("accounts/email/confirm/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/preferences/", views.preferences, name="preferences"),
     path("settings/delete/", views.delete_account, name="delete_account"),
@@ -32,5 +33,6 @@ urlpatterns = [
     path("settings/sessions/revoke-others/", views_security.sessions_revoke_others, name="sessions_revoke_others"),
     path("settings/two-factor/", views_security.two_factor_page, name="two_factor"),
     path("settings/two-factor/disable/", views_security.two_factor_disable, name="two_factor_disable"),
+    path("settings/two-factor/recovery-codes/", views_security.recovery_codes_renew, name="recovery_codes_renew"),
     path("settings/activity/", views_security.activity_page, name="activity"),
 ]

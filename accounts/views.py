@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -24,6 +26,7 @@ from accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from accounts.models import User
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -158,6 +161,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -204,10 +210,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         translation.activate(user.language)
         messages.success(request, _("Your settings were saved."))
         return _language_cookie(HttpResponseRedirect(reverse("accounts:settings")), user.language)
+    # The request's user may come from the cache; the text count changes with every entry, so it is read here.
+    used = User.objects.filter(pk=request.user.pk).values_list("text_bytes", flat=True).first() or 0
+    budget = settings.ACCOUNT_TEXT_BUDGET_BYTES
+    text = {"used_mb": f"{used / 2**20:,.1f}", "budget_mb": f"{budget / 2**20:,.0f}",
+            "percent": min(100, round(used * 100 / budget))}
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "delete_form": DeleteAccountForm(user=request.user)},
+        {"form": form, "delete_form": DeleteAccountForm(user=request.user), "text": text},
         status=400 if form.errors else 200,
     )
 
@@ -227,6 +238,19 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The new address confirms itself: a GET only asks (mail scanners open links), the POST does it."""
+    try:
+        if request.method == "GET":
+            change = services.email_change_to_confirm(token=token)
+            return render(request, "accounts/email_confirm.html", {"state": "confirm", "email": change.new_email})
+        user = services.email_change_confirm(token=token)
+    except services.UndoLinkInvalid:
+        return render(request, "accounts/email_confirm.html", {"state": "invalid"}, status=400)
+    return render(request, "accounts/email_confirm.html", {"state": "done", "email": user.email})
+
+
+@require_http_methods(["GET", "POST"])
 def email_change_undo(request: HttpRequest, token: str) -> HttpResponse:
     """The old address puts itself back: a GET only asks (mail scanners open links), the POST does it."""
     try:
@@ -237,4 +261,9 @@ def email_change_undo(request: HttpRequest, token: str) -> HttpResponse:
     except services.UndoLinkInvalid:
         return render(request, "accounts/email_undo.html", {"state": "invalid"}, status=400)
     logout(request)
-    return render(request, "accounts/email_undo.html", {"state": "done", "email": user.email})
+    # The same flow goes on to a new password: the reset page, with a link made for this moment
+    # (its token dies with the password it sets), never sent anywhere.
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    messages.success(request, _("Your email address is %(email)s again, and every device and app was signed out. "
+                                "Now choose a new password.") % {"email": user.email})
+    return redirect("accounts:password_reset_confirm", uidb64=uid, token=default_token_generator.make_token(user))

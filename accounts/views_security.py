@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import activity, devices, throttling, twofactor
+from accounts import activity, devices, services, throttling, twofactor
+from accounts.forms import PasswordConfirmationForm
 from accounts.forms_security import CodeForm, ConfirmCodeForm, DisableTwoFactorForm
 
 SETUP_SESSION_FIELD = "_two_factor_setup"
@@ -30,7 +31,7 @@ def sessions_page(request: HttpRequest) -> HttpResponse:
     rows = list(devices.sign_in_list(user=request.user))
     for row in rows:
         row.is_current = row.key == current
-    return render(request, "accounts/sessions.html", {"sign_ins": rows})
+    return render(request, "accounts/sessions.html", {"sign_ins": rows, "groups": devices.sign_in_groups(rows)})
 
 
 @login_required
@@ -68,24 +69,20 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
     """Off: a new secret as a QR code, turned on by a code from it. On: the state and the form to turn it off."""
     user = request.user
     if twofactor.is_enabled(user):
-        return render(
-            request,
-            "accounts/two_factor.html",
-            {
-                "enabled": True,
-                "codes_left": twofactor.recovery_codes_left(user),
-                "form": DisableTwoFactorForm(user=user),
-            },
-        )
+        return _enabled_page(request)
     secret = request.session.get(SETUP_SESSION_FIELD)
     if not secret:
         secret = request.session[SETUP_SESSION_FIELD] = twofactor.secret_new()
-    form = ConfirmCodeForm(request.POST if request.method == "POST" else None)
+    form = ConfirmCodeForm(request.POST if request.method == "POST" else None, user=user)
+    status = 400
     if request.method == "POST" and form.is_valid():
         step = twofactor.code_confirms(secret=secret, code=form.cleaned_data["code"])
         if step is not None:
             codes = twofactor.two_factor_enable(user=user, secret=secret, confirmed_step=step)
             request.session.pop(SETUP_SESSION_FIELD, None)
+            if form.cleaned_data["sign_out_others"]:
+                devices.sign_in_revoke_others(user=user, keep_key=devices.current_key(request))
+                services.user_tokens_revoke(user_id=user.pk)
             return render(request, "accounts/two_factor_codes.html", {"codes": codes})
         form.add_error("code", _("The code is not right. Check the time on your phone and try the next code."))
     uri = twofactor.provisioning_uri(secret=secret, user=user)
@@ -93,8 +90,35 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/two_factor.html",
         {"enabled": False, "form": form, "secret": secret, "uri": uri, "qr": twofactor.qr_data_uri(uri)},
-        status=400 if form.errors else 200,
+        status=(429 if form.has_error("password", "throttled") else status) if form.errors else 200,
     )
+
+
+def _enabled_page(request: HttpRequest, *, form=None, renew_form=None, status: int = 200) -> HttpResponse:
+    user = request.user
+    left = twofactor.recovery_codes_left(user)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"enabled": True, "codes_left": left, "codes_low": left <= twofactor.RECOVERY_CODES_LOW,
+         "form": form or DisableTwoFactorForm(user=user),
+         "renew_form": renew_form or PasswordConfirmationForm(user=user, prefix="renew")},
+        status=status,
+    )
+
+
+@sensitive_post_parameters("renew-password")
+@login_required
+@require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    """New recovery codes after the password; the old ones stop working."""
+    user = request.user
+    if not twofactor.is_enabled(user):
+        return redirect("accounts:two_factor")
+    form = PasswordConfirmationForm(request.POST, user=user, prefix="renew")
+    if form.is_valid():
+        return render(request, "accounts/two_factor_codes.html", {"codes": twofactor.recovery_codes_renew(user=user)})
+    return _enabled_page(request, renew_form=form, status=429 if form.has_error("password", "throttled") else 400)
 
 
 @sensitive_post_parameters("password", "code")
@@ -118,12 +142,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("The code is not right, or was already used."))
     if not twofactor.is_enabled(user):
         return redirect("accounts:two_factor")
-    return render(
-        request,
-        "accounts/two_factor.html",
-        {"enabled": True, "codes_left": twofactor.recovery_codes_left(user), "form": form},
-        status=status,
-    )
+    return _enabled_page(request, form=form, status=status)
 
 
 @sensitive_post_parameters("code")

@@ -31,6 +31,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.corpus import REPLIES, SENTENCES, TITLES, USER_MESSAGES  # noqa: E402
+from journal_site.lemmas import search_terms  # noqa: E402
 
 EMOTIONS_BY_MOOD = {
     1: ["sadness", "anger", "fear", "anxious", "lonely", "overwhelmed", "frustrated", "tired"],
@@ -166,11 +167,13 @@ class Seeder:
         mood = rng.choices(range(1, 6), weights=MOOD_WEIGHTS)[0] if rng.random() < 0.9 else None
         tags = rng.sample(EMOTIONS_BY_MOOD[mood or 3], k=rng.choice((0, 1, 1, 2, 2, 3, 4)))
         content = self.content(language)
+        title = rng.choice(TITLES[language]) if rng.random() < 0.7 else ""
         created = self.now - timedelta(seconds=rng.randrange(self.span_seconds))
         return DiaryEntry(
             user_id=user_id,
-            title=rng.choice(TITLES[language]) if rng.random() < 0.7 else "",
+            title=title,
             content=content,
+            search_lemmas=search_terms(title, content),
             mood=mood,
             emotion_tags=tags,
             exclude_from_ai=rng.random() < 0.05,

@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations import selectors, services
-from conversations.care import crisis_detect, crisis_resources
-from conversations.language import language_detect
+from conversations.crisis import care_help, crisis_detect
 from conversations.models import ConversationHistory
 from conversations.modes import MODES, Mode
+from journal_site.language import language_detect
 
 
 class ModeSerializer(serializers.Serializer):
@@ -82,7 +82,7 @@ def _failure_detail(message: ConversationHistory) -> str:
     detail = _("The companion could not answer just now. Your message is kept; try again in a moment.")
     if crisis_detect(message.content):
         language = language_detect(message.content, default=message.user.language)
-        detail = f"{detail}\n\n{crisis_resources(language=language)}"
+        detail = f"{detail}\n\n{care_help(user=message.user, language=language).text()}"
     return detail
 
 

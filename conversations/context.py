@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from conversations import selectors
-from conversations.language import language_detect
 from conversations.models import ConversationHistory
 from conversations.modes import mode_system_prompt
 from diary.emotions import EMOTIONS
+from journal_site.language import language_detect
 
 _ENTRIES_HEADING = {
     "en": "With the user's consent, short notes on their recent diary entries (newest first):",
@@ -33,6 +33,8 @@ class Context:
     system_prompt: str
     turns: tuple[tuple[str, str], ...]  # (role, content), oldest first; the last is the user's message
     entries: tuple[selectors.EntryNote, ...] = ()
+    # The user's message shows a sign that they are not safe (care.detector): safety comes first.
+    care: bool = False
 
     @property
     def last_message(self) -> str:
@@ -82,14 +84,15 @@ class Context:
         return f"ai:response:{hashlib.sha256(payload.encode()).hexdigest()}"
 
 
-def context_build(*, message: ConversationHistory) -> Context:
+def context_build(*, message: ConversationHistory, care: bool = False) -> Context:
     """The context for replying to a user's message; `message.user` should be loaded."""
     user = message.user
     language = language_detect(message.content, default=user.language)
     return Context(
         mode=message.mode,
         language=language,
-        system_prompt=mode_system_prompt(mode=message.mode, language=language),
+        care=care,
+        system_prompt=mode_system_prompt(mode=message.mode, language=language, care=care),
         turns=tuple(selectors.context_history(message=message)),
         entries=tuple(selectors.entry_notes_for_ai(user=user)),
     )

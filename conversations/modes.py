@@ -116,7 +116,14 @@ MODES: dict[str, ModeInfo] = {
 }
 
 
-def mode_system_prompt(*, mode: str, language: str) -> str:
-    """The mode's system prompt in the given language (English for any other)."""
+def mode_system_prompt(*, mode: str, language: str, care: bool = False) -> str:
+    """The mode's system prompt in the given language (English for any other).
+
+    With `care`, the user's message showed a sign that they are not safe, and
+    the prompt tells the model to put their safety before the mode (docs/care.md).
+    """
+    from conversations.crisis import CARE_PROMPT
+
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    return f"{_MODE_PROMPTS[Mode(mode)][language]}\n\n{_CARE_RULES[language]}"
+    prompt = f"{_MODE_PROMPTS[Mode(mode)][language]}\n\n{_CARE_RULES[language]}"
+    return f"{prompt}\n\n{CARE_PROMPT[language]}" if care else prompt

@@ -75,14 +75,14 @@ REFLECT_FEELINGS = {
     },
     "coaching": {
         "en": (
-            "Feeling {feelings_adj} tells us something useful.",
-            "Okay: {feelings_noun} is part of the picture. Let's work with it.",
-            "Noted: you're {feelings_adj}. That's useful to know.",
+            "Feeling {feelings_adj} is hard, and it makes sense. Let's see what could help a little.",
+            "I hear the {feelings_noun} in this. We can take it gently, one piece at a time.",
+            "That's a lot to carry when you're {feelings_adj}. Let's look at it together, step by step.",
         ),
         "pl": (
-            "Słyszę w tym {feelings_acc}. To ważna informacja.",
-            "Nazwijmy to wprost: {feelings_nom}. Z tym da się pracować.",
-            "Wyczuwam {feelings_acc}. Weźmy to pod uwagę.",
+            "Słyszę w tym {feelings_acc} i to zrozumiałe. Zobaczmy, co mogłoby choć trochę pomóc.",
+            "Wyczuwam {feelings_acc}. Możemy podejść do tego łagodnie, kawałek po kawałku.",
+            "Rozumiem, że czujesz {feelings_acc}, i to w porządku. Przyjrzyjmy się temu razem, krok po kroku.",
         ),
     },
     "gratitude": {

@@ -23,10 +23,10 @@ import requests
 from django.conf import settings
 
 from conversations import phrases
-from conversations.care import crisis_detect
 from conversations.context import Context
 from diary.excerpts import fold
 from diary.lexicon import emotions_detect
+from diary.lexicon import valence as lexicon_valence
 
 logger = logging.getLogger(__name__)
 
@@ -57,19 +57,6 @@ def provider_get() -> Provider:
 
 # --- offline ------------------------------------------------------------------------------
 
-HARD_EMOTIONS = frozenset(
-    {
-        "fear", "sadness", "disgust", "anger", "tired", "stressed", "anxious", "lonely", "bored",
-        "confused", "frustrated", "guilty", "ashamed", "overwhelmed",
-    }
-)
-GOOD_EMOTIONS = frozenset(
-    {
-        "joy", "trust", "anticipation", "calm", "grateful", "proud", "hopeful", "loved", "content",
-        "excited", "relieved", "inspired",
-    }
-)
-
 _DIAGNOSIS_QUESTIONS = (
     "do i have", "am i depressed", "is this depression", "is it depression", "diagnos", "disorder",
     "am i bipolar", "do i have adhd", "am i mentally ill", "czy mam depresj", "czy to depresja",
@@ -98,16 +85,6 @@ _QUESTION_START = re.compile(
     r"^(?:how|what|why|when|where|who|which|should|could|would|can|is|are|do|does|did|will|jak|co|czemu|"
     r"dlaczego|kiedy|gdzie|kto|czy|ile|po co)\b",
     re.IGNORECASE,
-)
-# Words that state a good thing without naming an emotion of the vocabulary.
-_GOOD_WORDS = (
-    "good", "great", "nice", "lovely", "glad", "happy", "enjoy", "fun", "beautiful", "wonderful", "delicious",
-    "thank", "love", "best", "finally", "managed", "fajn", "dobr", "super", "swietn", "milo", "mila", "ciesz", "udal",
-    "pieknie", "piekn", "smaczn", "dziek", "wreszcie", "kocham", "uwielb",
-)
-_HARD_WORDS = (
-    "bad", "awful", "terrible", "hard", "difficult", "worst", "cried", "cry", "hurt", "lost", "sick", "zle",
-    "okropn", "strasz", "trudn", "ciezk", "plak", "boli", "bolal", "stracil", "chor",
 )
 SHORT_WORDS = 3
 ECHO_WORDS = 4
@@ -213,7 +190,7 @@ class OfflineProvider:
         digest = hashlib.sha256(repr((context.mode, language, context.turns)).encode()).digest()
         words = _Wording(seed=int.from_bytes(digest[:8], "big"), previous_replies=previous)
 
-        if crisis_detect(text):
+        if context.care:
             # Only care here: no coaching, no gratitude. services adds the crisis resources.
             return " ".join(
                 (
@@ -236,24 +213,17 @@ class OfflineProvider:
     def _compose(self, context, language, text, message_words, previous, words) -> list[str]:
         """The parts of a reply: what was heard, the mode's own sentence, perhaps a note, one question."""
         mode = context.mode
-        emotions = emotions_detect(_excerpt(text), limit=3)
-        valence = next(
-            ("hard" if code in HARD_EMOTIONS else "good" for code in emotions if code in HARD_EMOTIONS | GOOD_EMOTIONS),
-            None,
-        )
-        if valence is None:
-            valence = (
-                "hard" if _starts(message_words, _HARD_WORDS)
-                else "good" if _starts(message_words, _GOOD_WORDS)
-                else "neutral"
-            )
+        excerpt = _excerpt(text)
+        emotions = emotions_detect(excerpt, limit=3)
+        # The first feeling or valence word, read with its negation: "not happy" is hard, never good news.
+        valence = lexicon_valence(excerpt) or "neutral"
         question = _is_question(text)
         short = len(message_words) <= SHORT_WORDS and not emotions
         asked = _gratitude_step(previous, language) if mode == "gratitude" else None
-        # In the gratitude practice, an answer that is not hard or a question is taken as given.
-        answered = mode == "gratitude" and not question and valence != "hard" and (
-            valence == "good" or asked is not None
-        )
+        greeting = short and _starts(message_words, phrases.GREETING_WORDS)
+        # In the gratitude practice whatever is told that is not hard, a question or a greeting is a good
+        # thing given (a sister's call is received, not analysed as "family").
+        answered = mode == "gratitude" and not question and valence != "hard" and not greeting
         good_thing = answered and asked not in (1, 2)
         parts = []
         if _asks_for_diagnosis(text):

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from conversations.care import crisis_detect, reply_with_care
 from conversations.context import context_build
+from conversations.crisis import crisis_detect, reply_with_care
 from conversations.models import ConversationHistory
 from conversations.providers import Provider, ProviderError, provider_get
 from conversations.reply_cache import reply_cache_forget, reply_scope
@@ -93,7 +93,9 @@ def reply_generate(*, message_id: int) -> ConversationHistory | None:
 
 
 def _reply_generate(*, message: ConversationHistory, provider: Provider) -> ConversationHistory | None:
-    context = context_build(message=message)
+    # Read before the provider is asked, whichever it is (docs/care.md).
+    in_crisis = crisis_detect(message.content)
+    context = context_build(message=message, care=in_crisis)
     started = time.perf_counter()
     computed = False
 
@@ -114,8 +116,8 @@ def _reply_generate(*, message: ConversationHistory, provider: Provider) -> Conv
     elapsed = time.perf_counter() - started
     AI_REPLY_DURATION.labels(provider=provider.name, cached=str(not computed).lower()).observe(elapsed)
 
-    if crisis_detect(message.content):
-        text = reply_with_care(reply=text, language=context.language)
+    if in_crisis:
+        text = reply_with_care(reply=text, user=message.user, language=context.language)
     reply = ConversationHistory(
         user_id=message.user_id,
         mode=message.mode,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations import selectors, services
-from conversations.care import crisis_resources
+from conversations.crisis import care_help, crisis_detect
 from conversations.forms import MessageForm
 from conversations.models import ConversationHistory
 from conversations.modes import MODES, Mode
@@ -34,6 +34,8 @@ class Exchange:
     # Set on the first exchange of each day: the heading shown above it.
     day: date | None = None
     day_label: str = ""
+    # The user's message shows a sign that they are not safe: the page opens its help panel.
+    care: bool = False
 
     @property
     def key(self) -> str:
@@ -60,7 +62,8 @@ def _day_label(day: date, today: date) -> str:
         return _("Today")
     if day == today - timedelta(days=1):
         return _("Yesterday")
-    return formats.date_format(day, "l, j F" if day.year == today.year else "DATE_FORMAT")
+    # "Monday, 23 November"; in Polish "poniedziałek, 23 listopada" (genitive, lower case: docs/dates.md).
+    return formats.date_format(day, "l, j E" if day.year == today.year else "DATE_FORMAT")
 
 
 def _with_days(exchanges: list[Exchange]) -> list[Exchange]:
@@ -88,8 +91,15 @@ def _mode_url(mode: str) -> str:
     return reverse("conversations:mode", args=[mode])
 
 
-def _care(request: HttpRequest) -> str:
-    return crisis_resources(language=translation.get_language() or "en")
+def _care(request: HttpRequest):
+    """The user's help lines in the page's language (conversations/_care_panel.html)."""
+    return care_help(user=request.user, language=translation.get_language() or "en")
+
+
+def _newest_message_in_crisis(exchanges: list[Exchange]) -> bool:
+    """Whether the newest message the user wrote on this page shows a sign that they are not safe."""
+    newest = next((ex.message for ex in reversed(exchanges) if ex.message), None)
+    return newest is not None and crisis_detect(newest.content)
 
 
 def _user_message(*, user, mode: str, message_id: int) -> ConversationHistory:
@@ -123,6 +133,7 @@ def _mode_page(request: HttpRequest, *, mode: str, form: MessageForm, status: in
         "has_pending": any(ex.message and ex.message.status == "pending" for ex in exchanges),
         "retention_days": settings.CONVERSATION_RETENTION_DAYS,
         "care": _care(request),
+        "care_open": _newest_message_in_crisis(exchanges),
     }
     return render(request, "conversations/mode.html", context, status=status)
 
@@ -143,8 +154,9 @@ def chat_mode(request: HttpRequest, mode: str) -> HttpResponse:
     result = services.message_send(user=request.user, mode=mode, content=form.cleaned_data["content"])
     if _is_htmx(request):
         exchange = _with_days([Exchange(message=result.message, reply=result.reply)])[0]
+        exchange.care = crisis_detect(result.message.content)
         return render(request, "conversations/_exchange.html", {"ex": exchange, "mode": mode}, status=201)
-    return redirect(f"{_mode_url(mode)}#compose")
+    return redirect(f"{_mode_url(mode)}#latest")
 
 
 @login_required
@@ -175,7 +187,7 @@ def chat_reply(request: HttpRequest, mode: str, message_id: int) -> HttpResponse
     """Where a pending reply stands: polled by the "thinking..." placeholder."""
     message = _user_message(user=request.user, mode=mode, message_id=message_id)
     if not _is_htmx(request):
-        return redirect(f"{_mode_url(mode)}#compose")
+        return redirect(f"{_mode_url(mode)}#latest")
     services.message_mark_stale_failed(message=message)
     reply = selectors.message_reply(message=message) if message.status == message.Status.ANSWERED else None
     try:
@@ -203,12 +215,13 @@ def chat_retry(request: HttpRequest, mode: str, message_id: int) -> HttpResponse
     except services.NotRetryable:
         if _is_htmx(request):
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
-        return redirect(f"{_mode_url(mode)}#compose")
+        return redirect(f"{_mode_url(mode)}#latest")
     if _is_htmx(request):
         exchange = _with_days([Exchange(message=result.message, reply=result.reply)])[0]
+        exchange.care = crisis_detect(result.message.content)
         context = {"ex": exchange, "mode": mode, "replaces": True}
         return render(request, "conversations/_exchange.html", context, status=201)
-    return redirect(f"{_mode_url(mode)}#compose")
+    return redirect(f"{_mode_url(mode)}#latest")
 
 
 @login_required

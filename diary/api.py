@@ -1,6 +1,7 @@
 """The diary's JSON API: entries and the emotion vocabulary, over the same services and selectors as the pages."""
 
 import re
+from functools import partial
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -245,7 +246,10 @@ class EntryListCreateApi(generics.ListCreateAPIView):
 
     def get_queryset(self):
         try:
-            filters = selectors.entry_filters_parse(params=self.request.query_params, allow_blank=False)
+            filters = selectors.entry_filters_parse(
+                params=self.request.query_params, allow_blank=False,
+                own_tags=partial(selectors.user_tag_names_cached, user_id=self.request.user.pk),
+            )
         except DjangoValidationError as error:
             raise _api_validation_error(error) from None
         return selectors.entry_list(

@@ -21,8 +21,8 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOODS
 
@@ -56,8 +56,14 @@ def _tip(content: str) -> str:
     return f"<title>{escape(content)}</title>"
 
 
+def month_abbr(day: date) -> str:
+    """A month in three letters: "Nov" in English, "lis" in Polish, which writes month names in lower case."""
+    text = date_format(day, "M")
+    return text.lower() if get_language() == "pl" else text
+
+
 def short_date(day: date) -> str:
-    return date_format(day, "j M")
+    return f"{day.day} {month_abbr(day)}"
 
 
 def long_date(day: date) -> str:
@@ -371,6 +377,111 @@ def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id:
                 height=height, body=body, kind="emotions")
 
 
+TAGS_SHOWN = 12
+TAGS_OVER_TIME = 5
+
+
+def _short(name: str, length: int = 22) -> str:
+    return name if len(name) <= length else name[: length - 1] + "\u2026"
+
+
+def tags_chart(*, tags: list[dict[str, Any]], chart_id: str = "chart-tags") -> SafeString:
+    """Horizontal bars: how often each own tag was used, with the mood of the days with it and without it."""
+    rows = tags[:TAGS_SHOWN]
+    hidden = len(tags) - len(rows)
+    label_w = min(max([len(_short(t["name"])) for t in rows] or [4]) * 8 + 14, 190)
+    row_h, top, mood_w = 26, 6, 104
+    height = top * 2 + (max(len(rows), 1) + (1 if hidden else 0)) * row_h
+    bar_max = WIDTH - label_w - mood_w - 44
+    peak = max((t["entries"] for t in rows), default=1)
+    body = []
+    for index, item in enumerate(rows):
+        y = top + index * row_h
+        mid = y + row_h / 2
+        tip = ngettext(
+            "%(tag)s: %(count)s entry; mood on those days %(mood)s, on other days %(without)s",
+            "%(tag)s: %(count)s entries; mood on those days %(mood)s, on other days %(without)s",
+            item["entries"],
+        ) % {"tag": item["name"], "count": number_format(item["entries"]), "mood": mood_words(item["mood"]),
+             "without": mood_words(item["mood_without"])}
+        bar_w = max(item["entries"] / peak * bar_max, 2)
+        body.append(_text(label_w - 8, mid + 4, "#" + _short(item["name"]), anchor="end"))
+        body.append(
+            f'<rect class="bar" x="{label_w}" y="{_num(y + 5)}" width="{_num(bar_w)}" height="{row_h - 10}">'
+            f"{_tip(tip)}</rect>"
+        )
+        body.append(_text(label_w + bar_w + 6, mid + 4, number_format(item["entries"]), cls="value"))
+        dot_x = WIDTH - mood_w + 8
+        body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
+        mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
+        body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
+        without = number_format(item["mood_without"], 1) if item["mood_without"] is not None else NO_VALUE
+        body.append(_text(dot_x + 44, mid + 4, _("vs %(mood)s") % {"mood": without}))
+    if hidden:
+        more = ngettext("+%(count)s more tag", "+%(count)s more tags", hidden) % {"count": number_format(hidden)}
+        body.append(_text(label_w, top + len(rows) * row_h + row_h / 2 + 4, more, cls="more"))
+    if rows:
+        desc = _("Your tags used most often, most frequent first, with the mood of the days with each and of the "
+                 "other days: %(list)s.") % {"list": "; ".join(
+                     f"{t['name']} ({number_format(t['entries'])}, "
+                     f"{number_format(t['mood'], 1) if t['mood'] is not None else NO_VALUE} / "
+                     f"{number_format(t['mood_without'], 1) if t['mood_without'] is not None else NO_VALUE})"
+                     for t in rows)}
+    else:
+        desc = _("No tags were used in this period.")
+    return _svg(chart_id=chart_id, title=_("Your tags and the mood of their days"), desc=desc, width=WIDTH,
+                height=height, body=body, kind="emotions")
+
+
+def tag_months(tags: list[dict[str, Any]], *, start: date, end: date) -> dict[str, Any]:
+    """The most used tags' entries per month of the period: months oldest first, a row of counts per tag."""
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    rows = []
+    for tag in tags[:TAGS_OVER_TIME]:
+        counts = {item["month"]: item["entries"] for item in tag.get("months", [])}
+        rows.append({"name": tag["name"], "counts": [counts.get(m, 0) for m in months]})
+    return {"months": months, "rows": rows}
+
+
+def tags_over_time_chart(*, table: dict[str, Any], chart_id: str = "chart-tags-time") -> SafeString:
+    """Small multiples: for each of the most used tags, a bar per month of the period."""
+    months, rows = table["months"], table["rows"]
+    label_w, row_h, top = 150, 34, 18
+    height = top + max(len(rows), 1) * row_h + 4
+    slot = (WIDTH - label_w - 8) / max(len(months), 1)
+    peak = max((n for row in rows for n in row["counts"]), default=1) or 1
+    body = [_text(label_w + index * slot + slot / 2, 12, month_abbr(m), anchor="middle")
+            for index, m in enumerate(months) if len(months) <= 13]
+    for index, row in enumerate(rows):
+        base = top + (index + 1) * row_h - 6
+        body.append(_text(label_w - 8, base - 6, "#" + _short(row["name"], 18), anchor="end"))
+        body.append(f'<line class="axis" x1="{label_w}" x2="{WIDTH - 8}" y1="{_num(base)}" y2="{_num(base)}"/>')
+        for column, count in enumerate(row["counts"]):
+            if not count:
+                continue
+            height_px = count / peak * (row_h - 10)
+            x = label_w + column * slot + slot * 0.15
+            tip = ngettext("%(tag)s, %(month)s: %(count)s entry", "%(tag)s, %(month)s: %(count)s entries", count) % {
+                "tag": row["name"], "month": month_abbr(months[column]), "count": number_format(count)}
+            body.append(
+                f'<rect class="bar" x="{_num(x)}" y="{_num(base - max(height_px, 1))}" width="{_num(slot * 0.7)}" '
+                f'height="{_num(max(height_px, 1))}">{_tip(tip)}</rect>'
+            )
+    if rows:
+        desc = _("Entries per month for your most used tags: %(list)s.") % {"list": "; ".join(
+            f"{row['name']}: " + ", ".join(f"{month_abbr(m)} {number_format(n)}" for m, n in zip(
+                months, row["counts"], strict=True))
+            for row in rows)}
+    else:
+        desc = _("No tags were used in this period.")
+    return _svg(chart_id=chart_id, title=_("Your tags over time"), desc=desc, width=WIDTH, height=height,
+                body=body, kind="tags-time")
+
+
 def pixel_class(cell: dict[str, Any] | None) -> str:
     """A day of the Year in Pixels: coloured by its mood; written without a mood, or not written."""
     if cell is None or not cell["entries"]:
@@ -381,20 +492,28 @@ def pixel_class(cell: dict[str, Any] | None) -> str:
 def heatmap_chart(*, heatmap: dict[str, Any], tall: bool = False, chart_id: str = "chart-heatmap") -> SafeString:
     """Year in Pixels: a square per day of the last twelve months, coloured by the day's mood.
 
-    Wide: a row per month and a column per day of the month (desktops). Tall:
-    a column per month and a row per day (phones, where 31 columns would be
-    too small to read). Every label stays inside the drawing.
+    The days are exactly those of `heatmap` (365 or 366, see diary.stats),
+    so the first and last months are usually partial: thirteen months in all
+    unless the period starts on a first. Wide: a row per month and a column
+    per day of the month (desktops). Tall: a column per month and a row per
+    day (phones, where 31 columns would be too small to read). The first
+    month and every January carry their year. Every label stays inside the
+    drawing.
     """
     cells = {cell["date"]: cell for cell in heatmap["days"]}
+    start: date = heatmap["start"]
     end: date = heatmap["end"]
-    first = date(end.year - (1 if end.month < 12 else 0), end.month % 12 + 1, 1)
-    months = [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1) for i in range(12)]
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=31)).replace(day=1)
     if tall:
-        cell, step, left, top = 21, 26, 28, 20
-        width, height = left + 12 * step, top + 31 * step
+        cell, step, left, top = 21, 26, 28, 34
+        width, height = left + len(months) * step, top + 31 * step
     else:
-        cell, step, left, top = 13, 16, 40, 18
-        width, height = left + 31 * step, top + 12 * step
+        cell, step, left, top = 13, 16, 68, 18
+        width, height = left + 31 * step, top + len(months) * step
     body = []
     for day in (1, 5, 10, 15, 20, 25, 31):
         offset = (day - 1) * step + cell / 2
@@ -403,12 +522,18 @@ def heatmap_chart(*, heatmap: dict[str, Any], tall: bool = False, chart_id: str 
         else:
             body.append(_text(left + offset, top - 5, str(day), cls="tick", anchor="middle"))
     for index, month in enumerate(months):
-        name = date_format(month, "M")
+        name = month_abbr(month)
+        year = date_format(month, "Y") if index == 0 or month.month == 1 else ""
         if tall:
             body.append(_text(left + index * step + cell / 2, top - 6, name, cls="tick", anchor="middle"))
+            if year:
+                # A column is too narrow for four digits beside a neighbour's: an apostrophe and two digits.
+                body.append(_text(left + index * step + cell / 2, top - 20, "\u2019" + year[2:], cls="tick",
+                                  anchor="middle"))
         else:
-            body.append(_text(left - 6, top + index * step + cell - 2, name, cls="tick", anchor="end"))
-        day = month
+            label = f"{name} {year}" if year else name
+            body.append(_text(left - 6, top + index * step + cell - 2, label, cls="tick", anchor="end"))
+        day = max(month, start)
         while day.month == month.month and day <= end:
             found = cells.get(day)
             if found is None or not found["entries"]:
@@ -426,16 +551,25 @@ def heatmap_chart(*, heatmap: dict[str, Any], tall: bool = False, chart_id: str 
                 f'width="{cell}" height="{cell}" rx="2">{_tip(tip)}</rect>'
             )
             day += timedelta(days=1)
-    in_range = [c for c in heatmap["days"] if c["date"] >= first]
-    written = [c for c in in_range if c["entries"]]
+    written = [c for c in heatmap["days"] if c["entries"]]
     moods = [c["mood"] for c in written if c.get("mood") is not None]
-    desc = ngettext(
-        "Year in Pixels from %(start)s to %(end)s: a row per month, a square per day, coloured by the day's "
-        "average mood; %(days)s day with an entry.",
-        "Year in Pixels from %(start)s to %(end)s: a row per month, a square per day, coloured by the day's "
-        "average mood; %(days)s days with an entry.",
-        len(written),
-    ) % {"start": long_date(first), "end": long_date(end), "days": number_format(len(written))}
+    if tall:
+        desc = ngettext(
+            "Year in Pixels from %(start)s to %(end)s: a column per month, a square per day, coloured by the day's "
+            "average mood; %(days)s day with an entry.",
+            "Year in Pixels from %(start)s to %(end)s: a column per month, a square per day, coloured by the day's "
+            "average mood; %(days)s days with an entry.",
+            len(written),
+        )
+    else:
+        desc = ngettext(
+            "Year in Pixels from %(start)s to %(end)s: a row per month, a square per day, coloured by the day's "
+            "average mood; %(days)s day with an entry.",
+            "Year in Pixels from %(start)s to %(end)s: a row per month, a square per day, coloured by the day's "
+            "average mood; %(days)s days with an entry.",
+            len(written),
+        )
+    desc = desc % {"start": long_date(start), "end": long_date(end), "days": number_format(len(written))}
     if moods:
         desc += " " + _("Average mood of those days: %(mood)s.") % {"mood": number_format(sum(moods) / len(moods), 1)}
     return _svg(chart_id=chart_id, title=_("Year in Pixels"), desc=desc, width=width, height=height, body=body,

@@ -8,13 +8,13 @@ column and never load ``content``. See docs/reading.md.
 """
 
 import re
-import unicodedata
 from html import escape
 from html.parser import HTMLParser
 
 from django.utils.safestring import SafeString, mark_safe
 
 from diary.rendering import markdown_render
+from journal_site.lemmas import fold, search_forms
 
 EXCERPT_LENGTH = 240
 DISPLAY_TITLE_LENGTH = 80
@@ -112,9 +112,13 @@ def excerpt_from_lines(text_lines: list[str], *, length: int = EXCERPT_LENGTH) -
     used = 0
     for line in text_lines:
         if used >= length:
-            lines.append("…")
+            if not lines[-1].endswith("…"):  # one ellipsis, even after a line that ends in one
+                lines.append("…")
             break
-        lines.append(_cut(line, length - used))
+        piece = _cut(line, length - used)
+        lines.append(piece)
+        if piece != line:  # cut: the ellipsis is there already
+            break
         used += len(line) + 1
     return "\n".join(lines).replace("\n…", "…")
 
@@ -144,13 +148,10 @@ _WORD = re.compile(r"[^\W_]+")
 _SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents ("Zmęczona" → "zmeczona"); "ł" has no decomposition, so it is mapped."""
-    text = text.lower().replace("ł", "l")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+SEARCH_WORDS_MAX = 20
 
 
-def search_words(q: str, *, limit: int = 20) -> list[str]:
+def search_words(q: str, *, limit: int = SEARCH_WORDS_MAX) -> list[str]:
     """The words of a search, folded, in order, without duplicates."""
     words: list[str] = []
     for word in _WORD.findall(fold(q)):
@@ -165,8 +166,12 @@ def stem(word: str) -> str:
     return stripped if len(stripped) >= 4 else word
 
 
-def highlight(text: str, words: list[str]) -> SafeString:
-    """`text` escaped, with each word that a search word finds wrapped in <mark>."""
+def highlight(text: str, words: list[str], forms: frozenset[str] = frozenset()) -> SafeString:
+    """`text` escaped, with each word that a search word finds wrapped in <mark>.
+
+    A word is found by its beginning (or an English stem's), or, with `forms`, by one of its dictionary
+    forms ("lekarzem" lights up "lekarza"; journal_site.lemmas.search_forms).
+    """
     if not words:
         return mark_safe(escape(text))  # noqa: S308 - escaped  # nosec B308 B703
     stems = [stem(word) for word in words]
@@ -174,7 +179,9 @@ def highlight(text: str, words: list[str]) -> SafeString:
     position = 0
     for match in _WORD.finditer(text):
         folded = fold(match.group())
-        if any(folded.startswith(word) or folded.startswith(root) for word, root in zip(words, stems, strict=True)):
+        if any(folded.startswith(word) or folded.startswith(root) for word, root in zip(words, stems, strict=True)) or (
+            forms and not match.group().isdigit() and not forms.isdisjoint(search_forms(match.group().lower()))
+        ):
             parts.append(escape(text[position:match.start()]))
             parts.append(f"<mark>{escape(match.group())}</mark>")
             position = match.end()

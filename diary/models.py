@@ -37,6 +37,10 @@ class DiaryEntry(models.Model):
     # Plain text of the rendered start of the content, one line per block, set by
     # every write (diary.excerpts): lists show it without loading the content.
     excerpt = models.TextField(blank=True, default="", editable=False)
+    # The dictionary forms of the title's and text's words that differ from the words as written
+    # (journal_site.lemmas.search_terms), set by every write: search finds "lekarzem" by "lekarz"
+    # (docs/reading.md). On PostgreSQL it is part of the generated search_document.
+    search_lemmas = models.TextField(blank=True, default="", editable=False)
     # Set for imported entries: a stable fingerprint that makes re-imports no-ops.
     source_id = models.CharField(max_length=128, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now)

@@ -26,6 +26,21 @@ PROMPTS = [
 ]
 
 
+def prompt_index(day: date) -> int:
+    """Which prompt a day has: the same for everyone on that date."""
+    return day.toordinal() % len(PROMPTS)
+
+
 def prompt_for(day: date) -> str:
-    """The prompt of a day: the same for everyone on that date, in the active language."""
-    return str(PROMPTS[day.toordinal() % len(PROMPTS)])
+    """The prompt of a day, in the active language."""
+    return str(PROMPTS[prompt_index(day)])
+
+
+def prompt_at(index: int) -> str:
+    """Any prompt by its place in the list (wrapping round): "another prompt" walks through them."""
+    return str(PROMPTS[index % len(PROMPTS)])
+
+
+def prompt_as_text(prompt: str) -> str:
+    """A prompt as the start of an entry: a heading and room to write under it."""
+    return f"## {prompt}\n\n"

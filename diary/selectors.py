@@ -2,18 +2,20 @@
 
 Lists are one indexed query (plus the paginator's count on pages that show
 it): the user's entries via ix_diary_entries_user_created, a tag through the
-GIN index on emotion_tags (``@>``), a search through the GIN index over
+GIN index on emotion_tags or on the user's own tags (``@>``), a search through the GIN index over
 ``search_vector()``. Lists never load ``content``: they show the stored
 plain-text ``excerpt`` (diary.excerpts).
 """
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Subquery
@@ -22,10 +24,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
-from diary.excerpts import highlight, search_words
+from diary.excerpts import highlight
 from diary.models import DiaryEntry
-from diary.search import Fold, fold_filter, search_query, search_vector
+from diary.search import Fold, fold_filter, query_words, search_query, search_vector
+from diary.writing import user_tag_names
 
 QUERY_MAX_LENGTH = 200
 # Filters and the calendar accept dates in this range; anything else is a 400,
@@ -33,23 +37,36 @@ QUERY_MAX_LENGTH = 200
 FILTER_DATE_MIN = date(1900, 1, 1)
 FILTER_DATE_MAX = date(9998, 12, 31)
 LIST_FIELDS = (
-    "id", "user_id", "title", "excerpt", "mood", "emotion_tags", "exclude_from_ai", "created_at", "updated_at",
+    "id", "user_id", "title", "excerpt", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at", "updated_at",
 )
 ON_THIS_DAY_LIMIT = 20
+# The own tags a filter offers and accepts: all of them within the per-user cap (docs/reading.md).
+TAG_FILTER_MAX = 1000
 _BIGINT_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)
 class EntryFilters:
     q: str = ""
-    tag: str | None = None
+    tag: str | None = None  # an emotion code
+    own_tag: str | None = None  # one of the user's own tags, as the user's tag list spells it
     mood: int | None = None
     date_from: date | None = None
     date_to: date | None = None
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.tag or self.mood or self.date_from or self.date_to)
+        return bool(self.q or self.tag or self.own_tag or self.mood or self.date_from or self.date_to)
+
+
+def user_tag_names_cached(*, user_id: int) -> list[str]:
+    """The user's own tag names in alphabetical order, kept with the user's statistics (docs/caching.md)."""
+    key = stats_key(user_id=user_id, name="own-tags")
+    names = cache.get(key)
+    if names is None:
+        names = user_tag_names(user=user_id, limit=TAG_FILTER_MAX)
+        cache.set(key, names, STATS_TIMEOUT)
+    return names
 
 
 def _date_parse(value: str, errors: list[str]) -> date | None:
@@ -65,12 +82,15 @@ def _date_parse(value: str, errors: list[str]) -> date | None:
     return parsed
 
 
-def entry_filters_parse(*, params: Mapping[str, str], allow_blank: bool = True) -> EntryFilters:
+def entry_filters_parse(
+    *, params: Mapping[str, str], allow_blank: bool = True, own_tags: Callable[[], list[str]] = list
+) -> EntryFilters:
     """Filters from query parameters (q, tag, mood, from, to); ValidationError names each bad one.
 
     A page's filter form sends every field, empty ones too, so blank means
     "no filter" there; the API (`allow_blank=False`) wants a parameter left
-    out rather than sent empty.
+    out rather than sent empty. `tag` is an emotion code or one of the names
+    `own_tags()` returns (any letter case); a name that is both finds either.
     """
     errors: dict[str, list[str]] = {}
     if not allow_blank:
@@ -81,8 +101,14 @@ def entry_filters_parse(*, params: Mapping[str, str], allow_blank: bool = True) 
     if len(q) > QUERY_MAX_LENGTH:
         errors["q"] = [_("Keep the search under %(limit)s characters.") % {"limit": QUERY_MAX_LENGTH}]
     tag = params.get("tag") or None
-    if tag is not None and tag not in EMOTION_CODES:
-        errors["tag"] = [_("Unknown emotion: %(code)s.") % {"code": tag[:40]}]
+    own_tag = None
+    if tag is not None:
+        folded = tag.casefold()
+        own_tag = next((name for name in own_tags() if name.casefold() == folded), None)
+        if tag not in EMOTION_CODES:
+            if own_tag is None:
+                errors["tag"] = [_("Unknown emotion or tag: %(code)s.") % {"code": tag[:40]}]
+            tag = None
     mood = None
     if params.get("mood"):
         value = params["mood"]
@@ -102,7 +128,7 @@ def entry_filters_parse(*, params: Mapping[str, str], allow_blank: bool = True) 
         errors["to"] = [_("The end date is before the start date.")]
     if errors:
         raise ValidationError(errors)
-    return EntryFilters(q=q, tag=tag, mood=mood, date_from=dates["from"], date_to=dates["to"])
+    return EntryFilters(q=q, tag=tag, own_tag=own_tag, mood=mood, date_from=dates["from"], date_to=dates["to"])
 
 
 def local_day_start(day: date, tz: tzinfo) -> datetime:
@@ -110,10 +136,20 @@ def local_day_start(day: date, tz: tzinfo) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), tz)
 
 
-def _tag_filter(queryset: QuerySet, tag: str) -> QuerySet:
+def _tag_filter(queryset: QuerySet, tag: str | None, own_tag: str | None) -> QuerySet:
+    """Entries with the emotion `tag` or the own tag `own_tag` (either, when both are given)."""
     if connection.vendor == "postgresql":
-        return queryset.filter(emotion_tags__contains=[tag])  # jsonb @>, served by the GIN index
-    return queryset.filter(emotion_tags__icontains=f'"{tag}"')  # the JSON text holds each code quoted
+        # jsonb @>, each served by its GIN index (ix_diary_entries_emotion_tags, ix_diary_entries_tags)
+        parts = [Q(emotion_tags__contains=[tag]) if tag else None, Q(tags__contains=[own_tag]) if own_tag else None]
+    else:
+        # The JSON text holds each name quoted, as json.dumps writes it (non-ASCII letters escaped).
+        parts = [Q(emotion_tags__icontains=f'"{tag}"') if tag else None,
+                 Q(tags__icontains=json.dumps(own_tag)) if own_tag else None]
+    condition = None
+    for part in parts:
+        if part is not None:
+            condition = part if condition is None else condition | part
+    return queryset.filter(condition)
 
 
 def entry_list(
@@ -135,8 +171,8 @@ def entry_list(
         queryset = queryset.filter(created_at__lt=local_day_start(filters.date_to + timedelta(days=1), tz))
     if filters.mood:
         queryset = queryset.filter(mood=filters.mood)
-    if filters.tag:
-        queryset = _tag_filter(queryset, filters.tag)
+    if filters.tag or filters.own_tag:
+        queryset = _tag_filter(queryset, filters.tag, filters.own_tag)
     ordering = ["-created_at", "-id"]
     if filters.q:
         if connection.vendor == "postgresql":
@@ -153,16 +189,18 @@ def entry_list(
             if words is None:
                 return queryset.none()
             queryset = queryset.alias(search_title=Fold("title"), search_text=Fold("content")).filter(words)
-    queryset = queryset.defer("source_id", "excerpt") if content else queryset.only(*LIST_FIELDS)
+    queryset = queryset.defer("source_id", "excerpt", "search_lemmas") if content else queryset.only(*LIST_FIELDS)
     return queryset.order_by(*ordering)
 
 
 def entry_highlight(entries, *, q: str) -> None:
     """Give each entry of a search's page `marked_title` and `marked_excerpt`: escaped, matches in <mark>."""
-    words = search_words(q)
+    found = query_words(q)
+    words = [word.folded for word in found]
+    forms = frozenset().union(*(word.forms for word in found))
     for entry in entries:
-        entry.marked_title = highlight(entry.display_title, words)
-        entry.marked_excerpt = highlight(entry.display_excerpt, words)
+        entry.marked_title = highlight(entry.display_title, words, forms)
+        entry.marked_excerpt = highlight(entry.display_excerpt, words, forms)
 
 
 def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
@@ -170,7 +208,7 @@ def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
     if not 0 < entry_id <= _BIGINT_MAX:
         raise Http404
     try:
-        return DiaryEntry.objects.defer("source_id").get(pk=entry_id, user=user)
+        return DiaryEntry.objects.defer("source_id", "search_lemmas").get(pk=entry_id, user=user)
     except DiaryEntry.DoesNotExist:
         raise Http404 from None
 
@@ -208,6 +246,20 @@ def entry_list_for_day(*, user, day: date, tz: tzinfo, limit: int = 50) -> list[
         created_at__lt=local_day_start(day + timedelta(days=1), tz),
     )
     return list(_short_list(queryset).order_by("created_at", "id")[:limit])
+
+
+def checkin_today(*, user, tz: tzinfo) -> DiaryEntry | None:
+    """The user's latest entry of their today that has a mood: the one a second check-in may update."""
+    day = timezone.localdate(timezone=tz)
+    return (
+        DiaryEntry.objects.filter(
+            user=user, mood__isnull=False,
+            created_at__gte=local_day_start(day, tz), created_at__lt=local_day_start(day + timedelta(days=1), tz),
+        )
+        .only(*LIST_FIELDS)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def entry_list_on_this_day(*, user, today: date, tz: tzinfo) -> list[DiaryEntry]:

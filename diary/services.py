@@ -7,6 +7,7 @@ statistics once the transaction commits, so statistics never contradict the
 diary.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, EntryTemplate, UserTag
 from diary.words import word_count
+from journal_site.lemmas import search_terms
 
 TITLE_MAX_LENGTH = 200
 CONTENT_MAX_LENGTH = 100_000
@@ -157,10 +160,72 @@ def _invalidate_on_commit(user_id: int) -> None:
     transaction.on_commit(partial(user_stats_invalidate, user_id=user_id))
 
 
+# Own tags an account keeps at most (docs/limits.md); entries name tags from this list.
+USER_TAGS_MAX = 1000
+
+
+def text_bytes(title: str, content: str) -> int:
+    """What an entry counts against the account's text budget: its title and text in UTF-8."""
+    return len(title.encode()) + len(content.encode())
+
+
+def text_budget_take(*, user_id: int, delta: int) -> None:
+    """Add `delta` bytes to the account's text, refusing (400 naming `content`) past ACCOUNT_TEXT_BUDGET_BYTES.
+
+    One conditional UPDATE of the user's row: the check and the count cannot be raced. A negative delta
+    (an edit that shortens, a deletion) always goes through.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+
+    users = get_user_model().objects.filter(pk=user_id)
+    if delta > 0:
+        users = users.filter(text_bytes__lte=settings.ACCOUNT_TEXT_BUDGET_BYTES - delta)
+    if delta and not users.update(text_bytes=F("text_bytes") + delta):
+        budget_mb = settings.ACCOUNT_TEXT_BUDGET_BYTES / 2**20
+        raise ValidationError({"content": [_(
+            "Your journal holds as much text as an account keeps (%(limit)s MB). Shorten or delete some "
+            "entries, or export and make room.") % {"limit": f"{budget_mb:,.0f}"}]})
+
+
+def _user_row_lock(user_id: int) -> None:
+    """Lock the user's row until the transaction ends: writes that check a per-user cap take turns."""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
 def _user_tags_remember(*, user_id: int, names: list[str]) -> None:
-    """Add names the user has not used before to their tag list (for autocomplete)."""
-    if names:
-        UserTag.objects.bulk_create([UserTag(user_id=user_id, name=name) for name in names], ignore_conflicts=True)
+    """Add names the user has not used before to their tag list, within USER_TAGS_MAX (a clear 400 past it)."""
+    if not names:
+        return
+    _user_row_lock(user_id)
+    known = {name.lower() for name in UserTag.objects.filter(user_id=user_id).values_list("name", flat=True)}
+    new = [name for name in names if name.lower() not in known]
+    if new and len(known) + len(new) > USER_TAGS_MAX:
+        raise ValidationError({"tags": [_(
+            "You have %(count)s tags, and an account keeps at most %(limit)s. Use tags you have, or rename, "
+            "merge or remove some in Settings → Your tags.") % {"count": len(known), "limit": USER_TAGS_MAX}]})
+    if new:
+        UserTag.objects.bulk_create([UserTag(user_id=user_id, name=name) for name in new], ignore_conflicts=True)
+
+
+def _user_tags_spelled(*, user_id: int, names: list[str]) -> list[str]:
+    """The names as the user's tag list already spells them ("walk" is "Walk" once "Walk" exists).
+
+    One spelling per tag keeps the filter by tag (an exact ``@>`` on PostgreSQL) finding every entry.
+    """
+    if not names:
+        return names
+    lowered = {name.lower() for name in names}
+    known = {
+        spelled.lower(): spelled
+        for spelled in UserTag.objects.annotate(lowered=Lower("name"))
+        .filter(user_id=user_id, lowered__in=lowered)
+        .values_list("name", flat=True)
+    }
+    return [known.get(name.lower(), name) for name in names]
 
 
 def entry_create(
@@ -186,11 +251,13 @@ def entry_create(
             "created_at": created_at or timezone.now(),
         }
     )
+    cleaned["tags"] = _user_tags_spelled(user_id=user.pk, names=cleaned["tags"])
     entry = DiaryEntry(
         user=user, word_count=word_count(cleaned["content"]), excerpt=excerpt_from_markdown(cleaned["content"]),
-        **cleaned,
+        search_lemmas=search_terms(cleaned["title"], cleaned["content"]), **cleaned,
     )
     with transaction.atomic():
+        text_budget_take(user_id=user.pk, delta=text_bytes(cleaned["title"], cleaned["content"]))
         entry.save(force_insert=True)
         _user_tags_remember(user_id=user.pk, names=cleaned["tags"])
         _invalidate_on_commit(user.pk)
@@ -203,16 +270,24 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
     if unknown:
         raise TypeError(f"entry_update() cannot change {sorted(unknown)}")
     cleaned = _entry_clean(data, current=entry)
+    if "tags" in cleaned and cleaned["tags"] != entry.tags:
+        cleaned["tags"] = _user_tags_spelled(user_id=entry.user_id, names=cleaned["tags"])
     changed = [field for field, value in cleaned.items() if getattr(entry, field) != value]
     if not changed:
         return entry
+    before = text_bytes(entry.title, entry.content) if {"title", "content"} & set(changed) else 0
     for field in changed:
         setattr(entry, field, cleaned[field])
     if "content" in changed:
         entry.word_count = word_count(entry.content)
         entry.excerpt = excerpt_from_markdown(entry.content)
         changed += ["word_count", "excerpt"]
+    if "content" in changed or "title" in changed:
+        entry.search_lemmas = search_terms(entry.title, entry.content)
+        changed.append("search_lemmas")
     with transaction.atomic():
+        if {"title", "content"} & set(changed):
+            text_budget_take(user_id=entry.user_id, delta=text_bytes(entry.title, entry.content) - before)
         entry.save(update_fields=[*changed, "updated_at"])
         if "tags" in changed:
             _user_tags_remember(user_id=entry.user_id, names=entry.tags)
@@ -223,6 +298,7 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
 def entry_delete(*, entry: DiaryEntry) -> None:
     user_id = entry.user_id
     with transaction.atomic():
+        text_budget_take(user_id=user_id, delta=-text_bytes(entry.title, entry.content))
         entry.delete()
         _invalidate_on_commit(user_id)
 
@@ -232,8 +308,61 @@ def user_tag_create(*, user, name: str) -> UserTag:
     names = tags_clean([name])
     if not names:
         raise ValidationError({"name": [_("Give the tag a name.")]})
-    _user_tags_remember(user_id=user.pk, names=names)
+    with transaction.atomic():
+        _user_tags_remember(user_id=user.pk, names=names)
+        _invalidate_on_commit(user.pk)  # the filter's list of tags (diary.selectors.user_tag_names_cached)
     return UserTag.objects.get(user=user, name__iexact=names[0])
+
+
+def user_tag_rename(*, user, old: str, new: str) -> int:
+    """Rename the user's tag `old` to `new` on their list and on every entry; into a tag that exists
+    (any letter case) it merges. An empty `new` removes the tag everywhere. Returns the entries changed.
+
+    Entries keep their other tags and their order; a changed entry's updated_at moves, so its cached
+    card is not shown again (docs/reading.md).
+    """
+    current = UserTag.objects.filter(user=user, name__iexact=old).first()
+    if current is None:
+        raise ValidationError({"old": [_("You have no tag by that name.")]})
+    try:
+        cleaned = tags_clean([new])
+    except ValidationError as error:
+        raise ValidationError({"new": error.messages}) from None
+    target = cleaned[0] if cleaned else None
+    with transaction.atomic():
+        other = (UserTag.objects.filter(user=user, name__iexact=target).exclude(pk=current.pk).first()
+                 if target else None)
+        if other is not None:
+            target = other.name  # a merge keeps the spelling of the tag merged into
+        changed = 0
+        for entry in _entries_tagged(user_id=user.pk, name=current.name).select_for_update():
+            kept: list[str] = []
+            for name in entry.tags:
+                name = target if name.casefold() == current.name.casefold() else name
+                if name and name.casefold() not in {k.casefold() for k in kept}:
+                    kept.append(name)
+            if kept != entry.tags:
+                entry.tags = kept
+                entry.save(update_fields=["tags", "updated_at"])
+                changed += 1
+        if target is None or other is not None:
+            current.delete()
+        else:
+            current.name = target
+            current.save(update_fields=["name"])
+        _invalidate_on_commit(user.pk)
+    return changed
+
+
+def _entries_tagged(*, user_id: int, name: str):
+    """The user's entries that carry the own tag `name` (through ix_diary_entries_tags on PostgreSQL)."""
+    from django.db import connection
+
+    entries = DiaryEntry.objects.filter(user_id=user_id)
+    if connection.vendor == "postgresql":
+        return entries.filter(tags__contains=[name])
+    # The JSON text holds each name quoted; any letter case, then checked exactly in Python by the caller.
+    return entries.filter(tags__icontains=json.dumps(name))
 
 
 TEMPLATE_NAME_MAX_LENGTH = 80
@@ -254,10 +383,13 @@ def _template_clean(*, name: Any, content: Any) -> dict[str, str]:
 
 def entry_template_create(*, user, name: str, content: str) -> EntryTemplate:
     cleaned = _template_clean(name=name, content=content)
-    if EntryTemplate.objects.filter(user=user).count() >= TEMPLATES_MAX:
-        raise ValidationError({"name": [_("You have %(limit)s templates; delete one first.") % {
-            "limit": TEMPLATES_MAX}]})
-    return EntryTemplate.objects.create(user=user, **cleaned)
+    with transaction.atomic():
+        # The user's row is the lock: concurrent creates count one after another, so the cap holds.
+        _user_row_lock(user.pk)
+        if EntryTemplate.objects.filter(user=user).count() >= TEMPLATES_MAX:
+            raise ValidationError({"name": [_("You have %(limit)s templates; delete one first.") % {
+                "limit": TEMPLATES_MAX}]})
+        return EntryTemplate.objects.create(user=user, **cleaned)
 
 
 def entry_template_update(*, template: EntryTemplate, name: str, content: str) -> EntryTemplate:

@@ -34,7 +34,6 @@ from journal_site.caching import cached
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
-HEATMAP_WEEKS = 53
 MOVING_AVERAGE_DAYS = 7
 
 
@@ -75,13 +74,14 @@ def streak_summary(*, user, now: datetime | None = None) -> dict[str, int]:
     like every statistic until the user's entries change or the day does.
     """
     tz, today = stats_scope(user=user, now=now)
-    key = stats_key(user_id=user.pk, name=f"summary:{tz.key}:{today.isoformat()}")
+    key = stats_key(user_id=user.pk, name=f"summary:2:{tz.key}:{today.isoformat()}")
 
     def compute() -> dict[str, int]:
         days = [d for d in _day_totals(user_id=user.pk, tz=tz) if d <= today]
         return {
             "current_streak": _streaks(written_days=days, today=today)["current"],
             "month_days": sum(1 for d in days if (d.year, d.month) == (today.year, today.month)),
+            "days_written": len(days),  # none yet: the dashboard greets a new writer instead of counting
         }
 
     return cached(key, STATS_TIMEOUT, compute, name="stats")
@@ -138,7 +138,7 @@ def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date
         "daily": daily,
         "weekdays": weekdays,
         "weekly": _weekly(daily),
-        **_tag_lists(user_id=user_id, tz=tz, start=start, end=today),
+        **_tag_lists(user_id=user_id, tz=tz, start=start, end=today, period_moods=period_moods),
         "heatmap": _heatmap(per_day=per_day, day_mood=day_mood, today=today),
     }
 
@@ -228,26 +228,47 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         day_mood AS (SELECT e.day, AVG(e.mood) AS mood FROM e GROUP BY e.day),
         tagged AS ({" UNION ALL ".join(expansions)}),
         tag_days AS (SELECT kind, tag, day, COUNT(*) AS entries FROM tagged GROUP BY kind, tag, day)
-        SELECT tag_days.kind, tag_days.tag, SUM(tag_days.entries), COUNT(*), AVG(day_mood.mood)
+        SELECT tag_days.kind, tag_days.tag, tag_days.day, tag_days.entries, day_mood.mood
         FROM tag_days JOIN day_mood ON day_mood.day = tag_days.day
-        GROUP BY tag_days.kind, tag_days.tag
     """  # noqa: S608 - only the ORM's own SQL (parameters stay parameters) and constants  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # One row per tag and day (a heavy year is a few thousand): summed here, with each own tag's months.
+    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, tag, day, entries, mood in rows:
+        item = sums.setdefault((kind, str(tag)), {"entries": 0, "days": 0, "mood_sum": 0.0, "mood_days": 0,
+                                                   "months": {}})
+        item["entries"] += int(entries)
+        item["days"] += 1
+        if mood is not None:
+            item["mood_sum"] += float(mood)
+            item["mood_days"] += 1
+        month = _as_date(day).replace(day=1)
+        item["months"][month] = item["months"].get(month, 0) + int(entries)
     found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _LIST_COLUMNS}
-    for kind, tag, entries, days, mood in rows:
-        found[kind].append(
-            {"code" if kind == "emotion" else "name": str(tag), "entries": int(entries), "days": int(days),
-             "mood": _round(mood)}
-        )
+    for (kind, tag), item in sums.items():
+        mood = item["mood_sum"] / item["mood_days"] if item["mood_days"] else None
+        row = {"code" if kind == "emotion" else "name": tag, "entries": item["entries"], "days": item["days"],
+               "mood": _round(mood)}
+        if kind == "tag":
+            row["_mood_sum"], row["_mood_days"], row["_months"] = item["mood_sum"], item["mood_days"], item["months"]
+        found[kind].append(row)
     for kind, items in found.items():
         items.sort(key=lambda item, key=("code" if kind == "emotion" else "name"): (-item["entries"], item[key]))
     return found
 
 
-def _tag_lists(**kwargs) -> dict[str, list[dict[str, Any]]]:
+def _tag_lists(*, period_moods: list[float], **kwargs) -> dict[str, list[dict[str, Any]]]:
+    """Emotions and own tags of the period; each own tag also with the mood of the days without it
+    (as Daylio shows for activities) and its entries per month, oldest first."""
     found = _emotions(**kwargs)
+    total, count = sum(period_moods), len(period_moods)
+    for tag in found["tag"]:
+        mood_sum, mood_days = tag.pop("_mood_sum"), tag.pop("_mood_days")
+        others = count - mood_days
+        tag["mood_without"] = _round((total - mood_sum) / others) if others > 0 else None
+        tag["months"] = [{"month": month, "entries": n} for month, n in sorted(tag.pop("_months").items())]
     return {"emotions": found["emotion"], "tags": found["tag"]}
 
 
@@ -273,8 +294,12 @@ def _streaks(*, written_days: list[date], today: date) -> dict[str, int]:
 
 
 def _heatmap(*, per_day: dict[date, dict[str, int]], day_mood: dict[date, float], today: date) -> dict[str, Any]:
-    """Entries and mood per day over the last 53 weeks, starting on a Monday so weeks line up as columns."""
-    start = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
+    """Entries and mood per day of the last twelve months: the day after today's date a year ago, to today.
+
+    That is 365 days, or 366 when a 29 February falls inside; the Year in
+    Pixels and its table show exactly these days (docs/reading.md).
+    """
+    start = year_start(today)
     cells = []
     day = start
     while day <= today:
@@ -282,6 +307,15 @@ def _heatmap(*, per_day: dict[date, dict[str, int]], day_mood: dict[date, float]
         cells.append({"date": day, "entries": row["entries"] if row else 0, "mood": _round(day_mood.get(day))})
         day += timedelta(days=1)
     return {"start": start, "end": today, "days": cells}
+
+
+def year_start(today: date) -> date:
+    """The first day of the twelve months that end today (a year ago on 29 February is 28 February)."""
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:
+        year_ago = date(today.year - 1, 2, 28)
+    return year_ago + timedelta(days=1)
 
 
 def _days_back(day: date, count: int):

@@ -3,6 +3,7 @@
 import calendar as calendar_module
 import re
 from datetime import date, timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,20 +15,24 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from care.detector import crisis_detect
+from care.helplines import help_for_user
 from diary import selectors, services, writing
 from diary.emotions import MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, MOODS, emotion_choices, mood_choices
 from diary.forms import EntryForm, EntryTemplateForm, tags_text
 from diary.lexicon import emotions_detect
 from diary.localtime import in_user_timezone
 from diary.models import DiaryEntry
-from diary.prompts import prompt_for
+from diary.prompts import PROMPTS, prompt_as_text, prompt_at, prompt_index
+from diary.rendering import markdown_render
 from diary.services import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH
+from diary.starters import starter_content, starters
 from diary.stats import streak_summary
 
 PAGE_SIZE = 20
@@ -57,6 +62,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "moods": mood_choices(),
         "summary": streak_summary(user=request.user),
     }
+    checked = request.GET.get("checked", "")
+    if _DIGITS.fullmatch(checked):
+        # Just saved by a check-in: offer a note, or another mood for the same entry.
+        context["checked"] = next((entry for entry in context["today_entries"] if entry.pk == int(checked)), None)
     return render(request, "diary/dashboard.html", context)
 
 
@@ -84,8 +93,10 @@ def _order(value: str | None) -> str:
 @login_required
 @in_user_timezone
 def entry_list(request: HttpRequest) -> HttpResponse:
+    own_tags = partial(selectors.user_tag_names_cached, user_id=request.user.pk)
     context = {
         "emotion_options": _options("emotions", emotion_choices, request.GET.get("tag")),
+        "own_tag_options": _own_tag_options(own_tags(), request.GET.get("tag")),
         "mood_options": _options(
             "moods", lambda: [(v, f"{v} \u00b7 {label}") for v, label in mood_choices()], request.GET.get("mood")
         ),
@@ -94,7 +105,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "errors": {},
     }
     try:
-        filters = selectors.entry_filters_parse(params=request.GET)
+        filters = selectors.entry_filters_parse(params=request.GET, own_tags=own_tags)
         page_number = _page_number(request.GET.get("page"))
         order = _order(request.GET.get("sort"))
     except ValidationError as error:
@@ -155,6 +166,15 @@ def _options(name: str, choices, selected: str | None) -> SafeString:
     return SafeString("".join(parts))  # nosec B703 - each part built by format_html
 
 
+def _own_tag_options(names: list[str], selected: str | None) -> SafeString:
+    """<option>s of the user's own tags (the filter's second group), the chosen one marked."""
+    chosen = (selected or "").casefold()
+    return format_html_join(
+        "", '<option value="{}"{}>#{}</option>',
+        ((name, mark_safe(" selected") if name.casefold() == chosen else "", name) for name in names),  # nosec B308 B703
+    )
+
+
 def _within_limits(form: EntryForm) -> bool:
     """Whether the title and text are within their limits; one far over it is cut back for the page.
 
@@ -194,9 +214,22 @@ def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, 
         "tag_names": writing.user_tag_names(user=request.user),
     }
     if entry is None:
-        context["prompt"] = prompt_for(timezone.localdate())
+        index = _prompt_choice(request)
+        context["prompt"] = prompt_at(index)
+        context["prompt_text"] = prompt_as_text(context["prompt"])
+        context["prompt_index"] = index
+        context["prompts"] = [prompt_at(i) for i in range(len(PROMPTS))]
         context["templates"] = writing.entry_templates(user=request.user)
+        context["starters"] = [] if context["templates"] else starters()
     return render(request, "diary/entry_form.html", context, status=status)
+
+
+def _prompt_choice(request: HttpRequest) -> int:
+    """The prompt shown: today's, or the one "another prompt" asked for (?prompt=<n>)."""
+    asked = request.GET.get("prompt", "")
+    if _DIGITS.fullmatch(asked) and len(asked) <= 3:
+        return int(asked) % len(PROMPTS)
+    return prompt_index(timezone.localdate())
 
 
 def _minute(value):
@@ -229,7 +262,26 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     if _DIGITS.fullmatch(template_id):
         template = writing.entry_template_get_for_user(user=request.user, template_id=int(template_id))
         initial["content"] = template.content
+    elif starter := starter_content(request.GET.get("starter", "")):
+        initial["content"] = starter
+    elif request.GET.get("write") == "prompt":  # "Write about it" without script
+        initial["content"] = prompt_as_text(prompt_at(_prompt_choice(request)))
     return _editor(request, EntryForm(initial=initial), entry=None)
+
+
+@login_required
+@require_POST
+def entry_preview(request: HttpRequest) -> HttpResponse:
+    """The editor's text as the entry page will show it: the same renderer, nothing saved (docs/writing.md)."""
+    content = request.POST.get("content", "")
+    if len(content) > CONTENT_MAX_LENGTH:
+        return HttpResponse(
+            escape(_("Keep the text under %(limit)s characters.") % {"limit": f"{CONTENT_MAX_LENGTH:,}"}),
+            status=400, content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(markdown_render(content))
+    response["Cache-Control"] = "no-store"  # the user's own words, for this page only
+    return response
 
 
 @login_required
@@ -241,9 +293,19 @@ def entry_checkin(request: HttpRequest) -> HttpResponse:
     if not (_DIGITS.fullmatch(mood) and MOOD_MIN <= int(mood) <= MOOD_MAX):
         messages.error(request, MOOD_RANGE_MESSAGE)
         return redirect("home")
-    entry = services.entry_create(user=request.user, mood=int(mood))
-    messages.success(request, _("Your mood is saved. Add a note or emotions if you like."))
-    return redirect("diary:edit", entry_id=entry.pk)
+    chosen = request.POST.get("entry", "")
+    if _DIGITS.fullmatch(chosen):
+        # "Change the mood" or "Update today's": the user's own entry, else 404.
+        entry = selectors.entry_get_for_user(user=request.user, entry_id=int(chosen))
+        services.entry_update(entry=entry, data={"mood": int(mood)})
+    else:
+        if request.POST.get("add") != "1":
+            today = selectors.checkin_today(user=request.user, tz=timezone.get_current_timezone())
+            if today is not None:  # a second check-in today: update that one, or add another?
+                return render(request, "diary/checkin_again.html", {"mood": int(mood), "earlier": today})
+        entry = services.entry_create(user=request.user, mood=int(mood))
+    messages.success(request, _("Your mood is saved."))
+    return redirect(f"{reverse('home')}?checked={entry.pk}#checked")
 
 
 @login_required
@@ -251,7 +313,13 @@ def entry_checkin(request: HttpRequest) -> HttpResponse:
 def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
     older, newer = selectors.entry_neighbours(entry=entry)
-    return render(request, "diary/entry_detail.html", {"entry": entry, "older": older, "newer": newer})
+    # Words that sound like the writer is not safe bring their help lines, quietly: read here, on the
+    # server, each time; no model sees the entry and nothing is kept about the match (docs/care.md).
+    care = None
+    if crisis_detect(f"{entry.title}\n{entry.content}"):
+        care = help_for_user(user=request.user, language=translation.get_language() or "en")
+    context = {"entry": entry, "older": older, "newer": newer, "care": care}
+    return render(request, "diary/entry_detail.html", context)
 
 
 @login_required
@@ -348,11 +416,13 @@ def _calendar_cells(*, first: date, today: date, days: dict, list_url: str) -> l
                 if stats.mood_step:
                     label = f"{label}, {mood_word} {mood_names[stats.mood_step]}"
                     mood = f" cal-mood-{stats.mood_step}"
-                mark = f"\u00d7{stats.count}" if stats.count > 1 else "\u2022"
+                # A dot in the day's mood colour (a ring without a mood), with the count beside it from two on.
+                count = f"\u00d7{stats.count}" if stats.count > 1 else ""
                 inner = (
                     f'<a class="cal-day has-entries{mood}" href="{list_url}?from={iso}&amp;to={iso}"{current}>'
                     f'<span class="cal-num">{day.day}<span class="visually-hidden"> {month_name}: {label}'
-                    f'</span></span><span class="cal-count" aria-hidden="true">{mark}</span></a>'
+                    f'</span></span><span class="cal-count" aria-hidden="true">{count}'
+                    f'<span class="cal-dot mood-dot mood-{stats.mood_step or "none"}"></span></span></a>'
                 )
             # Only the escaped words above are not ours.
             row.append(SafeString(f'<td class="{classes.strip()}">{inner}</td>'))  # nosec B703
@@ -401,8 +471,32 @@ def template_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The template was added."))
             return redirect("diary:templates")
-    context = {"form": form, "templates": writing.entry_templates(user=request.user)}
+    context = {"form": form, "templates": writing.entry_templates(user=request.user), "starters": starters()}
     return render(request, "diary/templates.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_list(request: HttpRequest) -> HttpResponse:
+    """The user's own tags with their entry counts; each can be renamed, merged into another, or removed."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        old, new = request.POST.get("old", ""), request.POST.get("new", "")
+        remove = request.POST.get("remove") == "1"
+        if not remove and not new.strip():
+            errors = {"new": [_("Give the tag a new name, or remove it.")]}
+        else:
+            try:
+                changed = services.user_tag_rename(user=request.user, old=old, new="" if remove else new)
+            except ValidationError as error:
+                errors = error.message_dict
+            else:
+                messages.success(request, ngettext(
+                    "Done: %(count)s entry changed.", "Done: %(count)s entries changed.", changed) % {"count": changed})
+                return redirect("diary:tags")
+    context = {"tags": writing.user_tags_with_counts(user=request.user), "errors": errors,
+               "failed": request.POST.get("old", "") if errors else ""}
+    return render(request, "diary/tags.html", context, status=400 if errors else 200)
 
 
 @login_required

@@ -38,9 +38,9 @@ def insights(request: HttpRequest) -> HttpResponse:
 def insights_body(*, user, days: int) -> dict[str, Any]:
     """The statistics part of the page, rendered once and cached like the statistics.
 
-    It holds numbers, dates and emotion names only, never diary text, and is
-    keyed by the user's statistics version, so any change to the entries
-    replaces it. A warm page costs two cache reads and no query.
+    It holds numbers, dates, emotion names and the names of the user's own
+    tags, never an entry's text, under the user's own key and statistics
+    version, so any change to the entries replaces it. A warm page costs two cache reads and no query.
     """
     tz, today = stats_scope(user=user)
     name = f"page:{days}:{tz.key}:{today.isoformat()}:{translation.get_language()}"
@@ -53,13 +53,19 @@ def _render_body(*, user, days: int) -> dict[str, Any]:
     has_entries = stats["streaks"]["longest"] > 0 or stats["totals"]["entries"] > 0
     if not has_entries:
         return {"has_entries": False, "html": ""}
+    tags = stats.get("tags", [])
+    tag_table = charts.tag_months(tags, start=stats["start"], end=stats["end"])
     context = {
         "stats": stats,
+        "tag_rows": tags,
+        "tag_table": tag_table,
         "charts": {
             "entries": charts.entries_chart(daily=stats["daily"]),
             "mood": charts.mood_chart(daily=stats["daily"], weekly=stats.get("weekly")),
             "weekdays": charts.weekday_chart(weekdays=stats["weekdays"]),
             "emotions": charts.emotions_chart(emotions=stats["emotions"]),
+            "tags": charts.tags_chart(tags=tags) if tags else "",
+            "tags_time": charts.tags_over_time_chart(table=tag_table) if tags else "",
             "heatmap": charts.heatmap_chart(heatmap=stats["heatmap"]),
             "heatmap_tall": charts.heatmap_chart(heatmap=stats["heatmap"], tall=True, chart_id="chart-heatmap-tall"),
         },

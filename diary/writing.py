@@ -55,6 +55,19 @@ def user_tag_names(*, user, prefix: str = "", limit: int = 200) -> list[str]:
     return list(queryset.order_by(Lower("name"), "name").values_list("name", flat=True)[:limit])
 
 
+def user_tags_with_counts(*, user) -> list[dict]:
+    """Every tag on the user's list with how many entries carry it, alphabetically (the tags page)."""
+    join, value = json_list_expand(column="e.tags")
+    sql = f"""
+        SELECT {value}, COUNT(*) FROM diary_entries e {join} WHERE e.user_id = %s GROUP BY 1
+    """  # noqa: S608 - constants only; the value is a parameter  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        counts = {str(name).casefold(): int(count) for name, count in cursor.fetchall()}
+    names = user_tag_names(user=user, limit=10_000)
+    return [{"name": name, "entries": counts.get(name.casefold(), 0)} for name in names]
+
+
 def entry_templates(*, user) -> list[EntryTemplate]:
     return list(EntryTemplate.objects.filter(user=user).order_by("name", "id")[:50])
 

@@ -14,7 +14,9 @@ from gunicorn.glogging import Logger
 
 # URL names whose path holds a secret. tests/security checks that every route
 # with a part named like one of SECRET_PARTS is listed here.
-SECRET_ROUTES = frozenset({"accounts:password_reset_confirm", "accounts:email_change_undo"})
+SECRET_ROUTES = frozenset(
+    {"accounts:password_reset_confirm", "accounts:email_change_undo", "accounts:email_change_confirm"}
+)
 SECRET_PARTS = frozenset({"token", "uidb64", "key", "signature"})
 
 
@@ -71,14 +73,33 @@ class RouteAccessLogger(Logger):
         return atoms
 
 
+class _LoggedRequest:
+    """A request as a log record shows it: its route in place of a secret path, everything else as it is."""
+
+    def __init__(self, request, route: str) -> None:
+        self._request, self._route = request, route
+
+    def __getattr__(self, name: str):
+        return getattr(self._request, name)
+
+    def __repr__(self) -> str:
+        return f"<{type(self._request).__name__}: {getattr(self._request, 'method', '')} {self._route!r}>"
+
+    __str__ = __repr__
+
+
 class SecretPathFilter(logging.Filter):
-    """For Django's request log ("Bad Request: /path"): a secret path is written as its route."""
+    """For Django's request log ("Bad Request: /path"): a secret path is written as its route, in the
+    message and in the record's `request` (which a JSON log writes as its repr)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
         path = getattr(request, "path", None)
-        if path and isinstance(record.args, tuple) and path in record.args:
-            safe = loggable_path(path)
-            if safe != path:
+        if not path or isinstance(request, _LoggedRequest):
+            return True
+        safe = loggable_path(path)
+        if safe != path:
+            if isinstance(record.args, tuple) and path in record.args:
                 record.args = tuple(safe if arg == path else arg for arg in record.args)
+            record.request = _LoggedRequest(request, safe)
         return True

@@ -2,7 +2,7 @@ import os
 import tempfile
 
 from celery import Celery
-from celery.signals import setup_logging, worker_init, worker_ready
+from celery.signals import setup_logging, worker_init, worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journal_site.settings")
 
@@ -53,6 +53,16 @@ def _serve_worker_metrics(**kwargs) -> None:
         MultiProcessCollector(registry)
     address = os.environ.get("CELERY_METRICS_ADDR", "").strip() or "127.0.0.1"
     start_http_server(int(_METRICS_PORT), addr=address, registry=registry)
+
+
+@worker_process_init.connect
+def _load_word_dictionaries(**kwargs) -> None:
+    """Each worker process loads the word dictionaries once, in the background (docs/words.md)."""
+    import threading
+
+    from journal_site.lemmas import warm_up
+
+    threading.Thread(target=warm_up, name="lemmas-warm-up", daemon=True).start()
 
 
 @worker_ready.connect

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "journal_site",
+    "care",
     "accounts",
     "diary",
     "conversations",
@@ -277,6 +278,8 @@ CACHES["fragments"] = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The text an account's entries may hold in all (titles and texts, UTF-8 bytes); docs/limits.md.
+ACCOUNT_TEXT_BUDGET_BYTES = env_int("ACCOUNT_TEXT_BUDGET_BYTES", 200 * 2**20, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
 
 # --- Celery -----------------------------------------------------------------------
@@ -405,7 +408,8 @@ SPECTACULAR_SETTINGS = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pl", "Polski")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The journal's own catalogues first, then lower-case Polish month and weekday names (docs/dates.md).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "journal_site" / "dates_locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -200,7 +200,8 @@ def export_csv_stream(*, user) -> Iterator[bytes]:
     writer = csv.writer(out)
     # The byte order mark lets spreadsheet programs recognise UTF-8 (Polish letters).
     out.write("\ufeff")
-    writer.writerow(["date", "title", "content", "mood", "emotions", "exclude_from_ai", "words", "uid"])
+    # "tags" came last, so a sheet reading columns by position keeps working.
+    writer.writerow(["date", "title", "content", "mood", "emotions", "exclude_from_ai", "words", "uid", "tags"])
     for row in _entry_rows(user=user):
         entry = _entry_export_dict(row, tz)
         writer.writerow(
@@ -213,6 +214,7 @@ def export_csv_stream(*, user) -> Iterator[bytes]:
                 "yes" if entry["exclude_from_ai"] else "no",
                 entry["word_count"],
                 entry["uid"],
+                _cell(", ".join(entry["tags"] or [])),
             ]
         )
         if out.tell() >= STREAM_CHUNK_BYTES:

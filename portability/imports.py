@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone, translation
@@ -24,9 +25,11 @@ from django.utils.translation import gettext_lazy
 from diary.cache import user_stats_invalidate
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, ImportJob, UserTag
+from diary.services import USER_TAGS_MAX, text_budget_take, text_bytes
 from diary.stats import user_zone
 from diary.words import word_count
 from journal_site import outbox
+from journal_site.lemmas import search_terms
 from portability.readers import ImportInvalid, ImportRecord, ImportTooLarge, import_expanded_size, import_parse
 from portability.selectors import import_progress_key
 from portability.tasks import import_entries
@@ -93,6 +96,18 @@ def _already_there(*, user_id: int, batch: list[ImportRecord], existing: _Existi
     return found
 
 
+def _spelled_within_cap(names: list[str], spelled: dict[str, str]) -> list[str]:
+    """An imported entry's own tags as the user's list spells them; a new name joins the list while it has
+    room (USER_TAGS_MAX), and is left off the entry once it is full (docs/import-limits.md)."""
+    kept = []
+    for name in names:
+        key = name.casefold()
+        if key not in spelled and len(spelled) >= USER_TAGS_MAX:
+            continue
+        kept.append(spelled.setdefault(key, name))
+    return kept
+
+
 def import_records(
     *, user_id: int, records: list[ImportRecord], progress: Callable[[int], None] | None = None
 ) -> tuple[int, int]:
@@ -104,6 +119,10 @@ def import_records(
         # One import per user at a time: a second one waits and then finds everything already there.
         list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
         existing = _Existing.of(user_id)
+        # One spelling per tag: a name the user's list has ("Walk") is kept as the list spells it.
+        spelled = {
+            name.casefold(): name for name in UserTag.objects.filter(user_id=user_id).values_list("name", flat=True)
+        }
         for batch in _batches(records, IMPORT_BATCH):
             present = _already_there(user_id=user_id, batch=batch, existing=existing)
             new = [
@@ -113,16 +132,21 @@ def import_records(
                     content=r.content,
                     mood=r.mood,
                     emotion_tags=r.emotion_tags,
-                    tags=r.tags,
+                    tags=_spelled_within_cap(r.tags, spelled),
                     exclude_from_ai=r.exclude_from_ai,
                     word_count=word_count(r.content),
                     excerpt=excerpt_from_markdown(r.content),
+                    search_lemmas=search_terms(r.title, r.content),
                     source_id=r.source_id,
                     created_at=r.created_at,
                 )
                 for r in batch
                 if r.source_id not in present
             ]
+            try:
+                text_budget_take(user_id=user_id, delta=sum(text_bytes(e.title, e.content) for e in new))
+            except ValidationError as error:  # the whole import is rolled back: nothing half-imported
+                raise ImportInvalid(error.message_dict["content"][0]) from None
             DiaryEntry.objects.bulk_create(new, batch_size=IMPORT_BATCH)
             names = {name.casefold(): name for entry in new for name in entry.tags}
             UserTag.objects.bulk_create(

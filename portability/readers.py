@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry
-from diary.services import CONTENT_MAX_LENGTH, tags_clean
+from diary.services import CONTENT_MAX_LENGTH, TAG_MAX_LENGTH, TAGS_MAX, tags_clean
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION, entry_fingerprint, json_compact
 
 # JSON compresses 5 to 20 times; a zip bomb a thousand times and more.
@@ -158,6 +158,22 @@ def _split_tags(tags: Any) -> tuple[list[str], list[str]]:
     return emotions, others
 
 
+def _own_tags(names: list[str]) -> list[str]:
+    """Another app's tags that are not emotions, as this journal's own tags ("@work" is "work").
+
+    A name is cut to the tag length and an entry keeps the first tags up to the per-entry limit
+    (docs/import-limits.md).
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        name = " ".join(name.lstrip("@#").split())[:TAG_MAX_LENGTH].strip()
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            kept.append(name)
+    return kept[:TAGS_MAX]
+
+
 def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     if not isinstance(raw, dict):
         raise _Bad(_("it is not an object"))
@@ -194,7 +210,7 @@ def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
 
 
 def _foreign_record(
-    uid: Any, prefix: str, created_at: datetime, title: str, content: str, emotions: list[str]
+    uid: Any, prefix: str, created_at: datetime, title: str, content: str, emotions: list[str], tags: list[str]
 ) -> ImportRecord:
     """A record from another journal app: no mood, not excluded, keyed by its id or a fingerprint."""
     return ImportRecord(
@@ -204,6 +220,7 @@ def _foreign_record(
         content=content,
         mood=None,
         emotion_tags=emotions,
+        tags=tags,
         exclude_from_ai=False,
         created_at=created_at,
     )
@@ -220,12 +237,9 @@ def _dayone_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     first, _newline, rest = content.partition("\n")
     if first.startswith("# ") and len(first[2:].strip()) <= TITLE_MAX_CHARS:
         title, content = first[2:].strip(), rest.lstrip("\n")
-    if others:
-        # Tags that are not emotions stay with the text rather than being lost.
-        content = (content + "\n\n" if content else "") + " ".join("#" + t.replace(" ", "_") for t in others)
     if not title and not content:
         return None
-    return _foreign_record(raw.get("uuid"), "dayone:", created_at, title, content, emotions)
+    return _foreign_record(raw.get("uuid"), "dayone:", created_at, title, content, emotions, _own_tags(others))
 
 
 def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
@@ -241,7 +255,8 @@ def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     created_at = _check_datetime(moment.isoformat(), "date", tz)
     title = _check_text(raw.get("title"), "title", max_chars=CONTENT_MAX_CHARS, default="").strip()
     body = _check_text(raw.get("body"), "body", max_chars=CONTENT_MAX_CHARS, default="").strip("\n")
-    emotions, _others = _split_tags(raw.get("tags"))  # jrnl's tags are written in the text already
+    # jrnl's tags are written in the text too ("@work"); they also become the entry's own tags.
+    emotions, others = _split_tags(raw.get("tags"))
     # jrnl's title is the first sentence; a lone sentence is the whole entry.
     if not body or len(title) > TITLE_MAX_CHARS:
         title, content = "", "\n\n".join(part for part in (title, body) if part)
@@ -253,7 +268,7 @@ def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
         )
     if not content:
         return None
-    return _foreign_record(raw.get("uuid"), "jrnl:", created_at, title, content, emotions)
+    return _foreign_record(raw.get("uuid"), "jrnl:", created_at, title, content, emotions, _own_tags(others))
 
 
 _READERS = {"journal": _own_record, "dayone": _dayone_record, "jrnl": _jrnl_record}
@@ -274,7 +289,9 @@ def _detect(document: Any) -> str:
                 return "dayone"
             if "tags" in document or {"date", "body"} & set(sample):
                 return "jrnl"
-    raise ImportInvalid(_("This file is not an export of this journal, of Day One or of jrnl (JSON)."))
+    raise ImportInvalid(
+        _("This file is not an export of this journal, of Day One or of jrnl.") + " " + str(FORMATS_READ)
+    )
 
 
 def _decode_json(data: bytes, name: str | None = None) -> Any:
@@ -282,7 +299,10 @@ def _decode_json(data: bytes, name: str | None = None) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportInvalid(where + _("The file is not UTF-8 text.")) from None
+        raise ImportInvalid(where + _("The file is not UTF-8 text.") + " " + str(FORMATS_READ)) from None
+    if not name and text.lstrip()[:1] not in ("{", "["):
+        # Not JSON at all (a CSV export, a text file): say what the importer reads.
+        raise ImportInvalid(_("This file is not JSON or a zip.") + " " + str(FORMATS_READ))
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -294,6 +314,10 @@ def _decode_json(data: bytes, name: str | None = None) -> Any:
         raise ImportInvalid(where + _("The file is not valid JSON.")) from None
 
 
+FORMATS_READ = gettext_lazy(
+    "The importer reads this journal's JSON export or its Markdown zip, Day One's export (JSON, or its zip) "
+    "and jrnl's JSON export (jrnl --export json). A CSV export is for spreadsheets and cannot be imported."
+)
 _ZIP_DAMAGED = gettext_lazy("The zip file is damaged or uses a compression this journal cannot read.")
 # zipfile raises RuntimeError for an encrypted member, NotImplementedError for an unknown compression.
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, RuntimeError,
@@ -309,14 +333,17 @@ def _too_large() -> ImportInvalid:
         "limit": settings.IMPORT_MAX_BYTES // 2**20})
 
 
+def _named(archive: zipfile.ZipFile, ending: str) -> list[zipfile.ZipInfo]:
+    return [info for info in archive.infolist()
+            if info.filename.lower().endswith(ending) and not info.filename.startswith("__MACOSX/")]
+
+
 def _zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The JSON members of a zip, checked from its central directory before anything is unpacked."""
-    members = [
-        info for info in archive.infolist()
-        if info.filename.lower().endswith(".json") and not info.filename.startswith("__MACOSX/")
-    ]
+    """The JSON members of a zip, or else its Markdown files (this journal's Markdown export), checked from
+    its central directory before anything is unpacked."""
+    members = _named(archive, ".json") or _named(archive, ".md")
     if not members:
-        raise ImportInvalid(_("The zip file holds no JSON file."))
+        raise ImportInvalid(_("The zip file holds no JSON or Markdown file.") + " " + str(FORMATS_READ))
     if any(info.flag_bits & 0x1 for info in members):
         raise ImportInvalid(_("The zip file is protected by a password. Export it again without one."))
     if sum(info.file_size for info in members) > settings.IMPORT_MAX_BYTES:
@@ -354,7 +381,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -
 
 
 def _documents(data: bytes, max_bytes: int) -> list[tuple[str | None, Any]]:
-    """The JSON documents of an upload: the file itself, or each .json file of a zip (Day One's export)."""
+    """The JSON documents of an upload: the file itself, each .json file of a zip (Day One's export), or
+    each Markdown file of this journal's Markdown zip, read as a document of one entry."""
     if not _is_zip(data):
         return [(None, _decode_json(data))]
     try:
@@ -364,10 +392,49 @@ def _documents(data: bytes, max_bytes: int) -> list[tuple[str | None, Any]]:
             for info in _zip_members(archive):
                 content = _read_member(archive, info, budget)
                 budget -= len(content)
-                documents.append((info.filename, _decode_json(content, info.filename)))
+                if info.filename.lower().endswith(".md"):
+                    documents.append((info.filename, _markdown_document(content, info.filename)))
+                else:
+                    documents.append((info.filename, _decode_json(content, info.filename)))
             return documents
     except _ZIP_ERRORS:
         raise ImportInvalid(_ZIP_DAMAGED) from None
+
+
+# What the Markdown export's front matter holds, and the JSON export's name for each (portability.exports).
+_FRONT_MATTER = {"title": "title", "date": "created_at", "mood": "mood", "emotions": "emotion_tags",
+                 "tags": "tags", "exclude_from_ai": "exclude_from_ai", "uid": "uid"}
+
+
+def _markdown_document(data: bytes, name: str) -> dict[str, Any]:
+    """One file of this journal's Markdown zip as an export document of one entry.
+
+    The front matter is "key: value" lines between "---" lines, each value JSON (the date an ISO
+    timestamp); the text follows a blank line.
+    """
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        raise ImportInvalid(f"{name}: " + _("The file is not UTF-8 text.")) from None
+    head, marker, rest = text.removeprefix("---\n").partition("\n---\n")
+    if not text.startswith("---\n") or not marker:
+        raise ImportInvalid(f"{name}: " + _("The Markdown file has no front matter (a block between --- lines)."))
+    entry: dict[str, Any] = {"content": rest.removeprefix("\n").removesuffix("\n")}
+    for line in head.split("\n"):
+        key, _colon, value = line.partition(":")
+        field = _FRONT_MATTER.get(key.strip())
+        if field is None:
+            continue
+        value = value.strip()
+        if field == "created_at":
+            entry[field] = value
+            continue
+        try:
+            entry[field] = json.loads(value)
+        except (ValueError, RecursionError):
+            raise ImportInvalid(f"{name}: " + _("The front matter's %(key)s cannot be read.") % {
+                "key": key.strip()}) from None
+    return {"format": EXPORT_FORMAT_NAME, "version": EXPORT_VERSION, "entries": [entry]}
 
 
 def _where(name: str | None, number: int) -> str:

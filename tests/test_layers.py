@@ -1,8 +1,9 @@
 """The apps stand in layers and every import runs downward (docs/architecture.md).
 
-journal_site (settings, middleware, caching, metrics) at the bottom; accounts
-on it; the diary on accounts; conversations on the diary; portability (export,
-import) and overview (the admin's counts and statistics) on top, side by side.
+journal_site (settings, middleware, caching, metrics) at the bottom; care (reading
+words for signs of crisis, the help lines) on it; accounts on care; the diary on
+accounts; conversations on the diary; portability (export, import) and overview
+(the admin's counts and statistics) on top, side by side.
 A module may import from its own app and from the layers below, never from
 one above or beside it. Tests are outside the rule: they may put the apps
 together.
@@ -16,11 +17,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "journal_site": 0,
-    "accounts": 1,
-    "diary": 2,
-    "conversations": 3,
-    "portability": 4,
-    "overview": 4,
+    "care": 1,
+    "accounts": 2,
+    "diary": 3,
+    "conversations": 4,
+    "portability": 5,
+    "overview": 5,
 }
 # The root URLconf wires every app's URLs into one site: it is the top by nature.
 COMPOSITION_ROOT = {"journal_site/urls.py"}

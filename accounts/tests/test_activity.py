@@ -166,7 +166,7 @@ def test_rows_older_than_a_year_are_deleted_in_batches(owner):
 def test_the_daily_task_runs_once_a_day(owner):
     old = timezone.now() - timedelta(days=400)
     ActivityEvent.objects.create(user=owner, kind="sign_in", created_at=old)
-    assert tasks.cleanup_account_records() == {"activity_deleted": 1, "sign_ins_deleted": 0}
+    assert tasks.cleanup_account_records() == {"activity_deleted": 1, "sign_ins_deleted": 0, "email_changes_deleted": 0}
     ActivityEvent.objects.create(user=owner, kind="sign_in", created_at=old)
     assert tasks.cleanup_account_records() is None  # claimed for today
     assert ActivityEvent.objects.count() == 1

@@ -322,3 +322,25 @@ def test_expired_sign_ins_are_dropped(owner, settings):
     assert devices.sign_in_list(user=owner).count() == 0
     assert devices.sign_ins_cleanup() == 2
     assert devices.sign_ins_cleanup() == 0
+
+
+def test_a_browser_whose_session_is_gone_is_dropped_by_the_daily_cleanup(owner):
+    from django.contrib.sessions.backends.base import SessionBase
+
+    kept = signed_in_browser()
+    gone = signed_in_browser(address="198.51.100.9")
+    assert SignIn.objects.filter(kind=SignIn.BROWSER).count() == 2
+    store: SessionBase = devices._session_store()(gone.session.session_key)
+    store.delete()  # the session ended another way (cleared, flushed)
+    assert devices.sign_ins_cleanup() == 1
+    assert kept.get("/settings/").status_code == 200
+    assert SignIn.objects.filter(kind=SignIn.BROWSER).count() == 1
+
+
+def test_the_list_groups_sign_ins_by_device_newest_first(owner):
+    first = signed_in_browser()
+    signed_in_browser(address="198.51.100.9")  # the same browser, again
+    api_sign_in()
+    page = first.get("/settings/sessions/").content.decode()
+    assert page.count('class="card sign-in') == 2  # the browser (twice) and the app
+    assert "2 sign-ins" in page and "this device" in page

@@ -50,11 +50,19 @@ def test_setup_shows_a_qr_code_and_turns_on_only_with_a_right_code(owner_client,
     # The key shown stays the same on a reload, until it is confirmed.
     assert owner_client.get("/settings/two-factor/") and owner_client.session["_two_factor_setup"] == secret
 
-    wrong = owner_client.post("/settings/two-factor/", {"code": "000000" if code_at(secret) != "000000" else "111111"})
+    wrong_code = "000000" if code_at(secret) != "000000" else "111111"
+    wrong = owner_client.post("/settings/two-factor/", {"password": PASSWORD, "code": wrong_code})
     assert wrong.status_code == 400 and b"The code is not right" in wrong.content
     assert not TwoFactor.objects.exists()
+    # A session alone is not enough: the password is asked first.
+    no_password = owner_client.post("/settings/two-factor/", {"code": code_at(secret)})
+    assert no_password.status_code == 400 and not TwoFactor.objects.exists()
+    wrong_password = owner_client.post("/settings/two-factor/", {"password": "not it", "code": code_at(secret)})
+    assert wrong_password.status_code == 400 and b"The password is not right" in wrong_password.content
+    assert not TwoFactor.objects.exists()
 
-    done = owner_client.post("/settings/two-factor/", {"code": code_at(secret)})
+    done = owner_client.post("/settings/two-factor/", {"password": PASSWORD, "code": code_at(secret),
+                                                       "sign_out_others": "on"})
     assert done.status_code == 200
     codes = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", done.content.decode())
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -220,3 +228,61 @@ def test_one_code_sent_twice_at_the_same_moment_signs_in_once():
     code = code_at(secret)
     assert sorted(run_at_once(lambda: twofactor.code_verify(user=user, code=code), times=4)) == [False] * 3 + [True]
     assert sorted(run_at_once(lambda: twofactor.code_verify(user=user, code=codes[0]), times=4)) == [False] * 3 + [True]
+
+
+def test_turning_it_on_signs_out_every_other_device_unless_asked_not_to(owner_client, owner):
+    from django.test import Client
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from accounts.models import User
+
+    elsewhere = Client()
+    elsewhere.force_login(User.objects.get(pk=owner.pk))
+    tokens = APIClient().post("/api/v1/auth/token/", {"username": "owner", "password": PASSWORD}, format="json")
+    owner_client.get("/settings/two-factor/")
+    secret = owner_client.session["_two_factor_setup"]
+    owner_client.post("/settings/two-factor/", {"password": PASSWORD, "code": code_at(secret),
+                                                "sign_out_others": "on"})
+    assert TwoFactor.objects.filter(user=owner).exists()
+    assert owner_client.get("/settings/").status_code == 200  # this browser stays
+    assert elsewhere.get("/settings/").status_code == 302  # the other one is out
+    refresh = tokens.json()["refresh"]
+    assert APIClient().post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json").status_code == 401
+    assert not OutstandingToken.objects.filter(user=owner, blacklistedtoken__isnull=True).exists()
+
+
+def test_the_others_may_stay_signed_in_when_the_box_is_cleared(owner_client, owner):
+    from django.test import Client
+
+    from accounts.models import User
+
+    elsewhere = Client()
+    elsewhere.force_login(User.objects.get(pk=owner.pk))
+    owner_client.get("/settings/two-factor/")
+    secret = owner_client.session["_two_factor_setup"]
+    owner_client.post("/settings/two-factor/", {"password": PASSWORD, "code": code_at(secret)})
+    assert TwoFactor.objects.filter(user=owner).exists()
+    assert elsewhere.get("/settings/").status_code == 200
+
+
+def test_recovery_codes_can_be_renewed_and_the_old_ones_stop_working(owner_client, owner):
+    old = twofactor.two_factor_enable(user=owner, secret=twofactor.secret_new())
+    refused = owner_client.post("/settings/two-factor/recovery-codes/", {"renew-password": "not it"})
+    assert refused.status_code == 400 and b"The password is not right" in refused.content
+    done = owner_client.post("/settings/two-factor/recovery-codes/", {"renew-password": PASSWORD})
+    assert done.status_code == 200
+    new = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", done.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert not twofactor.code_verify(user=owner, code=old[0])
+    assert twofactor.code_verify(user=owner, code=new[0])
+
+
+def test_the_page_warns_when_three_or_fewer_codes_are_left(owner_client, owner):
+    codes = twofactor.two_factor_enable(user=owner, secret=twofactor.secret_new())
+    assert b"Few recovery codes are left" not in owner_client.get("/settings/two-factor/").content
+    for code in codes[:6]:
+        assert twofactor.code_verify(user=owner, code=code)
+    assert b"Few recovery codes are left" not in owner_client.get("/settings/two-factor/").content  # 4 left
+    assert twofactor.code_verify(user=owner, code=codes[6])
+    page = owner_client.get("/settings/two-factor/").content.decode()
+    assert "Few recovery codes are left" in page and "You have 3 unused recovery codes." in page

@@ -3,19 +3,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
-from conversations.care import crisis_detect, crisis_resources
-from conversations.language import language_detect
+from conversations.crisis import care_help, crisis_detect
 from journal_site.caching import kept_fragment
+from journal_site.language import language_detect
 
 register = template.Library()
 
 
-@register.filter
-def care_resources(message, default_language: str = "en") -> str:
-    """The crisis resources for a user's message that speaks of crisis, in its language; else ''."""
+@register.simple_tag(takes_context=True)
+def care_for(context, message):
+    """The help lines for a user's message that shows a sign of crisis, in its language; else None."""
     if not crisis_detect(message.content):
-        return ""
-    return crisis_resources(language=language_detect(message.content, default=default_language or "en"))
+        return None
+    user = context["request"].user
+    return care_help(user=user, language=language_detect(message.content, default=user.language or "en"))
 
 
 @register.simple_tag

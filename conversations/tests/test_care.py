@@ -1,107 +1,124 @@
-"""Crisis phrases in Polish and English bring crisis resources, whatever the provider."""
+"""The same net under every provider: a message that shows a sign of crisis brings the user's help lines."""
 
 import pytest
 
-from conversations.care import crisis_detect, reply_with_care
+from conversations.crisis import CARE_PROMPT, reply_with_care
 from conversations.models import ConversationHistory
 from conversations.services import message_send
 
-ENGLISH_CRISIS = [
-    "I want to kill myself",
-    "I've been thinking about suicide a lot",
-    "Sometimes I feel suicidal",
-    "I don't want to live anymore",
-    "I want to end my life",
-    "I started cutting myself again",
-    "I keep thinking about self-harm",
-    "Everyone would be better off dead without me, I'd be better off dead",
-    "I'm not safe at home, he is going to kill me",
-    "I am in danger",
-]
-POLISH_CRISIS = [
-    "Chcę się zabić",
-    "Myślę o samobójstwie",
-    "Mam myśli samobójcze",
-    "Nie chcę już żyć",
-    "chce umrzec",
-    "Chcę odebrać sobie życie",
-    "Znowu się tnę, tnę się co wieczór",
-    "Samookaleczam się",
-    "Zrobię sobie krzywdę",
-    "Jestem w niebezpieczeństwie",
-    "Boję się o swoje życie, on mnie bije mnie codziennie",
-]
-ORDINARY = [
-    "I had a lovely day at the lake.",
-    "This deadline is killing me, haha.",
-    "I'm dying to see the new film.",
-    "Mam dość tej pracy, ale jakoś dam radę.",
-    "Zabiję czas czytaniem książki.",
-]
 
-
-@pytest.mark.parametrize("text", ENGLISH_CRISIS + POLISH_CRISIS)
-def test_crisis_phrases_are_recognised(text):
-    assert crisis_detect(text)
-
-
-@pytest.mark.parametrize("text", ORDINARY)
-def test_everyday_words_are_not_a_crisis(text):
-    assert not crisis_detect(text)
-
-
-def test_reply_with_care_adds_resources_once():
-    once = reply_with_care(reply="I'm here.", language="en")
-    assert "988" in once and "116 123" in once and "emergency number" in once
-    assert reply_with_care(reply=once, language="en") == once
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("mode", ["supportive", "coaching", "gratitude"])
-def test_offline_reply_to_english_crisis_carries_us_uk_and_emergency_resources(owner, mode):
-    result = message_send(user=owner, mode=mode, content="I want to kill myself.")
-    reply = result.reply.content
-    assert "988" in reply and "Samaritans" in reply and "116 123" in reply and "emergency number" in reply
-    assert "step" not in reply.lower()  # no coaching of a crisis
-
-
-@pytest.mark.django_db
-def test_offline_reply_to_polish_crisis_carries_polish_resources(owner):
-    result = message_send(user=owner, mode="reflective", content="Nie chcę już żyć.")
-    reply = result.reply.content
-    assert "116 123" in reply and "112" in reply
-    assert "988" not in reply
-
-
-@pytest.mark.django_db
-def test_polish_resources_follow_the_users_language_for_a_short_message(owner):
-    owner.language = "pl"
+def _in(owner, zone: str, language: str = "en"):
+    owner.timezone, owner.language = zone, language
     owner.save()
-    result = message_send(user=owner, mode="supportive", content="suicide")
-    assert "116 123" in result.reply.content and "112" in result.reply.content
+    return owner
+
+
+def test_reply_with_care_adds_the_lines_once(owner):
+    owner.timezone = "Europe/London"
+    once = reply_with_care(reply="I'm here.", user=owner, language="en")
+    assert "Samaritans" in once and "116 123" in once and "999" in once
+    assert reply_with_care(reply=once, user=owner, language="en") == once
 
 
 @pytest.mark.django_db
-def test_openai_reply_to_crisis_gets_resources_appended(
+@pytest.mark.parametrize("mode", ["supportive", "reflective", "coaching", "gratitude"])
+def test_offline_reply_to_a_crisis_carries_the_users_lines_and_no_coaching(owner, mode):
+    _in(owner, "Europe/London")
+    reply = message_send(user=owner, mode=mode, content="I want to kill myself.").reply.content
+    assert "Samaritans" in reply and "116 123" in reply and "999" in reply
+    assert "988" not in reply  # the US line is not the UK's
+    assert "step" not in reply.lower() and "good thing" not in reply.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("zone", "language", "content", "expected", "absent"), [
+    ("America/Chicago", "en", "I have pills saved up.", ["988", "911"], ["Samaritans"]),
+    ("Europe/Dublin", "en", "Everyone would be better off without me.", ["Pieta", "1800 247 247", "112"], ["988"]),
+    ("Europe/Warsaw", "pl", "Nie widzę sensu życia.", ["116 123", "800 70 2222", "112"], ["988"]),
+    ("UTC", "en", "I can't go on.", ["findahelpline.com", "emergency number"], ["988", "Samaritans"]),
+    ("UTC", "pl", "chce umrzec", ["116 123", "112"], ["988"]),
+])
+def test_the_lines_follow_the_users_country(owner, zone, language, content, expected, absent):
+    _in(owner, zone, language)
+    reply = message_send(user=owner, mode="supportive", content=content).reply.content
+    assert all(part in reply for part in expected), reply
+    assert not any(part in reply for part in absent), reply
+
+
+@pytest.mark.django_db
+def test_a_chosen_country_wins_over_the_time_zone(owner):
+    _in(owner, "Europe/Warsaw", "en")
+    owner.help_country = "US"
+    owner.save()
+    reply = message_send(user=owner, mode="reflective", content="I feel hopeless tonight.").reply.content
+    assert "988" in reply and "800 70 2222" not in reply
+
+
+@pytest.mark.django_db
+def test_an_ordinary_message_brings_no_lines(owner):
+    _in(owner, "Europe/London")
+    reply = message_send(user=owner, mode="supportive", content="I'm dying to see the new film.").reply.content
+    assert "116 123" not in reply
+
+
+@pytest.mark.django_db
+def test_a_model_is_asked_for_care_and_its_reply_gets_the_lines(
     owner, openai, tasks_inline, django_capture_on_commit_callbacks
 ):
-    openai(lambda n: ("ok", "That sounds so painful. I'm here with you."))
+    _in(owner, "Europe/London")
+    server = openai(lambda n: ("ok", "That sounds so painful. I'm here with you."))
     with django_capture_on_commit_callbacks(execute=True):
-        message = message_send(user=owner, mode="supportive", content="I keep thinking about suicide.").message
+        message = message_send(user=owner, mode="coaching", content="I keep thinking about suicide.").message
     reply = ConversationHistory.objects.get(reply_to=message).content
     assert reply.startswith("That sounds so painful.")
-    assert "988" in reply and "116 123" in reply
+    assert "Samaritans" in reply and "116 123" in reply
+    system = server.received[0]["body"]["messages"][0]["content"]
+    assert CARE_PROMPT["en"] in system
 
 
 @pytest.mark.django_db
-def test_failed_reply_to_crisis_still_shows_resources(owner, owner_client, openai, tasks_inline,
-                                                     django_capture_on_commit_callbacks):
+def test_an_ordinary_message_asks_the_model_for_nothing_more(owner, openai, tasks_inline,
+                                                              django_capture_on_commit_callbacks):
+    server = openai()
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(user=owner, mode="coaching", content="Work was a lot today.")
+    assert CARE_PROMPT["en"] not in server.received[0]["body"]["messages"][0]["content"]
+
+
+@pytest.mark.django_db
+def test_a_failed_model_still_shows_the_lines_on_the_page_and_in_the_api(
+    owner, owner_client, openai, tasks_inline, django_capture_on_commit_callbacks
+):
+    _in(owner, "Europe/Warsaw", "pl")
     openai(lambda n: ("status", 503))
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post("/chat/supportive/", {"content": "Chcę się zabić"})
     page = owner_client.get("/chat/supportive/").content.decode()
-    assert "could not answer just now" in page
-    assert "116 123" in page and "112" in page
+    assert "116 123" in page and "800 70 2222" in page and "112" in page
+    assert 'id="care-panel" open' in page
+    message = ConversationHistory.objects.get(user=owner, role="user")
+    body = owner_client.get(f"/api/v1/conversations/supportive/messages/{message.pk}/").json()
+    assert "116 123" in str(body)
+
+
+@pytest.mark.django_db
+def test_a_model_that_times_out_still_shows_the_lines(owner, owner_client, openai, tasks_inline,
+                                                      django_capture_on_commit_callbacks):
+    _in(owner, "Europe/London")
+    openai(lambda n: ("slow", 3), timeout=0.5)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post("/chat/supportive/", {"content": "I don't want to be here anymore."})
+    page = owner_client.get("/chat/supportive/").content.decode()
+    assert "could not answer just now" in page and "Samaritans" in page
+
+
+@pytest.mark.django_db
+def test_while_a_reply_is_written_the_help_panel_is_already_open(owner, owner_client, openai, tasks_held):
+    _in(owner, "Europe/London")
+    openai()
+    owner_client.post("/chat/gratitude/", {"content": "I have a noose ready."})
+    page = owner_client.get("/chat/gratitude/").content.decode()
+    assert 'id="care-panel" open' in page and "Samaritans" in page
 
 
 def test_no_reply_wording_diagnoses():

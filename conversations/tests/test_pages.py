@@ -122,7 +122,7 @@ def test_a_malformed_cursor_shows_the_newest_page(owner_client, owner):
 
 def test_post_without_javascript_redirects_and_the_reply_is_on_the_page(owner_client, owner):
     response = owner_client.post("/chat/coaching/", {"content": "I worry about my exam."})
-    assert response.status_code == 302 and response["Location"] == "/chat/coaching/#compose"
+    assert response.status_code == 302 and response["Location"] == "/chat/coaching/#latest"
     page = owner_client.get("/chat/coaching/").content.decode()
     assert "I worry about my exam." in page
     reply = ConversationHistory.objects.get(user=owner, role="assistant")

@@ -23,6 +23,9 @@ def test_month_is_coloured_by_average_mood_and_links_to_the_day(owner_client, ow
     assert 'class="cal-day has-entries cal-mood-1" href="/diary/?from=2024-05-07&amp;to=2024-05-07"' in html
     assert 'class="cal-day has-entries" href="/diary/?from=2024-05-09&amp;to=2024-05-09"' in html
     assert "2 entries" in html and "\u00d72" in html
+    # Each written day carries a dot in its mood's colour, or a ring without a mood; never a bare "•".
+    assert '<span class="cal-dot mood-dot mood-5"></span>' in html and '<span class="cal-dot mood-dot mood-1">' in html
+    assert '<span class="cal-dot mood-dot mood-none">' in html and "\u2022" not in html
     assert "?month=2024-04" in html and "?month=2024-06" in html
     assert "4 entries this month" in html
 

@@ -39,11 +39,12 @@ def _all_charts():
         {"code": "calm", "entries": 1, "days": 1, "mood": None},
     ]
     heatmap = {
-        "start": date(2023, 3, 6),
+        "start": date(2023, 3, 7),
         "end": date(2024, 3, 6),
         "days": [
-            {"date": date(2023, 3, 6) + timedelta(days=i), "entries": i % 6, "mood": None if i % 7 == 1 else 1 + i % 5}
-            for i in range(367)
+            {"date": date(2023, 3, 7) + timedelta(days=i), "entries": (i + 1) % 6,
+             "mood": None if i % 7 == 0 else 1 + (i + 1) % 5}
+            for i in range(366)
         ],
     }
     return {
@@ -90,17 +91,32 @@ def test_mood_dots_are_classed_by_mood_and_the_trend_is_a_line():
     assert root.findall(f"{SVG}polyline")  # the 7-day average, broken where there is no mood
 
 
-def test_year_in_pixels_has_a_square_per_day_of_twelve_months_coloured_by_mood():
+def test_year_in_pixels_has_a_square_for_each_day_it_names_and_no_other():
     root = _parse(_all_charts()["heatmap"])
     cells = root.findall(f"{SVG}rect")
-    assert len(cells) == 366 - 25  # 7 April 2023 to 6 March 2024 by day: April 2023 to March 2024, cut at today
+    # 7 March 2023 to 6 March 2024, both included: 366 days (29 February 2024 among them).
+    assert len(cells) == 366
     classes = [c.get("class") for c in cells]
     assert {"pixel-empty", "pixel pixel-no-mood"} | {f"pixel mood-{n}" for n in range(1, 6)} == set(classes)
-    tips = {c.find(f"{SVG}title").text for c in cells}
+    tips = [c.find(f"{SVG}title").text for c in cells]
+    assert tips[0].startswith("March 7, 2023: ") and tips[-1].startswith("March 6, 2024: ")
     assert "March 6, 2024: no entry" in tips and "March 4, 2024: 4 entries, mood 5.0 (great)" in tips
     assert "March 5, 2024: 5 entries, no mood given" in tips
+    assert any(tip.startswith("Feb. 29, 2024: ") for tip in tips)
+    assert not any(tip.startswith("March 6, 2023: ") for tip in tips)
+    assert "March 7, 2023 to March 6, 2024" in root.find(f"{SVG}desc").text
+    # Thirteen rows: March 2023 from the 7th, March 2024 to the 6th; the first month and January name their year.
     months = [t.text for t in root.findall(f"{SVG}text") if t.get("text-anchor") == "end"]
-    assert months[0] == "Apr" and months[-1] == "Mar" and len(months) == 12
+    assert months == ["Mar 2023", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan 2024", "Feb",
+                      "Mar"]
+
+
+def test_year_in_pixels_starting_on_a_first_has_twelve_rows():
+    days = [{"date": date(2023, 12, 1) + timedelta(days=i), "entries": 1, "mood": 3} for i in range(366)]
+    root = _parse(charts.heatmap_chart(heatmap={"start": date(2023, 12, 1), "end": date(2024, 11, 30), "days": days}))
+    assert len(root.findall(f"{SVG}rect")) == 366
+    months = [t.text for t in root.findall(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert months[0] == "Dec 2023" and months[-1] == "Nov" and len(months) == 12
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
@@ -123,17 +139,20 @@ def test_no_label_leaves_the_drawing(language):
 
 
 def _pixels():
-    return {"start": date(2023, 3, 6), "end": date(2024, 3, 6),
-            "days": [{"date": date(2023, 3, 6) + timedelta(days=i), "entries": 1, "mood": 3} for i in range(367)]}
+    return {"start": date(2023, 3, 7), "end": date(2024, 3, 6),
+            "days": [{"date": date(2023, 3, 7) + timedelta(days=i), "entries": 1, "mood": 3} for i in range(366)]}
 
 
 def test_year_in_pixels_for_phones_has_a_column_per_month():
     root = _parse(charts.heatmap_chart(heatmap=_pixels(), tall=True))
     cells = root.findall(f"{SVG}rect")
-    assert len(cells) == 341
+    assert len(cells) == 366
     columns = {c.get("x") for c in cells}
-    assert len(columns) == 12 and len({c.get("y") for c in cells}) == 31
+    assert len(columns) == 13 and len({c.get("y") for c in cells}) == 31
     assert "chart-heatmap-tall" in root.get("class")
+    assert "a column per month" in root.find(f"{SVG}desc").text
+    years = [t.text for t in root.findall(f"{SVG}text") if t.text.startswith("\u2019")]
+    assert years == ["\u2019" "23", "\u2019" "24"]
 
 
 def _weeks(count, start=date(2023, 3, 6)):

@@ -55,7 +55,15 @@ def test_empty_dashboard_invites_writing(owner_client, frozen_now):
     assert "Nothing written today yet." in html
     # A check-in: each mood is a button of one form that saves it.
     assert 'action="/diary/checkin/"' in html and 'name="mood" value="4"' in html
-    assert "streak" not in html and "0 days written this month" in html
+    # A new writer is greeted, not told "0 days written this month".
+    assert "streak" not in html and "days written this month" not in html
+    assert "Welcome. A first entry can be one line about today" in html
+
+
+def test_a_writer_with_entries_only_in_earlier_months_sees_the_count(owner_client, owner, frozen_now):
+    entry_at(owner, "2025-01-10 12:00", "UTC", title="Long ago")
+    html = owner_client.get("/").content.decode()
+    assert "0 days written this month" in html and "Welcome." not in html
 
 
 @pytest.mark.parametrize("years", [1, 12])

@@ -18,6 +18,7 @@ from diary import selectors
 from diary.emotions import EMOTIONS
 from diary.models import DiaryEntry
 from diary.selectors import EntryFilters
+from journal_site.lemmas import search_terms
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +50,7 @@ def big_table(django_db_setup, django_db_blocker):
             words = rng.choices(WORDS, k=20)
             if i % 401 == 0:  # rare on purpose: about 125 rows in all, two or three per user
                 tags.append("nostalgic")
-                words += ["lighthouse", "latarnię"]
+                words += ["lighthouse", "latarnię", "lekarza"]
             batch.append(
                 DiaryEntry(
                     user=users[i % USERS],
@@ -58,6 +59,7 @@ def big_table(django_db_setup, django_db_blocker):
                     mood=rng.randint(1, 5),
                     emotion_tags=tags,
                     word_count=len(words),
+                    search_lemmas=search_terms(" ".join(words)),
                     created_at=start + timedelta(minutes=67 * i),
                 )
             )
@@ -140,7 +142,9 @@ def test_search_uses_the_full_text_index(table, order):
     assert len(entries) == len([e for e in entries if e.user_id == table.pk]) > 0
 
 
-@pytest.mark.parametrize("q", ["lighthouse river", "latarnie", "LATARNIĘ lighthouses", "latar"])
+@pytest.mark.parametrize(
+    "q", ["lighthouse river", "latarnie", "LATARNIĘ lighthouses", "latar", "lekarzem", "lekarzowi"],
+)
 def test_rare_words_unaccented_and_stemmed_use_the_full_text_index(table, q):
     entries = selectors.entry_list(user=table, filters=EntryFilters(q=q), tz=UTC_ZONE)
     _assert_indexed(_plan(entries[:20]), "ix_diary_entries_search")
@@ -163,6 +167,7 @@ def test_accents_and_word_forms_are_found_at_scale(table):
 
     assert found("wieczor") == found("wieczór") > 0
     assert found("walking") == found("walk") > 0
+    assert found("lekarzem") == found("lekarza") == found("lekarz") == found("lighthouse") > 0
 
 
 def test_entry_neighbours_are_index_probes(table):

@@ -60,6 +60,19 @@ def test_excerpt_is_cut_at_a_word_with_an_ellipsis():
     assert excerpt.endswith("…") and len(excerpt) <= 61 and "wor…" not in excerpt
 
 
+@pytest.mark.parametrize("lines", [
+    ["word " * 60, "next line"],  # the first line is cut
+    ["word " * 47 + "wordy", "next line"],  # the first line fills the excerpt exactly
+    ["A line that trails off…", "x" * 300],
+    ["short", "word " * 60, "more"],
+])
+def test_a_cut_excerpt_ends_with_one_ellipsis(lines):
+    from diary.excerpts import excerpt_from_lines
+
+    excerpt = excerpt_from_lines(lines)
+    assert excerpt.endswith("…") and "……" not in excerpt and ".…" not in excerpt and len(excerpt) <= 241
+
+
 def test_excerpt_of_a_long_entry_reads_only_its_start():
     excerpt = excerpt_from_markdown("Start here.\n\n" + "```\n" + "x\n" * 5000)
     assert excerpt == "Start here."
@@ -133,7 +146,7 @@ def test_list_is_grouped_by_month_in_the_users_language_and_zone(owner_client, o
     entry_at(owner, "2024-02-10 12:00", "Europe/Warsaw")
     html = owner_client.get("/diary/").content.decode()
     assert html.count('class="entry-month-title"') == 2
-    assert html.index("Marzec 2024") < html.index("Luty 2024")
+    assert html.index("marzec 2024") < html.index("luty 2024")  # Polish writes month names in lower case
 
 
 def test_best_match_order_is_not_grouped(owner_client, owner):
@@ -195,6 +208,40 @@ def test_word_forms_are_found(owner):
     assert _found(owner, "rzek") == {"rzeka"}  # Polish: a prefix stands in for a stemmer
 
 
+def test_every_form_of_a_word_finds_the_others_in_both_languages(owner):
+    _create(owner, "Rano byłam u lekarza.", title="doctor")
+    _create(owner, "Myślę o pieniądzach i o pracy.", title="money")
+    _create(owner, "Nie mam pieniędzy na wakacje.", title="money again")
+    _create(owner, "The children were laughing.", title="children")
+    assert _found(owner, "lekarzem") == {"doctor"}
+    assert _found(owner, "Lekarz") == {"doctor"}
+    assert _found(owner, "pieniądze") == {"money", "money again"}
+    assert _found(owner, "pieniadze") == {"money", "money again"}  # typed without Polish marks
+    assert _found(owner, "PIENIĄDZ pracy") == {"money"}
+    assert _found(owner, "child") == {"children"}
+    assert _found(owner, "laughed") == {"children"}
+    assert _found(owner, "lekarzem pieniądze") == set()  # every word must still match
+
+
+def test_word_forms_follow_every_edit(owner):
+    entry = _create(owner, "Spotkanie z lekarzem.", title="visit")
+    assert _found(owner, "lekarza") == {"visit"}
+    services.entry_update(entry=entry, data={"content": "Spotkanie z dentystą."})
+    assert _found(owner, "lekarza") == set()
+    services.entry_update(entry=entry, data={"title": "Wizyta u lekarzy"})
+    assert _found(owner, "lekarz") == {"Wizyta u lekarzy"}
+    assert _found(owner, "dentysty") == {"Wizyta u lekarzy"}  # "dentystą": its form is the word as written
+    entry.refresh_from_db()
+    assert entry.search_lemmas == " lekarz "  # forms equal to a word as written are not stored twice
+
+
+def test_the_highlight_marks_every_form_found(owner_client, owner):
+    _create(owner, "Rano byłam u lekarza, potem znowu o pieniądzach.", title="Lekarze i pieniądze")
+    html = owner_client.get("/diary/?q=lekarzem+pieniadze").content.decode()
+    assert "<mark>Lekarze</mark> i <mark>pieniądze</mark>" in html
+    assert "<mark>lekarza</mark>" in html and "<mark>pieniądzach</mark>" in html
+
+
 def test_search_never_finds_another_users_entries(owner, outsider):
     _create(outsider, "sushi", title="theirs")
     assert _found(owner, "sushi") == set()
@@ -225,9 +272,10 @@ def test_search_page_query_count(call_page, owner, django_assert_num_queries):
 
     for i in range(25):
         _create(owner, f"sushi and more {i}", title=f"t{i}")
-    # 1. COUNT of the matching entries (the paginator)
-    # 2. the page: list columns with the stored excerpt, LIMIT 20
-    with django_assert_num_queries(2):
+    # 1. the user's own tags for the filter (kept afterwards with the user's statistics)
+    # 2. COUNT of the matching entries (the paginator)
+    # 3. the page: list columns with the stored excerpt, LIMIT 20
+    with django_assert_num_queries(3):
         response = call_page(views.entry_list, owner, "/diary/", {"q": "sushi more"})
     assert response.status_code == 200 and response.content.count(b"<mark>sushi</mark>") == 20
 

@@ -1,10 +1,10 @@
 """Statistics against hand-computed expectations, in time zones far from UTC."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from diary.stats import InvalidPeriod, stats_compute, stats_for_user, stats_period_parse, user_zone
+from diary.stats import InvalidPeriod, stats_compute, stats_for_user, stats_period_parse, user_zone, year_start
 from diary.tests.factories import EntryFactory
 
 
@@ -158,17 +158,30 @@ def test_entries_dated_in_the_future_do_not_extend_streaks(owner):
     assert stats_for_user(user=owner, days=7, now=_utc(2024, 3, 12, 18))["streaks"] == {"current": 1, "longest": 1}
 
 
-def test_heatmap_covers_53_weeks_from_a_monday_to_today(kiritimati_diary):
+def test_heatmap_covers_the_last_twelve_months_to_today(kiritimati_diary):
     heatmap = stats_for_user(user=kiritimati_diary, days=7, now=NOW)["heatmap"]
-    assert heatmap["start"].weekday() == 0
+    # Today is 13 March 2024 in Kiritimati: from 14 March 2023, 366 days (29 February 2024 is among them).
+    assert heatmap["start"] == date(2023, 3, 14)
     assert heatmap["end"] == date(2024, 3, 13)
-    assert heatmap["days"][0]["date"] == heatmap["start"]
-    assert heatmap["days"][-1]["date"] == date(2024, 3, 13)
-    assert (heatmap["end"] - heatmap["start"]).days // 7 == 52
+    assert [c["date"] for c in heatmap["days"]] == [date(2023, 3, 14) + timedelta(days=i) for i in range(366)]
     counts = {c["date"]: c["entries"] for c in heatmap["days"] if c["entries"]}
     assert counts == {
         date(2024, 3, 1): 1, date(2024, 3, 10): 1, date(2024, 3, 11): 2, date(2024, 3, 12): 1, date(2024, 3, 13): 1
     }
+
+
+@pytest.mark.parametrize(("today", "start", "days"), [
+    (date(2026, 12, 6), date(2025, 12, 7), 365),
+    (date(2026, 12, 31), date(2026, 1, 1), 365),
+    (date(2027, 1, 1), date(2026, 1, 2), 365),
+    (date(2026, 11, 30), date(2025, 12, 1), 365),
+    (date(2024, 2, 29), date(2023, 3, 1), 366),
+    (date(2024, 3, 1), date(2023, 3, 2), 366),
+    (date(2025, 2, 28), date(2024, 2, 29), 366),
+])
+def test_the_year_of_pixels_is_365_or_366_days_ending_today(today, start, days):
+    assert year_start(today) == start
+    assert (today - start).days + 1 == days
 
 
 def test_outsider_sees_only_their_own_statistics(kiritimati_diary, outsider):

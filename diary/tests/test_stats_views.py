@@ -146,3 +146,28 @@ def test_api_query_count_is_pinned_and_does_not_grow(api_client, owner, django_a
         _write(owner, days_ago=day, tags=["joy"])
     with django_assert_num_queries(2):
         assert api_client.get("/api/v1/stats/", {"days": 90}).status_code == 200
+
+
+def test_insights_show_own_tags_with_the_mood_of_days_with_and_without_them(owner_client, owner):
+    from diary import services
+
+    now = timezone.now()
+    services.entry_create(user=owner, title="a", content="x", mood=5, tags=["Spacer"], created_at=now)
+    services.entry_create(user=owner, title="b", content="x", mood=4, tags=["Spacer", "Kasia"],
+                          created_at=now - timedelta(days=1))
+    services.entry_create(user=owner, title="c", content="x", mood=1, created_at=now - timedelta(days=2))
+    html = owner_client.get("/insights/?days=30").content.decode()
+    assert 'id="tags-heading"' in html and 'id="chart-tags-title"' in html and 'id="chart-tags-time-title"' in html
+    # Spacer: 2 entries on 2 days of mood 4.5; the one other day had 1.
+    assert ('<a href="/diary/?tag=Spacer">#Spacer</a></th><td>2</td><td>2</td><td>4.5</td><td>1.0</td>'
+            in html)
+    assert "<th scope=\"row\">#Kasia</th>" in html
+    stats = owner_client.get("/api/v1/stats/?days=30").json()
+    spacer = next(tag for tag in stats["tags"] if tag["name"] == "Spacer")
+    assert (spacer["entries"], spacer["mood"], spacer["mood_without"]) == (2, 4.5, 1.0)
+    assert sum(month["entries"] for month in spacer["months"]) == 2
+
+
+def test_insights_without_own_tags_show_no_tag_section(owner_client, owner):
+    _write(owner)
+    assert 'id="tags-heading"' not in owner_client.get("/insights/").content.decode()

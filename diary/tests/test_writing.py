@@ -67,13 +67,52 @@ def test_an_update_may_empty_the_text_of_a_check_in_but_not_drop_both(owner):
     assert (entry.content, entry.mood) == ("", 4)
 
 
-def test_check_in_page_saves_the_mood_and_opens_the_editor(owner_client, owner):
+@pytest.fixture
+def midday():
+    """Check-ins belong to a day: the clock stays at noon, so two check-ins never straddle a midnight."""
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 6, 15, 12, tzinfo=UTC)):
+        yield
+
+
+def test_check_in_lands_on_a_saved_state_with_a_note_or_another_mood(owner_client, owner, midday):
     response = owner_client.post("/diary/checkin/", {"mood": "5"})
     entry = DiaryEntry.objects.get(user=owner)
-    assert response.status_code == 302 and response["Location"] == f"/diary/{entry.pk}/edit/"
+    assert response.status_code == 302 and response["Location"] == f"/?checked={entry.pk}#checked"
     assert (entry.mood, entry.content) == (5, "")
     page = owner_client.get(response["Location"]).content.decode()
-    assert "Your mood is saved." in page
+    assert "Your mood is saved." in page and "Saved: great at" in page
+    assert f'href="/diary/{entry.pk}/edit/">Add a note</a>' in page
+    assert f'<input type="hidden" name="entry" value="{entry.pk}">' in page and 'aria-pressed="true"' in page
+    # "Change the mood" changes the same entry.
+    response = owner_client.post("/diary/checkin/", {"mood": "3", "entry": str(entry.pk)})
+    assert response["Location"] == f"/?checked={entry.pk}#checked"
+    entry.refresh_from_db()
+    assert entry.mood == 3 and DiaryEntry.objects.count() == 1
+
+
+def test_a_second_check_in_today_asks_to_update_or_add(owner_client, owner, midday):
+    owner_client.post("/diary/checkin/", {"mood": "4"})
+    first = DiaryEntry.objects.get(user=owner)
+    response = owner_client.post("/diary/checkin/", {"mood": "2"})
+    assert response.status_code == 200 and DiaryEntry.objects.count() == 1
+    html = response.content.decode()
+    assert "You checked in earlier today" in html and "Earlier: good at" in html and "Now: bad." in html
+    assert f'name="entry" value="{first.pk}"' in html and 'name="add" value="1"' in html
+    owner_client.post("/diary/checkin/", {"mood": "2", "entry": str(first.pk)})  # update today's
+    first.refresh_from_db()
+    assert first.mood == 2 and DiaryEntry.objects.count() == 1
+    owner_client.post("/diary/checkin/", {"mood": "5", "add": "1"})  # or add another
+    assert sorted(DiaryEntry.objects.values_list("mood", flat=True)) == [2, 5]
+
+
+def test_a_check_in_never_changes_another_users_entry(owner_client, outsider):
+    theirs = EntryFactory(user=outsider, mood=1)
+    response = owner_client.post("/diary/checkin/", {"mood": "5", "entry": str(theirs.pk)})
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.mood == 1
 
 
 @pytest.mark.parametrize("mood", ["", "0", "6", "x", "²", "4.0"])
@@ -203,9 +242,13 @@ def test_statistics_count_own_tags_like_emotions(owner):
     EntryFactory(user=owner, created_at=day, mood=5, emotion_tags=["joy"], tags=["swim"])
     EntryFactory(user=owner, created_at=day - timedelta(days=1), mood=3, emotion_tags=[], tags=["swim", "work"])
     stats = stats_compute(user_id=owner.pk, tz=user_zone(user=owner), days=7, today=date(2024, 3, 1))
+    march, february = date(2024, 3, 1), date(2024, 2, 1)
     assert stats["tags"] == [
-        {"name": "swim", "entries": 2, "days": 2, "mood": 4.0},
-        {"name": "work", "entries": 1, "days": 1, "mood": 3.0},
+        # Every day of the period with a mood had a swim: no other days to compare with.
+        {"name": "swim", "entries": 2, "days": 2, "mood": 4.0, "mood_without": None,
+         "months": [{"month": february, "entries": 1}, {"month": march, "entries": 1}]},
+        {"name": "work", "entries": 1, "days": 1, "mood": 3.0, "mood_without": 5.0,
+         "months": [{"month": february, "entries": 1}]},
     ]
     assert stats["emotions"] == [{"code": "joy", "entries": 1, "days": 1, "mood": 5.0}]
 
@@ -297,7 +340,7 @@ def test_streak_summary_counts_the_current_run_and_this_months_days(owner, djang
     now = datetime(2026, 11, 27, 10, tzinfo=UTC)
     for days_ago in (0, 1, 2, 5, 30):
         EntryFactory(user=owner, created_at=now - timedelta(days=days_ago))
-    assert streak_summary(user=owner, now=now) == {"current_streak": 3, "month_days": 4}
+    assert streak_summary(user=owner, now=now) == {"current_streak": 3, "month_days": 4, "days_written": 5}
     with django_assert_num_queries(0):
         streak_summary(user=owner, now=now)
 
@@ -327,3 +370,71 @@ def test_export_and_import_keep_check_ins_and_own_tags(owner_api, owner):
     entries = {(e.content, e.mood, tuple(e.tags)) for e in DiaryEntry.objects.filter(user=owner)}
     assert entries == {("", 2, ("office",)), ("Swam.", None, ("swim", "Anna"))}
     assert sorted(UserTag.objects.filter(user=owner).values_list("name", flat=True)) == ["Anna", "office", "swim"]
+
+
+# --- Prompts and starter templates -----------------------------------------------------------------
+
+
+def test_the_prompt_can_be_written_about_or_swapped_without_script(owner_client, owner):
+    page = owner_client.get("/diary/new/")
+    index = page.context["prompt_index"]
+    html = page.content.decode()
+    assert f'href="/diary/new/?prompt={index}&amp;write=prompt"' in html
+    assert f'href="/diary/new/?prompt={index + 1}"' in html
+    another = owner_client.get(f"/diary/new/?prompt={index + 1}")
+    assert another.context["prompt"] == str(PROMPTS[(index + 1) % len(PROMPTS)])
+    written = owner_client.get(f"/diary/new/?prompt={index + 1}&write=prompt")
+    assert written.context["form"].initial["content"] == f"## {PROMPTS[(index + 1) % len(PROMPTS)]}\n\n"
+    for bad in ("-1", "99999", "x", "1.5"):
+        assert owner_client.get(f"/diary/new/?prompt={bad}").status_code == 200
+
+
+def test_starter_templates_are_offered_until_the_user_has_their_own(owner_client, owner):
+    from diary import services
+    from diary.starters import STARTERS
+
+    html = owner_client.get("/diary/new/").content.decode()
+    assert len(STARTERS) >= 3
+    for slug in STARTERS:
+        assert f'href="/diary/new/?starter={slug}"' in html
+    started = owner_client.get("/diary/new/?starter=three-good-things")
+    assert started.context["form"].initial["content"].startswith("## Three good things")
+    assert "content" not in owner_client.get("/diary/new/?starter=nope").context["form"].initial
+    services.entry_template_create(user=owner, name="Mine", content="My own start")
+    assert "?starter=" not in owner_client.get("/diary/new/").content.decode()
+
+
+def test_starter_templates_speak_polish(owner_client, owner):
+    owner.language = "pl"
+    owner.save()
+    started = owner_client.get("/diary/new/?starter=three-good-things", HTTP_ACCEPT_LANGUAGE="pl")
+    assert started.context["form"].initial["content"].startswith("## Trzy dobre rzeczy")
+
+
+def test_a_starter_template_can_be_added_to_the_users_own(owner_client, owner):
+    from diary.models import EntryTemplate
+    from diary.starters import starters
+
+    html = owner_client.get("/diary/templates/").content.decode()
+    assert 'id="starters-heading"' in html and 'href="/diary/new/?starter=evening"' in html
+    first = starters()[0]
+    response = owner_client.post("/diary/templates/", {"name": first["name"], "content": first["content"]})
+    assert response.status_code == 302
+    assert EntryTemplate.objects.get(user=owner).content == first["content"]
+
+
+def test_the_preview_renders_with_the_entry_pages_renderer_and_saves_nothing(owner_client, owner):
+    from django.test import Client
+
+    from diary.models import DiaryEntry
+    from diary.rendering import markdown_render
+
+    text = "## Walk\n\nBy the **river**.<script>alert(1)</script>"
+    response = owner_client.post("/diary/preview/", {"content": text})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert response.content.decode() == str(markdown_render(text)) and "<script" not in response.content.decode()
+    assert not DiaryEntry.objects.exists()
+    too_long = owner_client.post("/diary/preview/", {"content": "x" * 100_001})
+    assert too_long.status_code == 400 and b"Keep the text under" in too_long.content
+    assert owner_client.get("/diary/preview/").status_code == 405
+    assert Client().post("/diary/preview/", {"content": "x"}).status_code == 302  # signed out

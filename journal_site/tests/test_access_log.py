@@ -33,6 +33,21 @@ def test_djangos_request_log_gets_the_route():
     assert record.getMessage() == "Bad Request: /accounts/email/undo/<str:token>/"
 
 
+@pytest.mark.parametrize("path", [UNDO, RESET])
+def test_a_json_log_line_of_a_request_to_a_secret_route_holds_no_token(path):
+    from pythonjsonlogger.json import JsonFormatter
+
+    request = RequestFactory().post(path)
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "%s: %s", ("Bad Request", path), None)
+    record.request = request
+    record.status_code = 400
+    assert SecretPathFilter().filter(record) is True
+    line = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+    assert "secret-signature" not in line and "0123456789abcdef" not in line and "eyJjaGFuZ2Ui" not in line
+    assert "<WSGIRequest: POST '/accounts/" in line
+    assert record.request.method == "POST" and record.request.path == path  # still the request for other handlers
+
+
 @pytest.mark.slow
 def test_gunicorns_access_log_never_holds_a_reset_or_undo_token(gunicorn, tmp_path):  # noqa: F811
     port, _ = gunicorn(GUNICORN_ACCESS_LOG="1")

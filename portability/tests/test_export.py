@@ -34,7 +34,7 @@ def diary(owner, outsider):
     owner.timezone = "Europe/Warsaw"
     owner.save()
     EntryFactory(user=owner, title="First", content="Zażółć gęślą jaźń 🙂", mood=5, emotion_tags=["joy", "calm"],
-                 created_at=datetime(2024, 1, 2, 8, 30, tzinfo=UTC))
+                 tags=["spacer z psem", "Kasia"], created_at=datetime(2024, 1, 2, 8, 30, tzinfo=UTC))
     EntryFactory(user=owner, title="", content=HOSTILE, mood=None, emotion_tags=[], exclude_from_ai=True,
                  created_at=datetime(2024, 1, 3, 23, 30, 15, 123456, tzinfo=UTC))
     EntryFactory(user=owner, title="=SUM(A1:A9)", content="-1+2 looks like a formula", mood=1,
@@ -114,7 +114,8 @@ def test_markdown_zip_has_one_file_per_entry_with_front_matter(owner_client, dia
     ]
     first = archive.read(names[0]).decode()
     assert first.startswith('---\ntitle: "First"\ndate: 2024-01-02T09:30:00+01:00\nmood: 5\n'
-                            'emotions: ["joy","calm"]\nexclude_from_ai: false\nuid: "journal:')
+                            'emotions: ["joy","calm"]\ntags: ["spacer z psem","Kasia"]\nexclude_from_ai: false\n'
+                            'uid: "journal:')
     assert first.endswith("---\n\nZażółć gęślą jaźń 🙂\n")
     second = archive.read(names[1]).decode()
     assert "mood: null" in second and HOSTILE in second
@@ -134,12 +135,13 @@ def test_csv_has_a_row_per_entry_and_defuses_formulas(owner_client, diary):
     response, body = _export(owner_client, "csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == ["date", "title", "content", "mood", "emotions", "exclude_from_ai", "words", "uid"]
+    assert rows[0] == ["date", "title", "content", "mood", "emotions", "exclude_from_ai", "words", "uid", "tags"]
     assert len(rows) == 4
     # Three words: the emoji is none.
     assert rows[1][:7] == ["2024-01-02T09:30:00+01:00", "First", "Zażółć gęślą jaźń 🙂", "5", "joy calm", "no", "3"]
     assert rows[2][2] == HOSTILE and rows[2][3] == "" and rows[2][5] == "yes"
     assert rows[3][1] == "'=SUM(A1:A9)" and rows[3][2] == "'-1+2 looks like a formula"
+    assert [row[8] for row in rows[1:]] == ["spacer z psem, Kasia", "", ""]
 
 
 def test_export_streams_in_chunks_with_a_fixed_number_of_queries(owner, owner_client, django_assert_num_queries):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from diary.models import DiaryEntry, ImportJob
+from diary.models import DiaryEntry, ImportJob, UserTag
 from diary.tests.factories import EntryFactory
 from journal_site.testing import run_at_once
 from portability import imports
@@ -112,8 +112,10 @@ def test_day_one_export(owner):
     assert (job.file_format, job.total, job.created_count, job.skipped_count) == ("dayone", 3, 2, 1)
     first, second = DiaryEntry.objects.filter(user=owner).order_by("created_at")
     assert first.title == "A day by the sea"
-    assert first.content == "Warm water.\nSalt on the skin.\n\n#work #road_trip"  # other tags are kept as text
-    assert first.emotion_tags == ["joy"] and first.mood is None
+    assert first.content == "Warm water.\nSalt on the skin."
+    # Tags naming an emotion are emotions; the others are the user's own tags, on the entry and in the list.
+    assert first.emotion_tags == ["joy"] and first.tags == ["work", "road trip"] and first.mood is None
+    assert sorted(UserTag.objects.filter(user=owner).values_list("name", flat=True)) == ["road trip", "work"]
     assert first.created_at == datetime(2017, 6, 28, 15, 38, 37, tzinfo=UTC)
     assert first.source_id == "dayone:1546F37361264E129200B2CA6A885855"
     assert (second.title, second.content) == ("", "No heading here, just a line.")
@@ -137,10 +139,20 @@ def test_jrnl_export(owner):
     job = import_start(user=owner, upload=_file(JRNL, "jrnl.json"))
     assert (job.file_format, job.created_count) == ("jrnl", 2)
     first, second = DiaryEntry.objects.filter(user=owner).order_by("created_at")
-    assert (first.title, first.content, first.emotion_tags) == (
-        "Called in sick.", "Used the time to clean the house.", ["tired"])
+    assert (first.title, first.content, first.emotion_tags, first.tags) == (
+        "Called in sick.", "Used the time to clean the house.", ["tired"], ["work"])
     assert first.created_at == datetime(2012, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 in Warsaw (CEST)
     assert (second.title, second.content) == ("", "Only a title today.")
+
+
+def test_imported_tags_keep_the_spelling_of_the_users_list_and_the_limits(owner):
+    UserTag.objects.create(user=owner, name="Work")
+    entries = [{"uuid": "C" * 32, "creationDate": "2020-01-01T10:00:00Z", "text": "x",
+                "tags": ["work", "#Road   trip", "x" * 60, *[f"t{n}" for n in range(30)]]}]
+    import_start(user=owner, upload=_file({"metadata": {}, "entries": entries}, "Journal.json"))
+    (entry,) = DiaryEntry.objects.filter(user=owner)
+    assert entry.tags[:3] == ["Work", "Road trip", "x" * 40] and len(entry.tags) == 20
+    assert UserTag.objects.filter(user=owner, name__iexact="work").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -193,7 +205,9 @@ def test_records_are_written_in_batches_of_a_thousand(owner, monkeypatch):
     "payload, message",
     [
         (b"", "The file is empty."),
-        (b"date,title\n2024-01-01,hello\n", "not valid JSON (line 1, column 1)"),
+        (b"date,title\n2024-01-01,hello\n", "not JSON or a zip. The importer reads this journal's JSON export or "
+                                            "its Markdown zip"),
+        (b"{nope", "not valid JSON (line 1, column 2)"),
         (b'{"entries": [', "not valid JSON (line 1, column 14)"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
         (b"[1, 2, 3]", "not an export of this journal, of Day One or of jrnl"),
@@ -209,7 +223,36 @@ def test_wrong_files_are_refused_whole(owner, payload, message):
 
 
 def test_a_zip_without_json_is_refused(owner):
-    assert "holds no JSON" in _refused(owner, zip_of({"photo.jpg": b"123"}), "x.zip")
+    message = _refused(owner, zip_of({"photo.jpg": b"123"}), "x.zip")
+    assert "holds no JSON or Markdown file" in message and "cannot be imported" in message  # it names the formats
+
+
+def test_the_markdown_zip_export_imports_back_whole(owner_client, owner):
+    from diary import services
+
+    owner.timezone = "Europe/Warsaw"
+    owner.save()
+    services.entry_create(user=owner, title="Nad morzem", content="Ciepła woda.\n\n---\n\nI sól.", mood=5,
+                          emotion_tags=["joy"], tags=["wakacje"], exclude_from_ai=True,
+                          created_at=datetime(2024, 7, 1, 8, 30, tzinfo=UTC))
+    services.entry_create(user=owner, content="Tylko nastrój?", created_at=datetime(2024, 7, 2, tzinfo=UTC))
+    services.entry_create(user=owner, mood=2, created_at=datetime(2024, 7, 3, tzinfo=UTC))  # a check-in
+    before = list(DiaryEntry.objects.filter(user=owner).order_by("created_at").values(
+        "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at"))
+    data = b"".join(owner_client.get("/settings/export/markdown/").streaming_content)
+    # The same file twice adds nothing: every entry is already there.
+    assert import_start(user=owner, upload=_file(data, "entries.zip")).skipped_count == 3
+    DiaryEntry.objects.filter(user=owner).delete()
+    job = import_start(user=owner, upload=_file(data, "entries.zip"))
+    assert (job.file_format, job.created_count) == ("journal", 3)
+    after = list(DiaryEntry.objects.filter(user=owner).order_by("created_at").values(
+        "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at"))
+    assert after == before
+
+
+def test_a_markdown_file_without_front_matter_is_refused_by_name(owner):
+    message = _refused(owner, zip_of({"notes/a.md": b"Just text."}), "x.zip")
+    assert message.startswith("notes/a.md: The Markdown file has no front matter")
 
 
 @pytest.mark.parametrize(

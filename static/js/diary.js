@@ -385,6 +385,70 @@
     });
   }
 
+  // Preview: the text rendered by the server's own renderer, in place of the text box, until "Back to writing".
+  function initPreview(form) {
+    var toggle = form.querySelector("[data-preview-toggle]");
+    var pane = form.querySelector("[data-preview]");
+    var content = form.elements.namedItem("content");
+    var token = form.elements.namedItem("csrfmiddlewaretoken");
+    if (!toggle || !pane || !content) return;
+    var previewLabel = toggle.textContent;
+    toggle.hidden = false;
+    function show(previewing) {
+      content.hidden = previewing;
+      pane.hidden = !previewing;
+      toggle.setAttribute("aria-pressed", previewing ? "true" : "false");
+      toggle.textContent = previewing ? toggle.getAttribute("data-edit-label") : previewLabel;
+    }
+    toggle.addEventListener("click", function () {
+      if (!pane.hidden) {
+        show(false);
+        content.focus();
+        return;
+      }
+      var body = new URLSearchParams();
+      body.append("content", content.value);
+      fetch(toggle.getAttribute("data-preview-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "" },
+        body: body,
+      })
+        .then(function (response) {
+          return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+        })
+        .then(function (result) {
+          // The server's renderer sanitises what it returns (the same HTML the entry page shows).
+          if (result.ok) pane.innerHTML = result.text;
+          else pane.textContent = result.text;
+          show(true);
+          pane.focus();
+        })
+        .catch(function () { /* offline: stay in the editor */ });
+    });
+  }
+
+  // "Another prompt" shows the next one in place; "Write about it" then writes under that one.
+  function initPrompts(form) {
+    var actions = document.querySelector("[data-prompts]");
+    if (!actions) return;
+    var list = document.getElementById("prompt-list");
+    var prompts = list ? JSON.parse(list.textContent) : [];
+    var index = parseInt(actions.getAttribute("data-prompt-index"), 10) || 0;
+    var shown = document.querySelector("[data-prompt]");
+    var write = actions.querySelector("[data-prompt-write]");
+    var next = actions.querySelector("[data-prompt-next]");
+    if (!shown || !write || !next || prompts.length < 2) return;
+    next.addEventListener("click", function (event) {
+      event.preventDefault();
+      index = (index + 1) % prompts.length;
+      shown.textContent = prompts[index];
+      write.setAttribute("data-template-content", "## " + prompts[index] + "\n\n");
+      write.href = write.href.replace(/prompt=\d+/, "prompt=" + index);
+      next.href = next.href.replace(/prompt=\d+/, "prompt=" + ((index + 1) % prompts.length));
+    });
+  }
+
   // Beside the page there is room: emotions start unfolded on a wide screen, folded on a phone.
   function initFolds(form) {
     var fold = form.querySelector("details.emotion-fold");
@@ -401,6 +465,8 @@
     initWordCount(editor);
     initTags(editor);
     initTemplates(editor);
+    initPrompts(editor);
+    initPreview(editor);
     initFolds(editor);
   }
 })();

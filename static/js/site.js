@@ -5,6 +5,11 @@
   "use strict";
   var menu = document.querySelector("details.nav-menu");
   if (menu) {
+    // The button says whether the menu is open, for screen readers that do not read <details> itself.
+    var button = menu.querySelector("summary");
+    var expanded = function () { button.setAttribute("aria-expanded", menu.open ? "true" : "false"); };
+    expanded();
+    menu.addEventListener("toggle", expanded);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && menu.open) {
         menu.open = false;

@@ -33,11 +33,14 @@ def test_turn_on_two_step_sign_in_then_sign_in_with_a_code(browser, live_server,
         page.get_by_text("Cannot scan? Enter the key by hand").click()
         secret = page.locator(".secret-key").inner_text().strip()
 
+        page.get_by_label("Your password").fill(PASSWORD)
+        assert page.get_by_label("Sign out every other device and app").is_checked()
         page.get_by_label("Code").fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
         page.get_by_role("button", name="Turn on two-step sign-in").click()
         assert "The code is not right" in page.locator(".field-errors").inner_text()
         assert not TwoFactor.objects.filter(user=owner).exists()
 
+        page.get_by_label("Your password").fill(PASSWORD)
         page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="Turn on two-step sign-in").click()
         codes = page.locator(".recovery-codes code").all_inner_texts()

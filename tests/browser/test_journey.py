@@ -93,7 +93,7 @@ def test_write_an_entry_with_mood_and_emotions_then_find_it_by_search_tag_and_ca
     page.get_by_role("link", name="grateful").click()
     page.wait_for_url("**/diary/?tag=grateful")
     assert page.locator(".entry-card-title").all_inner_texts() == ["Rain at the lake"]
-    assert page.get_by_label("Emotion", exact=True).input_value() == "grateful"
+    assert page.get_by_label("Emotion or tag", exact=True).input_value() == "grateful"
 
     # The calendar marks today, coloured by the mood; its link lists the day's entries.
     page.get_by_role("link", name="Calendar").first.click()

@@ -45,8 +45,12 @@ def test_keyboard_only_sign_in(page, owner):
 def test_keyboard_only_entry_writing(page, owner):
     signed_in_as(page, owner)
     page.goto(page.base + "/")
-    # The dashboard's mood buttons save a check-in and open its editor, ready to type.
+    # The dashboard's mood buttons save a check-in; "Add a note" then opens its editor, ready to type.
     tab_to(page, "button.mood-quick-option.mood-4")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/\?checked=\d+#checked$"))
+    tab_to(page, ".checkin-saved a.button")
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/diary/\d+/edit/$"))
@@ -109,12 +113,17 @@ def test_phone_menu_opens_and_navigates_with_the_keyboard(page, owner):
     assert not page.locator(".nav-wide").first.is_visible()
     tab_to(page, "summary.nav-menu-button")
     assert_focus_visible(page)
+    button = page.locator("summary.nav-menu-button")
+    assert button.get_attribute("aria-expanded") == "false"
     page.keyboard.press("Enter")
     assert page.locator(".nav-menu-panel").is_visible()
+    expanded = "document.querySelector('summary.nav-menu-button').getAttribute('aria-expanded') === '%s'"
+    page.wait_for_function(expanded % "true")
     # Escape closes it and gives the focus back to the button.
     page.keyboard.press("Escape")
     assert not page.locator(".nav-menu-panel").is_visible()
     assert page.evaluate("document.activeElement.matches('summary.nav-menu-button')")
+    page.wait_for_function(expanded % "false")
     page.keyboard.press("Space")
     assert page.locator(".nav-menu-panel").is_visible()
     tab_to(page, '.nav-menu-panel a[href="/diary/calendar/"]')

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from diary.tests.factories import EntryFactory
-from tests.browser.conftest import open_page, signed_in_as
+from tests.browser.conftest import SCREENSHOTS, open_page, signed_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +58,7 @@ def may_2024(owner):
     "language,date,entries,words,count,mood",
     [
         ("en", "Friday, May 3, 2024 · 8:15 p.m.", "5 entries this month", "1,500 words", "1,500", "4.0"),
-        ("pl", "Piątek, 3 maja 2024 · 20:15", "5 wpisów w tym miesiącu", "1\u00a0500 słów", "1\u00a0500", "4,0"),
+        ("pl", "piątek, 3 maja 2024 · 20:15", "5 wpisów w tym miesiącu", "1\u00a0500 słów", "1\u00a0500", "4,0"),
     ],
 )
 def test_dates_numbers_and_plurals_follow_the_users_language(
@@ -86,3 +86,17 @@ def test_dates_numbers_and_plurals_follow_the_users_language(
         assert stats.nth(3).inner_text().startswith(mood)  # average mood
     finally:
         page.context.close()
+
+
+def test_the_time_zone_is_found_by_typing_a_city_in_the_readers_language(page, owner):
+    owner.language = "pl"
+    owner.save()
+    signed_in_as(page, owner)
+    page.goto(page.base + "/settings/")
+    select = page.locator("select[name=timezone]")
+    assert select.locator("optgroup[label=Europa] option[value='Europe/Warsaw']").inner_text() == "Warszawa (Polska)"
+    page.get_by_label("Znajdź strefę czasową").fill("warsz")
+    assert select.input_value() == "Europe/Warsaw"
+    assert select.locator("option:not([hidden])").count() < 5  # the matches (and the zone chosen before)
+    page.screenshot(path=str(SCREENSHOTS / "settings-zone-find-pl.png"))
+    assert page.js_errors == []

@@ -193,3 +193,93 @@ def test_a_year_of_insights_reads_on_a_phone(page, owner, language):
     audit_both_themes_and_phone(page)
     shots(page, f"uxread-insights-year-{language}")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_own_tags_read_apart_from_emotions_and_filter_the_diary(page, owner, language):
+    owner.language = language
+    owner.save()
+    now = timezone.now()
+    services.entry_create(user=owner, title="Walk", content="By the river.", emotion_tags=["calm"],
+                          tags=["Spacer z psem", "Kasia"], mood=4, created_at=now - timedelta(hours=3))
+    services.entry_create(user=owner, title="Meeting", content="Long.", tags=["work meeting"],
+                          created_at=now - timedelta(hours=2))
+    signed_in_as(page, owner)
+    page.goto(page.base + "/diary/")
+    card = page.locator(".entry-card").filter(has_text="Walk")
+    own, emotion = card.locator(".own-tag").first, card.locator(".tag:not(.own-tag)").first
+    assert own.inner_text() == "#Spacer z psem"
+    # Told apart by more than colour: the edge and the mark.
+    assert own.evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+    assert emotion.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    audit_both_themes_and_phone(page)
+    shots(page, f"owntags-diary-{language}")
+    own.click()
+    page.wait_for_url("**/diary/?tag=Spacer*")
+    assert page.locator(".entry-card").count() == 1
+    assert page.locator("#filter-tag").input_value() == "Spacer z psem"
+    page.locator(".entry-card-title a").click()
+    assert page.locator(".entry-header-meta .own-tag").all_inner_texts() == ["#Spacer z psem", "#Kasia"]
+    audit_both_themes_and_phone(page)
+    shots(page, f"owntags-entry-{language}")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_insights_chart_own_tags_with_tables(page, owner, language):
+    owner.language = language
+    owner.save()
+    now = timezone.now()
+    for day in range(40):
+        tags = ["Spacer z psem"] if day % 2 else ["work meeting", "Kasia"]
+        services.entry_create(user=owner, title=f"d{day}", content="x", mood=5 if day % 2 else 2, tags=tags,
+                              created_at=now - timedelta(days=day))
+    signed_in_as(page, owner)
+    page.goto(page.base + "/insights/?days=90")
+    assert page.locator("#chart-tags-title").count() == 1 and page.locator("#chart-tags-time-title").count() == 1
+    section = page.locator("section[aria-labelledby=tags-heading]")
+    section.locator("summary").click()
+    walk = section.locator("tbody tr").filter(has_text="#Spacer z psem")
+    assert walk.locator("td").all_inner_texts()[2:] == (["5.0", "2.0"] if language == "en" else ["5,0", "2,0"])
+    audit_both_themes_and_phone(page)
+    shots(page, f"owntags-insights-{language}")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for name in ("tags-heading", "tags-time-heading"):
+            page.locator(f"section[aria-labelledby={name}]").screenshot(
+                path=str(SCREENSHOTS / f"owntags-insights-{name}-{language}-{scheme}.png"))
+
+
+def test_headings_in_an_entry_are_never_smaller_than_its_text_and_titles_share_one_face(page, owner):
+    entry = services.entry_create(user=owner, title="Faces", content=(
+        "# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n\nThe text."))
+    signed_in_as(page, owner)
+    page.goto(page.base + f"/diary/{entry.pk}/")
+    size = "e => parseFloat(getComputedStyle(e).fontSize)"
+    text = page.locator(".entry-body p").last.evaluate(size)
+    sizes = [page.locator(f".entry-body h{level}").first.evaluate(size) for level in range(2, 7)]
+    assert all(value >= text for value in sizes), (text, sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    face = "e => getComputedStyle(e).fontFamily"
+    shown = page.locator(".entry-header h1").evaluate(face)
+    page.goto(page.base + f"/diary/{entry.pk}/edit/")
+    assert page.locator(".paper-title input").evaluate(face) == shown
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_own_tags_are_renamed_and_merged_from_settings(page, owner, language):
+    owner.language = language
+    owner.save()
+    services.entry_create(user=owner, title="a", content="x", tags=["run", "Kasia"])
+    services.entry_create(user=owner, title="b", content="x", tags=["Running"])
+    signed_in_as(page, owner)
+    page.goto(page.base + "/settings/")
+    page.locator('a[href="/diary/tags/"]').click()
+    page.wait_for_url("**/diary/tags/")
+    audit_both_themes_and_phone(page)
+    shots(page, f"owntags-settings-{language}")
+    row = page.locator("form.tag-row").filter(has=page.locator('input[name=old][value="run"]'))
+    row.locator("input[name=new]").fill("running")
+    row.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/diary/tags/")
+    assert page.locator("form.tag-row").count() == 2  # Kasia and Running
+    assert page.locator("form.tag-row .own-tag").all_inner_texts() == ["#Kasia", "#Running"]

@@ -50,14 +50,20 @@ def phone(browser, live_server):
 def test_a_check_in_is_one_press_then_a_note_and_emotions_if_wanted(page, owner):
     signed_in_as(page, owner)
     page.goto(page.base + "/")
-    assert page.locator(".dash-summary").inner_text() == "0 days written this month"
+    assert page.locator(".dash-summary").inner_text().startswith("Welcome. A first entry can be one line")
     shots(page, "dashboard")
 
     page.get_by_role("region", name="How are you feeling?").get_by_role("button", name="good").click()
-    page.wait_for_url(re.compile(r"/diary/\d+/edit/$"))
+    page.wait_for_url(re.compile(r"/\?checked=\d+#checked$"))
     entry = DiaryEntry.objects.get(user=owner)
     assert (entry.mood, entry.content) == (4, "")
     assert "Your mood is saved." in message(page)
+    saved = page.locator(".checkin-saved")
+    assert saved.locator("h2").inner_text().startswith("Saved: good at")
+    assert saved.get_by_role("button", name="good").get_attribute("aria-pressed") == "true"
+    shots(page, "dashboard-checked")
+    saved.get_by_role("link", name="Add a note").click()
+    page.wait_for_url(re.compile(r"/diary/\d+/edit/$"))
 
     page.get_by_label("Entry", exact=True).fill("A slow morning with tea.")
     page.locator(".chips").get_by_text("calm", exact=True).click()
@@ -122,7 +128,7 @@ def test_emotions_come_in_groups_with_the_most_used_first_and_own_tags_complete(
     page.get_by_label("Entry", exact=True).fill("Swam a mile.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/diary/\d+/$"))
-    assert page.get_by_role("list", name="Tags").inner_text().split() == ["Anna", "walk", "swimming"]
+    assert page.get_by_role("list", name="Tags").inner_text().split() == ["#Anna", "#walk", "#swimming"]
     assert UserTag.objects.filter(user=owner, name="swimming").exists()
 
     # Statistics count the user's own tags like emotions.
@@ -262,7 +268,7 @@ def test_signed_in_language_switch_saves_the_users_language(page, owner):
     shots(page, "editor-pl")
     page.goto(page.base + "/")
     assert page.get_by_role("button", name="dobrze").is_visible()
-    assert "dni z wpisem w tym miesiącu" in page.locator(".dash-summary").inner_text()
+    assert page.locator(".dash-summary").inner_text().startswith("Witaj. Pierwszy wpis")
     shots(page, "dashboard-pl")
     page.get_by_role("group", name="Język").get_by_role("button", name="English").click()
     owner.refresh_from_db()
@@ -322,3 +328,34 @@ def test_good_and_great_days_have_distinct_colours_in_the_calendar(page, owner):
         red_green_blue = [[int(c) for c in re.findall(r"\d+", colour)[:3]] for colour in colours]
         # Good is green, great is blue: far apart, not two shades of one green.
         assert red_green_blue[0][1] > red_green_blue[0][2] and red_green_blue[1][2] > red_green_blue[1][1], colours
+
+
+def test_the_prompt_is_written_about_or_swapped_in_one_tap_and_starters_fill_the_page(page, owner):
+    signed_in_as(page, owner)
+    page.goto(page.base + "/diary/new/")
+    first = page.locator("[data-prompt]").inner_text()
+    page.locator("[data-prompt-next]").click()
+    second = page.locator("[data-prompt]").inner_text()
+    assert second != first and second in [str(p) for p in PROMPTS]
+    assert page.url.endswith("/diary/new/")  # swapped in place
+    page.locator("[data-prompt-write]").click()
+    assert page.locator("textarea[name=content]").input_value() == f"## {second}\n\n"
+    page.locator(".template-links a.tag").first.click()
+    assert "## Three good things" in page.locator("textarea[name=content]").input_value()
+    assert page.js_errors == []
+
+
+def test_the_preview_shows_the_text_as_the_entry_page_will(page, owner):
+    signed_in_as(page, owner)
+    page.goto(page.base + "/diary/new/")
+    page.fill("textarea[name=content]", "## A heading\n\nSome **bold** words.")
+    page.locator("[data-preview-toggle]").click()
+    pane = page.locator("[data-preview]")
+    pane.locator("h3").wait_for()  # "##" is an h3 on the entry page too (its title is the h1)
+    assert pane.locator("h3").inner_text() == "A heading" and pane.locator("strong").inner_text() == "bold"
+    assert not page.locator("textarea[name=content]").is_visible()
+    assert page.locator("[data-preview-toggle]").get_attribute("aria-pressed") == "true"
+    assert_accessible(page)
+    page.locator("[data-preview-toggle]").click()
+    assert page.locator("textarea[name=content]").is_visible() and not pane.is_visible()
+    assert page.js_errors == []

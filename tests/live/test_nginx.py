@@ -66,10 +66,13 @@ def site_for_test(*, http_port: int, https_port: int, upstream: str, cert: Path,
         ("server 127.0.0.1:8000;", f"server {upstream};"),
         # Standard ports need no port in the redirect; the test's do.
         ("return 301 https://$host$request_uri;", f"return 301 https://$host:{https_port}$request_uri;"),
+        ("access_log /var/log/nginx/journal.access.log journal_redacted;",
+         f"access_log {cert.parent / 'journal.access.log'} journal_redacted;"),
     ]
     for old, new in replacements:
         assert old in text, f"deploy/nginx/journal.conf no longer has {old!r}"
         text = text.replace(old, new)
+    assert "/var/log/" not in text
     return text
 
 
@@ -371,3 +374,24 @@ def test_without_nginx_four_trickling_clients_stall_gunicorn(stack):
             thread.join(5)
     # Released, gunicorn answers again.
     wait_for(lambda: requests.get(stack.gunicorn_base + "/healthz", timeout=2).ok, 30, "gunicorn after the trickle")
+
+
+def test_no_reset_or_undo_token_and_no_search_reaches_the_logs(stack):
+    """Each kind of secret link, opened through nginx (pages, a redirect, 4xx answers): the nginx access log
+    and the journal's JSON log name the route, never the token, and no query string (a search is private)."""
+    session = browser(stack)
+    undo = "/accounts/email/undo/eyJjaGFuZ2UiOjF9:1tXyZw:undo-secret-0123456789/"
+    reset = "/accounts/password/reset/Lw/cf1a2b-reset0secret0123456789abcdef/"
+    for method, path in (("GET", undo), ("POST", undo), ("GET", reset), ("POST", reset),
+                         ("GET", undo + "?x=1"), ("GET", "/diary/?q=private+search+words")):
+        response = session.request(method, stack.origin + path, allow_redirects=False, timeout=10)
+        assert response.status_code < 500, (path, response.status_code)
+    time.sleep(1.0)  # nginx writes its log line after the answer
+    nginx_log = (stack.tmp / "journal.access.log").read_text()
+    app_log = (stack.tmp / "gunicorn.log").read_text()
+    for log in (nginx_log, app_log):
+        for secret in ("undo-secret", "reset0secret", "eyJjaGFuZ2Ui", "private+search", "private search"):
+            assert secret not in log, secret
+    assert '"GET /accounts/email/undo/<str:token>/ HTTP/1.1" 400' in nginx_log
+    assert '"POST /accounts/password/reset/<uidb64>/<token>/ HTTP/1.1"' in nginx_log
+    assert '"GET /diary/ HTTP/1.1" 302' in nginx_log

@@ -55,6 +55,7 @@ MATRIX: dict[str, Route] = {
     "accounts:password_reset_complete": Route("public"),
     "accounts:password_reset_confirm": Route("public"),
     "accounts:email_change_undo": Route("public", ("GET", "POST")),  # a forged link: 400, nothing changes
+    "accounts:email_change_confirm": Route("public", ("GET", "POST")),  # the same
     "accounts:login_code": Route("public", ("GET", "POST")),  # the second step; only for a pending sign-in
     # --- private: the caller's own collection ---------------------------------------------------
     "api-me": Route("private", ("GET", "PATCH", "DELETE")),
@@ -76,14 +77,20 @@ MATRIX: dict[str, Route] = {
     "accounts:sessions_revoke_others": Route("private", ("POST",)),
     "accounts:two_factor": Route("private", ("GET", "POST")),
     "accounts:two_factor_disable": Route("private", ("POST",)),
+    "accounts:recovery_codes_renew": Route("private", ("POST",)),
     "accounts:activity": Route("private"),
     "api-me-sessions": Route("private"),
     "api-me-sessions-revoke-all": Route("private", ("POST",)),
     "api-me-activity": Route("private"),
+    "api-me-two-factor": Route("private", ("GET", "POST", "DELETE")),
+    "api-me-two-factor-setup": Route("private", ("POST",)),
+    "api-me-two-factor-recovery-codes": Route("private", ("POST",)),
     "diary:list": Route("private"),
     "diary:new": Route("private", ("GET", "POST")),
     "diary:checkin": Route("private", ("POST",)),
+    "diary:preview": Route("private", ("POST",)),
     "diary:templates": Route("private", ("GET", "POST")),
+    "diary:tags": Route("private", ("GET", "POST")),
     "diary:calendar": Route("private"),
     "insights:index": Route("private"),
     "portability:export": Route("private"),
@@ -171,6 +178,7 @@ def url_for(name: str, data: dict) -> str:
         "portability:export": {"fmt": "json"},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:email_change_undo": {"token": "eyJjaGFuZ2UiOjF9:forged:signature"},
+        "accounts:email_change_confirm": {"token": "eyJjaGFuZ2UiOjF9:forged:signature"},
         "api-me-session": {"sign_in_id": data["sign_in"].pk},
         "accounts:session_revoke": {"sign_in_id": data["sign_in"].pk},
     }
@@ -200,7 +208,9 @@ PAGE_BODIES = {
     "diary:new": {"content": "The outsider's own entry.", "mood": "3", "created_at": "2024-05-01T10:00"},
     "conversations:mode": {"content": "The outsider says hello."},
     "diary:checkin": {"mood": "3"},
+    "diary:preview": {"content": "The outsider's own words."},
     "diary:templates": {"name": "Outsider's", "content": "The outsider's own template."},
+    "diary:tags": {"old": "walk", "new": "stroll"},
     "diary:template_edit": {"name": "Taken", "content": "Overwritten by someone else."},
     "accounts:preferences": {"theme": "dark", "language": "pl", "next": "/"},
     "accounts:delete_account": {"password": "wrong password"},
