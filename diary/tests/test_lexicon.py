@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from diary.emotions import EMOTION_CODES
@@ -52,12 +50,11 @@ def test_a_whole_word_stem_may_take_an_apostrophe():
     assert emotions_detect("The sad's gone.") == ["sadness"]
 
 
-def test_a_hundred_thousand_characters_take_well_under_a_second():
+def test_a_hundred_thousand_characters_are_read_whole():
+    # How fast this is read is measured in bench/bench_lexicon.py, not here.
     words = [stem.rstrip("$") for stems in LEXICON.values() for stem in stems] + ["not", "nie", "and", "the"]
     text = " ".join(words[i * 7 % len(words)] for i in range(20_000))[:100_000]
-    start = time.thread_time()
     counts = emotion_counts(text)
-    assert time.thread_time() - start < 0.5
     assert sum(counts.values()) > 5_000
 
 
