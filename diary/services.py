@@ -9,6 +9,7 @@ diary.
 
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -173,7 +174,8 @@ def text_budget_take(*, user_id: int, delta: int) -> None:
     """Add `delta` bytes to the account's text, refusing (400 naming `content`) past ACCOUNT_TEXT_BUDGET_BYTES.
 
     One conditional UPDATE of the user's row: the check and the count cannot be raced. A negative delta
-    (an edit that shortens, a deletion) always goes through.
+    (an edit that shortens, a deletion) always goes through. Inside a transaction the row stays locked
+    until the commit, so the account's other writes wait: writes take their bytes through `text_budget`.
     """
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -187,6 +189,22 @@ def text_budget_take(*, user_id: int, delta: int) -> None:
         raise ValidationError({"content": [_(
             "Your journal holds as much text as an account keeps (%(limit)s MB). Shorten or delete some "
             "entries, or export and make room.") % {"limit": f"{budget_mb:,.0f}"}]})
+
+
+@contextmanager
+def text_budget(*, user_id: int, delta: int):
+    """Take `delta` bytes before the write in the block, and give them back if the block fails.
+
+    The take is its own statement (outside the write's transaction), so the user's row is locked for a
+    moment, not for the whole write: an account's concurrent writes do not queue behind one another
+    (docs/limits.md). A process that dies inside the block leaves the count high by that write.
+    """
+    text_budget_take(user_id=user_id, delta=delta)
+    try:
+        yield
+    except BaseException:
+        text_budget_take(user_id=user_id, delta=-delta)
+        raise
 
 
 def _user_row_lock(user_id: int) -> None:
@@ -256,8 +274,7 @@ def entry_create(
         user=user, word_count=word_count(cleaned["content"]), excerpt=excerpt_from_markdown(cleaned["content"]),
         search_lemmas=search_terms(cleaned["title"], cleaned["content"]), **cleaned,
     )
-    with transaction.atomic():
-        text_budget_take(user_id=user.pk, delta=text_bytes(cleaned["title"], cleaned["content"]))
+    with text_budget(user_id=user.pk, delta=text_bytes(cleaned["title"], cleaned["content"])), transaction.atomic():
         entry.save(force_insert=True)
         _user_tags_remember(user_id=user.pk, names=cleaned["tags"])
         _invalidate_on_commit(user.pk)
@@ -285,9 +302,8 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
     if "content" in changed or "title" in changed:
         entry.search_lemmas = search_terms(entry.title, entry.content)
         changed.append("search_lemmas")
-    with transaction.atomic():
-        if {"title", "content"} & set(changed):
-            text_budget_take(user_id=entry.user_id, delta=text_bytes(entry.title, entry.content) - before)
+    delta = text_bytes(entry.title, entry.content) - before if {"title", "content"} & set(changed) else 0
+    with text_budget(user_id=entry.user_id, delta=delta), transaction.atomic():
         entry.save(update_fields=[*changed, "updated_at"])
         if "tags" in changed:
             _user_tags_remember(user_id=entry.user_id, names=entry.tags)
@@ -297,8 +313,7 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
 
 def entry_delete(*, entry: DiaryEntry) -> None:
     user_id = entry.user_id
-    with transaction.atomic():
-        text_budget_take(user_id=user_id, delta=-text_bytes(entry.title, entry.content))
+    with text_budget(user_id=user_id, delta=-text_bytes(entry.title, entry.content)), transaction.atomic():
         entry.delete()
         _invalidate_on_commit(user_id)
 

@@ -120,3 +120,52 @@ def test_an_import_past_the_budget_is_refused_whole(owner, settings):
     with pytest.raises(ImportInvalid, match="as much text as an account keeps"):
         import_start(user=owner, upload=SimpleUploadedFile("e.json", data))
     assert not DiaryEntry.objects.filter(user=owner).exists() and _bytes(owner) == 0
+
+
+def test_a_refused_write_gives_its_bytes_back(owner):
+    _fill_tags(owner, services.USER_TAGS_MAX)
+    with pytest.raises(ValidationError):
+        services.entry_create(user=owner, content="Twenty bytes of text", tags=["one too many"])
+    assert _bytes(owner) == 0
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_an_accounts_writes_do_not_wait_for_one_another(monkeypatch):
+    """The count is taken in a statement of its own: a slow write does not hold the user's row."""
+    import threading
+
+    from django.db import connections
+
+    from diary.models import DiaryEntry
+
+    user = UserFactory(username="busy")
+    inside, release = threading.Event(), threading.Event()
+    save = DiaryEntry.save
+
+    def slow_save(entry, *args, **kwargs):
+        if entry.title == "slow":
+            inside.set()
+            release.wait(10)
+        return save(entry, *args, **kwargs)
+
+    monkeypatch.setattr(DiaryEntry, "save", slow_save)
+
+    def write(title):
+        try:
+            services.entry_create(user=user, title=title, content="text")
+        finally:
+            connections.close_all()
+
+    slow = threading.Thread(target=write, args=("slow",))
+    slow.start()
+    assert inside.wait(10)
+    quick = threading.Thread(target=write, args=("quick",))
+    quick.start()
+    quick.join(5)
+    finished_first = not quick.is_alive()
+    release.set()
+    slow.join(10)
+    quick.join(10)
+    assert finished_first, "a write waited for another write of the same account"
+    assert _bytes(user) == len("slowtext") + len("quicktext")
