@@ -164,23 +164,19 @@ logger_class = "journal_site.access_log.RouteAccessLogger"
 
 
 def on_starting(server):
-    """Drop the files of processes that are gone: they would be added to the new counts.
+    """Drop the files of processes that are gone (they would be added to the new counts); load the words.
 
     A live process's files stay: a Celery worker sharing the directory keeps writing to them.
+    The word dictionaries (about a second) are loaded here, in the master, so every worker forked from
+    it has them: loaded in a worker, under load, the first requests to need them waited up to 30 s
+    (docs/words.md). journal_site.lemmas imports nothing of Django, so the master still opens nothing.
     """
+    from journal_site.lemmas import warm_up
     from journal_site.metrics_files import remove_dead_process_files
 
     METRICS_DIR.mkdir(parents=True, exist_ok=True)
     remove_dead_process_files(METRICS_DIR)
-
-
-def post_worker_init(worker):
-    """Load the word dictionaries in the background (about a second), so no request waits for them (docs/words.md)."""
-    import threading
-
-    from journal_site.lemmas import warm_up
-
-    threading.Thread(target=warm_up, name="lemmas-warm-up", daemon=True).start()
+    warm_up()
 
 
 def child_exit(server, worker):
