@@ -7,14 +7,17 @@ from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.keys import keys_forget
 from accounts.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with empty caches (Redis or in-process, and each process's kept fragments)."""
+    """Each test starts with empty caches (Redis or in-process, each process's kept fragments and data keys:
+    a rolled-back test's user id may be handed out again, with other keys)."""
     cache.clear()
     caches["fragments"].clear()
+    keys_forget()
     yield
     cache.clear()
 

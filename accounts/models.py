@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import usernames
+from accounts.keys import SealedTextField
 from care.helplines import COUNTRY_CHOICES
 
 LANGUAGE_CHOICES = [("en", "English"), ("pl", "Polski")]
@@ -197,7 +198,7 @@ class TwoFactor(models.Model):
     """A confirmed authenticator (TOTP); the row exists only while two-step sign-in is on."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
-    secret = models.CharField(max_length=64)
+    secret = SealedTextField()
     created_at = models.DateTimeField(default=timezone.now)
     # The last 30-second step a code was accepted for: a code works once.
     last_step = models.BigIntegerField(default=0)
@@ -272,3 +273,26 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DataKey(models.Model):
+    """One of a user's data keys, kept only wrapped by a key-encryption key (docs/encryption.md).
+
+    The newest version seals new text; older versions open what was sealed before a rotation
+    until the user's rows are sealed again. Deleting the user deletes their keys with their rows.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_keys")
+    version = models.PositiveSmallIntegerField()
+    kek_version = models.PositiveSmallIntegerField()
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "account_data_keys"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="uq_account_data_keys_user_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"data key {self.version} of user {self.user_id}"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.keys import SealedTextField
 from conversations.modes import Mode
 
 
@@ -29,7 +30,7 @@ class ConversationHistory(models.Model):
     )
     mode = models.CharField(max_length=20, choices=Mode.choices)
     role = models.CharField(max_length=10, choices=Role.choices)
-    content = models.TextField()
+    content = SealedTextField()  # sealed with the user's data key (docs/encryption.md)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANSWERED)
     # Every delete of messages takes their replies in the same statement (the
     # retention cleanup, clearing a mode, the account's own cascade by user),

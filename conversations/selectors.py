@@ -39,7 +39,7 @@ def conversation_overview(*, user) -> dict[str, ConversationHistory]:
 
     Each mode's last message is a scalar subquery that reads one row from the
     (user, mode, created_at, id) index backwards, so the cost is four index
-    probes however long the histories are. Only the start of the text is read.
+    probes however long the histories are.
     """
     last_ids = Q()
     for mode in Mode:
@@ -49,11 +49,9 @@ def conversation_overview(*, user) -> dict[str, ConversationHistory]:
             .values("id")[:1]
         )
         last_ids |= Q(pk=newest)
-    messages = (
-        ConversationHistory.objects.filter(last_ids)
-        .annotate(snippet=Substr("content", 1, SNIPPET_CHARS + 1))
-        .defer("content")
-    )
+    messages = list(ConversationHistory.objects.filter(last_ids))
+    for message in messages:  # the text is sealed: its start is cut here, not by the database
+        message.snippet = message.content[: SNIPPET_CHARS + 1]
     return {message.mode: message for message in messages}
 
 
@@ -178,11 +176,11 @@ def context_history(*, message: ConversationHistory) -> list[tuple[str, str]]:
         .filter(_before(Cursor.of(message)))
         .filter(Q(role=ConversationHistory.Role.ASSISTANT) | Q(status=ConversationHistory.Status.ANSWERED))
         .order_by("-created_at", "-id")
-        .values_list("role", "content")[: CONTEXT_MAX_MESSAGES - 1]
+        .only("user", "role", "content")[: CONTEXT_MAX_MESSAGES - 1]
     )
     budget = CONTEXT_MAX_CHARS - len(message.content)
     turns: list[tuple[str, str]] = []
-    for role, content in earlier:
+    for role, content in ((row.role, row.content) for row in earlier):
         budget -= len(content)
         if budget < 0:
             break

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.keys import cached_sealed
 from conversations.context import context_build
 from conversations.crisis import crisis_detect, reply_with_care
 from conversations.models import ConversationHistory
@@ -17,7 +18,6 @@ from conversations.providers import Provider, ProviderError, provider_get
 from conversations.reply_cache import reply_cache_forget, reply_scope
 from conversations.tasks import generate_reply
 from journal_site import outbox
-from journal_site.caching import cached
 from journal_site.deletion import delete_in_batches
 from journal_site.metrics import AI_REPLY_DURATION
 
@@ -107,7 +107,7 @@ def _reply_generate(*, message: ConversationHistory, provider: Provider) -> Conv
     try:
         scope = reply_scope(user_id=message.user_id, mode=message.mode)
         key = context.cache_key(provider=provider.name, model=provider.model, user_id=message.user_id, scope=scope)
-        text = cached(key, REPLY_CACHE_SECONDS, compute, name="ai")
+        text = cached_sealed(key, REPLY_CACHE_SECONDS, compute, name="ai", user_id=message.user_id)
     except ProviderError as error:
         logger.warning("Companion reply failed for message %s: %s", message.pk, error)
         ConversationHistory.objects.filter(pk=message.pk, status=Status.PENDING).update(status=Status.FAILED)

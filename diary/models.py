@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.keys import SealedTextField
 from diary.emotions import MOOD_MAX, MOOD_MIN
 from diary.excerpts import excerpt_title_and_rest
 
@@ -145,14 +146,15 @@ class EntryTemplate(models.Model):
     """A user's own starting text for a blank entry, e.g. "Gratitude: three things"."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entry_templates")
-    name = models.CharField(_("name"), max_length=80)
-    content = models.TextField(_("text"))
+    # Sealed (docs/encryption.md): the database can neither sort nor filter by them.
+    name = SealedTextField(_("name"))
+    content = SealedTextField(_("text"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         db_table = "diary_entry_templates"
-        ordering = ["name", "id"]
-        indexes = [models.Index(fields=["user", "name"], name="ix_diary_entry_templates_user")]
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user"], name="ix_diary_entry_templates_user")]
 
     def __str__(self) -> str:
         return self.name

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 from typing import Literal
 
 from django.contrib.postgres.search import SearchRank
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Subquery
@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.keys import cached_sealed
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
 from diary.excerpts import highlight
@@ -62,11 +63,8 @@ class EntryFilters:
 def user_tag_names_cached(*, user_id: int) -> list[str]:
     """The user's own tag names in alphabetical order, kept with the user's statistics (docs/caching.md)."""
     key = stats_key(user_id=user_id, name="own-tags")
-    names = cache.get(key)
-    if names is None:
-        names = user_tag_names(user=user_id, limit=TAG_FILTER_MAX)
-        cache.set(key, names, STATS_TIMEOUT)
-    return names
+    compute = partial(user_tag_names, user=user_id, limit=TAG_FILTER_MAX)
+    return cached_sealed(key, STATS_TIMEOUT, compute, name="stats", user_id=user_id)
 
 
 def _date_parse(value: str, errors: list[str]) -> date | None:

@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.keys import cached_sealed
 from accounts.timezones import user_zone
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.models import DiaryEntry
@@ -62,8 +63,10 @@ def stats_for_user(*, user, days: int, now: datetime | None = None) -> dict[str,
         raise InvalidPeriod(str(days))
     tz, today = stats_scope(user=user, now=now)
     key = stats_key(user_id=user.pk, name=f"overview:{days}:{tz.key}:{today.isoformat()}")
-    return cached(
-        key, STATS_TIMEOUT, lambda: stats_compute(user_id=user.pk, tz=tz, days=days, today=today), name="stats"
+    # Sealed: the statistics name the user's own tags (docs/encryption.md).
+    return cached_sealed(
+        key, STATS_TIMEOUT, lambda: stats_compute(user_id=user.pk, tz=tz, days=days, today=today), name="stats",
+        user_id=user.pk,
     )
 
 

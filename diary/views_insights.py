@@ -13,11 +13,11 @@ from django.utils.dates import WEEKDAYS
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from accounts.keys import cached_sealed
 from diary import charts
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import MOODS
 from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse, stats_scope
-from journal_site.caching import cached
 
 
 @login_required
@@ -45,7 +45,7 @@ def insights_body(*, user, days: int) -> dict[str, Any]:
     tz, today = stats_scope(user=user)
     name = f"page:{days}:{tz.key}:{today.isoformat()}:{translation.get_language()}"
     key = stats_key(user_id=user.pk, name=name)
-    return cached(key, STATS_TIMEOUT, lambda: _render_body(user=user, days=days), name="stats")
+    return cached_sealed(key, STATS_TIMEOUT, lambda: _render_body(user=user, days=days), name="stats", user_id=user.pk)
 
 
 def _render_body(*, user, days: int) -> dict[str, Any]:

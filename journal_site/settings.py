@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dj_database_url
 from celery.schedules import crontab
 
+from journal_site.encryption import kek_new_line, kek_parse
 from journal_site.env import (
     ConfigError,
     env_bool,
@@ -34,18 +35,18 @@ PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 
-def _development_secret_key() -> str:
-    """A key generated once per checkout, so sessions survive restarts.
+def _development_key(name: str, make) -> str:
+    """A key generated once per checkout (`make()` gives it), so sessions and sealed text survive restarts.
 
     Several processes (gunicorn workers) may start at once: each writes a
     complete candidate aside and links it into place, which only the first
     can do, so every process reads the same, complete key.
     """
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        candidate = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
-        candidate.write_text(secrets.token_urlsafe(50))
+        candidate = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+        candidate.write_text(make())
         candidate.chmod(0o600)
         try:
             os.link(candidate, path)
@@ -60,7 +61,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if SECRET_KEY is None:
     if PRODUCTION:
         raise ConfigError("SECRET_KEY must be set when DJANGO_ENV=production")
-    SECRET_KEY = _development_secret_key()
+    SECRET_KEY = _development_key("secret_key", lambda: secrets.token_urlsafe(50))
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ConfigError("SECRET_KEY must be at least 50 characters long in production")
 # Rotation: the previous key(s), comma-separated. Sessions, password-reset links
@@ -68,6 +69,24 @@ elif PRODUCTION and len(SECRET_KEY) < 50:
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 if PRODUCTION and any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
     raise ConfigError("SECRET_KEY_FALLBACKS: every key must be at least 50 characters long in production")
+
+# Key-encryption keys for what people write (docs/encryption.md): "VERSION:BASE64,..." with the
+# current one first, from the environment or a file (readable by the journal alone, kept apart from
+# the backups). Without them production refuses to start; the embedded default keeps one in VAR_DIR.
+_encryption_keys = env_str("ENCRYPTION_KEYS")
+_encryption_keys_source = "ENCRYPTION_KEYS"
+_encryption_keys_file = env_str("ENCRYPTION_KEYS_FILE")
+if _encryption_keys is None and _encryption_keys_file is not None:
+    _encryption_keys_source = "ENCRYPTION_KEYS_FILE"
+    try:
+        _encryption_keys = Path(_encryption_keys_file).read_text()
+    except OSError as error:
+        raise ConfigError(f"ENCRYPTION_KEYS_FILE cannot be read: {error.strerror}") from None
+if _encryption_keys is None:
+    if PRODUCTION:
+        raise ConfigError("ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE) must be set when DJANGO_ENV=production")
+    _encryption_keys = _development_key("encryption_keys", kek_new_line)
+ENCRYPTION_KEYS = kek_parse(_encryption_keys, source=_encryption_keys_source)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

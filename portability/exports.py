@@ -22,12 +22,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.keys import unseal
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
 from diary.stats import user_zone
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION, entry_fingerprint, json_compact
 
 EXPORT_CHUNK_ROWS = 2000
+MESSAGE_FIELD = ConversationHistory._meta.get_field("content").place
 STREAM_CHUNK_BYTES = 64 * 1024
 
 ENTRY_COLUMNS = ("id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "word_count", "source_id",
@@ -126,7 +128,7 @@ def export_json_stream(*, user) -> Iterator[bytes]:
         message = {
             "mode": mode,
             "role": role,
-            "content": content,
+            "content": unseal(user_id=user.pk, field=MESSAGE_FIELD, value=content),
             "status": status,
             "provider": provider,
             "model": model,

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.keys import seal_bytes, unseal_bytes
 from diary.cache import user_stats_invalidate
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, ImportJob, UserTag
@@ -44,6 +45,8 @@ IMPORT_INLINE_MAX_BYTES = 256 * 1024
 IMPORT_JOB_STALE = timedelta(days=1)
 FAILED_MESSAGE = gettext_lazy("The import failed and nothing was imported. Please try again.")
 PROGRESS_TIMEOUT = 24 * 3600
+# The uploaded file waits for its job sealed with its owner's key (docs/encryption.md).
+PAYLOAD_FIELD = "diary_import_jobs.payload"
 
 
 class ImportFailed(ImportInvalid):
@@ -209,7 +212,7 @@ def import_start(*, user, upload) -> ImportJob:
             skipped_count=skipped + parsed.skipped,
             finished_at=timezone.now(),
         )
-    job = ImportJob.objects.create(user=user, payload=data)
+    job = ImportJob.objects.create(user=user, payload=seal_bytes(user_id=user.pk, field=PAYLOAD_FIELD, data=data))
     outbox.enqueue(import_entries, args=(job.pk,))
     return job
 
@@ -226,7 +229,9 @@ def import_job_run(*, job_id: int) -> None:
     key = import_progress_key(job_id)
     with translation.override(user.language):
         try:
-            parsed = import_parse(data=bytes(job.payload or b""), tz=user_zone(user=user))
+            data = unseal_bytes(user_id=user.pk, field=PAYLOAD_FIELD, data=bytes(job.payload or b""))
+            parsed = import_parse(data=data, tz=user_zone(user=user))
+            del data
             del job  # the payload: the parsed records are all that is needed from here
             ImportJob.objects.filter(pk=job_id).update(total=parsed.total, file_format=parsed.file_format)
             cache.set(key, parsed.skipped, PROGRESS_TIMEOUT)

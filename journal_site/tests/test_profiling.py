@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from prometheus_client import REGISTRY
 
 from journal_site.profiling import profiled
-from journal_site.tests.test_settings import settings_value
+from journal_site.tests.test_settings import PRODUCTION_ENV, settings_value
 
 SECRET = "Dear diary, today I told nobody about the letter"
 
@@ -93,14 +93,7 @@ def test_the_wrapper_keeps_the_function_name_and_doc():
 
 @pytest.mark.slow
 def test_production_logs_are_json_lines(tmp_path):
-    env = {
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": "k" * 60,
-        "ALLOWED_HOSTS": "journal.example",
-        "EMAIL_HOST": "smtp.example",
-        "METRICS_TOKEN": "scrape-token",
-        "SITE_URL": "https://journal.example",
-    }
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "k" * 60}
     assert settings_value("settings.LOG_FORMAT", env, tmp_path) == "json"
     assert settings_value("settings.LOGGING['handlers']['console']['formatter']", env, tmp_path) == "json"
     assert settings_value("settings.LOG_FORMAT", {}, tmp_path) == "text"

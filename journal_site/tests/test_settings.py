@@ -20,6 +20,8 @@ SERVICE_VARS = (
     "METRICS_TOKEN",
     "METRICS_ALLOWED_IPS",
     "SITE_URL",
+    "ENCRYPTION_KEYS",
+    "ENCRYPTION_KEYS_FILE",
 )
 # What production needs besides its secret key: a mail server and a way to guard /metrics.
 PRODUCTION_ENV = {
@@ -29,6 +31,7 @@ PRODUCTION_ENV = {
     "EMAIL_HOST": "smtp.example",
     "METRICS_TOKEN": "scrape-token",
     "SITE_URL": "https://journal.example",
+    "ENCRYPTION_KEYS": "1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
 }
 INHERITED_PREFIXES = ("DB_POOL_", "DJANGO_ALLOW_ASYNC_UNSAFE", "PROMETHEUS_MULTIPROC_DIR")
 
@@ -203,13 +206,14 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_importing_the_settings_creates_no_folder(tmp_path):
     var = tmp_path / "var"
-    result = run_python("import journal_site.settings", {"VAR_DIR": str(var), "SECRET_KEY": "k" * 50})
+    keys = {"SECRET_KEY": "k" * 50, "ENCRYPTION_KEYS": PRODUCTION_ENV["ENCRYPTION_KEYS"]}
+    result = run_python("import journal_site.settings", {"VAR_DIR": str(var), **keys})
     assert result.returncode == 0, result.stderr
     assert not var.exists()
-    # Without a key the development key is written, and its folder made for it: nothing else.
+    # Without keys the development keys are written, and their folder made for them: nothing else.
     result = run_python("import journal_site.settings", {"VAR_DIR": str(var)})
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in var.iterdir()] == ["secret_key"]
+    assert sorted(p.name for p in var.iterdir()) == ["encryption_keys", "secret_key"]
 
 
 def test_starting_makes_the_folders_a_process_writes_to(tmp_path):

@@ -22,6 +22,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         **keep,
         "DJANGO_ENV": "production",
         "SECRET_KEY": "celery-logs-" + "k" * 50,
+        "ENCRYPTION_KEYS": "1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
         "SITE_URL": "https://journal.example",
         "ALLOWED_HOSTS": "journal.example",
         "EMAIL_HOST": "smtp.example",

@@ -1,0 +1,312 @@
+"""Users' data keys, and the model field that keeps a person's words sealed (docs/encryption.md).
+
+A data key is made the first time a user's text is sealed, kept wrapped in
+`account_data_keys`, and unwrapped at most once per process and version (an
+in-memory map, never Redis). `SealedTextField` seals on save and opens on first
+read of the attribute; `.values()` and `.values_list()` give `Sealed` objects,
+which `unseal()` opens, so no read path hands out a ciphertext as if it were text.
+"""
+
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models.query_utils import DeferredAttribute
+
+from journal_site import encryption
+from journal_site.caching import cached
+from journal_site.encryption import CannotOpen
+
+__all__ = [
+    "CannotOpen", "Sealed", "SealedTextField", "data_key_current", "keys_forget", "seal", "seal_bytes", "unseal",
+    "unseal_bytes",
+]
+
+# Unwrapped keys a process keeps (32 bytes each): enough for every active user of a large site.
+_KEYS_KEPT = 20_000
+_keys: OrderedDict[tuple[int, int], bytes] = OrderedDict()
+_keys_lock = threading.Lock()
+# Each user's newest key version, and until when (time.monotonic()) that is trusted.
+_current: dict[int, tuple[int, float]] = {}
+CURRENT_VERSION_SECONDS = 300.0
+_MISSING = object()
+
+
+def _context(user_id: int, version: int) -> bytes:
+    """What a wrapped data key is bound to: its user and version (a wrapped key moved to another fails)."""
+    return f"journal data key {user_id}.{version}".encode()
+
+
+def _remember(user_id: int, version: int, key: bytes) -> bytes:
+    with _keys_lock:
+        _keys[(user_id, version)] = key
+        _keys.move_to_end((user_id, version))
+        while len(_keys) > _KEYS_KEPT:
+            _keys.popitem(last=False)
+    return key
+
+
+def keys_forget(*, user_id: int | None = None) -> None:
+    """Drop unwrapped keys from this process: one user's (their account is deleted) or all (tests, rotation)."""
+    with _keys_lock:
+        if user_id is None:
+            _keys.clear()
+            _current.clear()
+        else:
+            for cached in [cached for cached in _keys if cached[0] == user_id]:
+                del _keys[cached]
+            _current.pop(user_id, None)
+
+
+def _data_keys():
+    from accounts.models import DataKey  # accounts.models uses SealedTextField from here
+
+    return DataKey.objects
+
+
+def _unwrap(row) -> bytes:
+    key = settings.ENCRYPTION_KEYS.unwrap(
+        bytes(row.wrapped), version=row.kek_version, context=_context(row.user_id, row.version)
+    )
+    return _remember(row.user_id, row.version, key)
+
+
+def data_key_first(*, user_id: int) -> None:
+    """A new user's first data key, made with the user (accounts.signals), and remembered by this process.
+
+    Remembered at once: if the user's creation is rolled back, the id is never handed out again.
+    """
+    key = encryption.data_key_new()
+    kek_version, wrapped = settings.ENCRYPTION_KEYS.wrap(key, context=_context(user_id, 1))
+    _data_keys().create(user_id=user_id, version=1, kek_version=kek_version, wrapped=wrapped)
+    _remember(user_id, 1, key)
+    with _keys_lock:
+        _current[user_id] = (1, time.monotonic() + CURRENT_VERSION_SECONDS)
+
+
+def data_key_create(*, user_id: int, version: int):
+    """A new random data key `version` for the user, wrapped by the current KEK (another process may win).
+
+    Not remembered here: the caller's transaction may still be rolled back, and a key remembered for a
+    row that never was would seal text nothing can open. The next read takes it from the database.
+    """
+    key = encryption.data_key_new()
+    kek_version, wrapped = settings.ENCRYPTION_KEYS.wrap(key, context=_context(user_id, version))
+    try:
+        with transaction.atomic():
+            return _data_keys().create(user_id=user_id, version=version, kek_version=kek_version, wrapped=wrapped)
+    except IntegrityError:
+        return _data_keys().get(user_id=user_id, version=version)
+
+
+def data_key_current(*, user_id: int) -> tuple[int, bytes]:
+    """The version and key that seal the user's new text: their newest data key, made on first use.
+
+    Which version is newest is remembered for CURRENT_VERSION_SECONDS, so a write costs no query; a
+    per-user rotation sweeps again after that long, for what a process sealed with the version before.
+    """
+    now = time.monotonic()
+    with _keys_lock:
+        known = _current.get(user_id)
+        if known is not None and known[1] > now:
+            key = _keys.get((user_id, known[0]))
+            if key is not None:
+                return known[0], key
+    row = _data_keys().filter(user_id=user_id).order_by("-version").first()
+    if row is None:  # a user made without signals (bulk_create): given a key on first use
+        row = data_key_create(user_id=user_id, version=1)
+        return row.version, settings.ENCRYPTION_KEYS.unwrap(
+            bytes(row.wrapped), version=row.kek_version, context=_context(user_id, row.version)
+        )
+    with _keys_lock:
+        key = _keys.get((user_id, row.version))
+    key = key if key is not None else _unwrap(row)
+    with _keys_lock:
+        _current[user_id] = (row.version, now + CURRENT_VERSION_SECONDS)
+        while len(_current) > _KEYS_KEPT:
+            _current.pop(next(iter(_current)))
+    return row.version, key
+
+
+def data_key(*, user_id: int, version: int) -> bytes:
+    with _keys_lock:
+        key = _keys.get((user_id, version))
+    if key is not None:
+        return key
+    row = _data_keys().filter(user_id=user_id, version=version).first()
+    if row is None:
+        raise CannotOpen(f"user {user_id} has no data key {version}")
+    return _unwrap(row)
+
+
+def data_keys_rewrap(*, batch_size: int = 1000) -> int:
+    """Wrap every data key not under the current KEK with it; returns how many. Resumable, idempotent.
+
+    After it, the older KEKs can leave ENCRYPTION_KEYS (docs/encryption.md, Rotation).
+    """
+    keks = settings.ENCRYPTION_KEYS
+    done = last = 0
+    while rows := list(
+        _data_keys().filter(pk__gt=last).exclude(kek_version=keks.current).order_by("pk")[:batch_size]
+    ):
+        for row in rows:
+            context = _context(row.user_id, row.version)
+            key = keks.unwrap(bytes(row.wrapped), version=row.kek_version, context=context)
+            row.kek_version, row.wrapped = keks.wrap(key, context=context)
+        _data_keys().bulk_update(rows, ["kek_version", "wrapped"], batch_size=batch_size)
+        done += len(rows)
+        last = rows[-1].pk
+    return done
+
+
+class Sealed:
+    """A sealed value as read from the database; `unseal()` opens it. Never shown as text by mistake."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def __repr__(self) -> str:
+        return "<Sealed>"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sealed) and other.token == self.token
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+
+def seal(*, user_id: int, field: str, text: str) -> str:
+    """`text` sealed for the user's `field` (`<table>.<column>`); the empty text stays empty."""
+    if not text:
+        return text
+    version, key = data_key_current(user_id=user_id)
+    return encryption.seal(text, key=key, version=version, user_id=user_id, field=field)
+
+
+def unseal(*, user_id: int, field: str, value) -> str:
+    """The text of a sealed value (a `Sealed` or its token); text written before sealing began as it is."""
+    if value is None:
+        return value
+    token = value.token if isinstance(value, Sealed) else value
+    version = encryption.sealed_version(token)
+    if version is None:
+        return token
+    return encryption.open_sealed(token, key=data_key(user_id=user_id, version=version), user_id=user_id, field=field)
+
+
+def seal_bytes(*, user_id: int, field: str, data: bytes) -> bytes:
+    """`data` (an uploaded file) sealed for the user's `field`, as `seal()` does text."""
+    version, key = data_key_current(user_id=user_id)
+    return encryption.seal_bytes(data, key=key, version=version, user_id=user_id, field=field)
+
+
+def unseal_bytes(*, user_id: int, field: str, data: bytes) -> bytes:
+    """The bytes `seal_bytes()` sealed; bytes stored before sealing began as they are."""
+    version = encryption.sealed_bytes_version(data)
+    if version is None:
+        return data
+    key = data_key(user_id=user_id, version=version)
+    return encryption.open_sealed_bytes(data, key=key, user_id=user_id, field=field)
+
+
+def cached_sealed(key: str, timeout: int, compute: Callable[[], Any], *, name: str, user_id: int) -> Any:
+    """`journal_site.caching.cached` for a value holding the user's words: Redis keeps it sealed.
+
+    The value is pickled and sealed with the user's data key, bound to its cache key; one that does not
+    open (planted, or kept in the clear by an older release) counts as a miss and is computed again
+    (docs/encryption.md). The key stays as it was, so pattern deletes (`user:*:<id>`) still reach it.
+    """
+    place = f"cache:{key}"
+    sealed_key = key
+    fresh = _MISSING
+
+    def compute_sealed() -> bytes:
+        nonlocal fresh
+        fresh = compute()
+        return seal_bytes(user_id=user_id, field=place, data=pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+
+    stored = cached(sealed_key, timeout, compute_sealed, name=name)
+    if fresh is not _MISSING:
+        return fresh
+    try:
+        version = encryption.sealed_bytes_version(stored) if isinstance(stored, bytes) else None
+        if version is None:
+            raise CannotOpen(f"{sealed_key} is not sealed")
+        data = encryption.open_sealed_bytes(
+            stored, key=data_key(user_id=user_id, version=version), user_id=user_id, field=place
+        )
+    except CannotOpen:
+        cache.set(sealed_key, compute_sealed(), timeout)
+        return fresh
+    # Only what this function sealed opens (AES-GCM authenticates it), so only our own pickles are loaded.
+    return pickle.loads(data)  # noqa: S301  # nosec B301
+
+
+class _SealedAttribute(DeferredAttribute):
+    """Opens the sealed value on first read, with the row's owner; what is set is kept as given."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            field = self.field
+            value = unseal(user_id=getattr(instance, field.owner), field=field.place, value=value)
+            instance.__dict__[field.attname] = value
+        return value
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+
+class SealedTextField(models.TextField):
+    """Text sealed with its owner's data key, bound to the owner and to `<table>.<column>`.
+
+    `owner` names the attribute holding the owning user's id. The column cannot be filtered or sorted
+    on; search uses blind indexes instead (docs/encryption.md).
+    """
+
+    descriptor_class = _SealedAttribute
+
+    def __init__(self, *args, owner: str = "user_id", **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        if self.owner != "user_id":
+            kwargs["owner"] = self.owner
+        return name, "accounts.keys.SealedTextField", args, kwargs
+
+    @property
+    def place(self) -> str:
+        return f"{self.model._meta.db_table}.{self.column}"
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Sealed(value)
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if isinstance(value, Sealed) or not value:
+            return value
+        return seal(user_id=getattr(model_instance, self.owner), field=self.place, text=value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, Sealed):
+            return value.token
+        value = super().get_prep_value(value)
+        if value and encryption.sealed_version(value) is None:
+            # update() and bulk_update() do not seal: they would write the words in the clear.
+            raise ValueError(f"{self.place} takes sealed text: save() the row, or seal() the value first")
+        return value
+
+    def to_python(self, value):
+        return value if isinstance(value, Sealed) else super().to_python(value)
