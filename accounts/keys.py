@@ -259,7 +259,10 @@ class _SealedAttribute(DeferredAttribute):
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
             field = self.field
-            value = unseal(user_id=getattr(instance, field.owner), field=field.place, value=value)
+            if field.owner not in instance.__dict__:
+                # It would be fetched row by row: a query per value opened.
+                raise AttributeError(f"{field.place} is opened with {field.owner}: load it too (only(..., 'user'))")
+            value = unseal(user_id=instance.__dict__[field.owner], field=field.place, value=value)
             instance.__dict__[field.attname] = value
         return value
 

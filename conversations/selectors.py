@@ -149,7 +149,7 @@ def messages_for_entry(*, user, mode: str, up_to: Cursor | None = None, limit: i
     One query down the (user, mode, created_at, id) index. A message still
     waiting for its reply is included: it is what the user wrote.
     """
-    queryset = _history(user=user, mode=mode).only("role", "content", "created_at")
+    queryset = _history(user=user, mode=mode).only("user", "role", "content", "created_at")
     if up_to is not None:
         queryset = queryset.filter(_before(up_to) | Q(created_at=up_to.created_at, id=up_to.id))
     return list(queryset.order_by("-created_at", "-id")[:limit])[::-1]

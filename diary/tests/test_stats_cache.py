@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
-from diary import stats as stats_module
+from accounts import keys
 from diary.cache import STATS_TIMEOUT, user_stats_invalidate
 from diary.models import DiaryEntry
 from diary.stats import stats_for_user
@@ -26,9 +26,9 @@ def _upload(payload: dict, name: str = "export.json") -> io.BytesIO:
 
 def test_statistics_are_cached_for_five_minutes(owner, monkeypatch, django_assert_num_queries):
     timeouts = []
-    real_cached = stats_module.cached
+    real_cached = keys.cached  # what cached_sealed keeps them with (they name own tags: docs/encryption.md)
     monkeypatch.setattr(
-        stats_module, "cached", lambda key, timeout, compute, **kw: timeouts.append(timeout) or real_cached(
+        keys, "cached", lambda key, timeout, compute, **kw: timeouts.append(timeout) or real_cached(
             key, timeout, compute, **kw)
     )
     EntryFactory(user=owner)

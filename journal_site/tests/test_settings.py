@@ -122,9 +122,16 @@ def test_redis_url_gives_django_redis_that_ignores_outages_and_feeds_celery(tmp_
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a postgres"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be one of"),
         (
-            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example", "EMAIL_HOST": "x"},
+            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "journal.example", "EMAIL_HOST": "x",
+             "ENCRYPTION_KEYS": PRODUCTION_ENV["ENCRYPTION_KEYS"]},
             "SITE_URL must be set when DJANGO_ENV=production",
         ),
+        (
+            {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 60},
+            "ENCRYPTION_KEYS (or ENCRYPTION_KEYS_FILE) must be set when DJANGO_ENV=production",
+        ),
+        ({"ENCRYPTION_KEYS": "1:c2hvcnQ="}, "ENCRYPTION_KEYS: key 1 must be 32 bytes"),
+        ({"ENCRYPTION_KEYS_FILE": "/nonexistent/keys"}, "ENCRYPTION_KEYS_FILE cannot be read"),
         ({"SITE_URL": "journal.example.com"}, "SITE_URL must start with https://"),
     ],
 )
@@ -252,3 +259,17 @@ def test_the_test_settings_are_the_journals_with_fast_hashing():
     fast, *others = settings.PASSWORD_HASHERS
     assert fast == "django.contrib.auth.hashers.MD5PasswordHasher" and others == product.PASSWORD_HASHERS
     assert settings.INSTALLED_APPS == product.INSTALLED_APPS and settings.MIDDLEWARE == product.MIDDLEWARE
+
+
+def test_encryption_keys_come_from_a_file_too(tmp_path):
+    keys = tmp_path / "keys"
+    keys.write_text(PRODUCTION_ENV["ENCRYPTION_KEYS"] + "\n")
+    assert settings_value("settings.ENCRYPTION_KEYS.current", {"ENCRYPTION_KEYS_FILE": str(keys)}, tmp_path) == "1"
+
+
+def test_the_embedded_default_writes_its_encryption_key_once(tmp_path):
+    first = settings_value("sorted(settings.ENCRYPTION_KEYS.keys)", {}, tmp_path)
+    written = (tmp_path / "encryption_keys").read_text()
+    assert first == "[1]" and oct((tmp_path / "encryption_keys").stat().st_mode & 0o777) == "0o600"
+    settings_value("1", {}, tmp_path)
+    assert (tmp_path / "encryption_keys").read_text() == written

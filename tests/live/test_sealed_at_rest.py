@@ -46,8 +46,9 @@ secret = twofactor.secret_new()
 twofactor.two_factor_enable(user=alice, secret=secret)
 message_send(user=alice, mode="supportive", content=markers["message"])
 reply = ConversationHistory.objects.get(user=alice, role="assistant").content
-entries = [{"created_at": f"2024-01-01T10:{n % 60:02d}:00+00:00", "title": "", "content": markers["import"] + " " + "x" * 400,
-            "mood": None, "emotion_tags": [], "exclude_from_ai": False} for n in range(700)]
+text = markers["import"] + " " + "x" * 400
+entries = [{"created_at": f"2024-01-01T10:{n % 60:02d}:00+00:00", "title": "", "content": text, "mood": None,
+            "emotion_tags": [], "exclude_from_ai": False} for n in range(700)]
 data = json.dumps({"format": EXPORT_FORMAT_NAME, "version": EXPORT_VERSION, "entries": entries}).encode()
 job = imports.import_start(user=alice, upload=SimpleUploadedFile("big.json", data))
 assert job.status == "pending", job.status

@@ -180,7 +180,7 @@ def test_chat_message_belongs_to_the_caller_whatever_the_body_says(owner, outsid
     )
     assert response.status_code in (201, 202)
     assert not ConversationHistory.objects.filter(user=outsider).exists()
-    assert ConversationHistory.objects.filter(user=owner, content="Hello.").exists()
+    assert [m.content for m in ConversationHistory.objects.filter(user=owner, role="user")] == ["Hello."]
 
 
 @pytest.mark.django_db
