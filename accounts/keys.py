@@ -165,6 +165,25 @@ def data_keys_rewrap(*, batch_size: int = 1000) -> int:
     return done
 
 
+def data_key_check(rows: list[dict]) -> list[str]:
+    """What keeps the configured KEKs from opening these data keys (rows of account_data_keys); [] if nothing.
+
+    One key per KEK version is opened: a wrong key of that version fails on the first.
+    """
+    keks = settings.ENCRYPTION_KEYS
+    problems = []
+    tried: set[int] = set()
+    for row in rows:
+        if row["kek_version"] in tried:
+            continue
+        tried.add(row["kek_version"])
+        try:
+            keks.unwrap(row["wrapped"], version=row["kek_version"], context=_context(row["user_id"], row["version"]))
+        except CannotOpen as error:
+            problems.append(str(error))
+    return problems
+
+
 class Sealed:
     """A sealed value as read from the database; `unseal()` opens it. Never shown as text by mistake."""
 

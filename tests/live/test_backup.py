@@ -7,8 +7,11 @@ database, with a brand-new empty Redis, lets the user sign in and read the
 entry: nothing in Redis is needed after a restore.
 """
 
+import base64
 import os
+import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,18 +36,31 @@ def run(script: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPr
     return subprocess.run([str(script), *args], env=env, capture_output=True, text=True, timeout=300)
 
 
+# The deployment's key-encryption key, the same on the machine that backs up and the one that restores.
+KEYS = "1:" + base64.b64encode(b"backup-round-trip-key-32-bytes!!").decode()
+OTHER_KEYS = "1:" + base64.b64encode(b"some-other-machine-key-32-bytes!").decode()
+
+
+def manage_command(env: dict[str, str]) -> str:
+    """How journal-restore runs manage.py here ($JOURNAL_MANAGE): the journal's Python, with `env` around it."""
+    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
+    return f"env {assignments} {sys.executable} {ROOT / 'manage.py'}"
+
+
 def test_backup_restore_round_trip(postgres, tmp_path):
     for part in ("source", "target"):
         (tmp_path / part).mkdir()
     source_url = postgres.create_database("jbackup_source")
-    source = app_env(tmp_path / "source", DATABASE_URL=source_url)
+    source = app_env(tmp_path / "source", DATABASE_URL=source_url, ENCRYPTION_KEYS=KEYS)
     manage(source, "migrate", "--noinput")
     create_user(source, "alice")
     entry_id = int(
         manage(
             source, "shell", "--no-imports", "-c",
             "from accounts.models import User; from diary.models import DiaryEntry; "
+            "from diary.models import EntryTemplate; "
             "alice = User.objects.get(username='alice'); "
+            f"EntryTemplate.objects.create(user=alice, name='Kept', content={SECRET!r}); "
             f"print(DiaryEntry.objects.create(user=alice, title='Kept', content={SECRET!r}).pk)",
         ).strip().splitlines()[-1]
     )
@@ -59,8 +75,16 @@ def test_backup_restore_round_trip(postgres, tmp_path):
     assert [p.name for p in backups.iterdir()] == [archive.name]  # no partial file left behind
 
     target_url = postgres.create_database("jbackup_target")
-    restored = run(RESTORE, str(archive), env=script_env(target_url))
+    target = app_env(tmp_path / "target", DATABASE_URL=target_url, ENCRYPTION_KEYS=KEYS)
+    # A machine without the deployment's key is refused before anything is written.
+    elsewhere = {**target, "ENCRYPTION_KEYS": OTHER_KEYS}
+    refused = run(RESTORE, str(archive), env=script_env(target_url, JOURNAL_MANAGE=manage_command(elsewhere)))
+    assert refused.returncode == 3 and "do not open the archive's data keys" in refused.stderr, refused.stderr
+    assert "does not open with key-encryption key 1" in refused.stderr
+
+    restored = run(RESTORE, str(archive), env=script_env(target_url, JOURNAL_MANAGE=manage_command(target)))
     assert restored.returncode == 0, restored.stderr
+    assert "1 data keys open with ENCRYPTION_KEYS" in restored.stderr
 
     # A second restore over a database that is no longer empty is refused and changes nothing.
     again = run(RESTORE, str(archive), env=script_env(target_url))
@@ -68,8 +92,12 @@ def test_backup_restore_round_trip(postgres, tmp_path):
 
     redis = PrivateRedis().start()  # empty: nothing of the source's Redis comes along
     try:
-        target = app_env(tmp_path / "target", DATABASE_URL=target_url, REDIS_URL=redis.url())
+        target = {**target, "REDIS_URL": redis.url()}
         manage(target, "migrate", "--check")
+        # What was sealed opens on the restored database with the same keys.
+        template = manage(target, "shell", "--no-imports", "-c",
+                          "from diary.models import EntryTemplate; print(EntryTemplate.objects.get().content)")
+        assert template.strip().splitlines()[-1] == SECRET
         server, base = gunicorn(target, tmp_path / "target", workers=1, threads=4)
         try:
             session = signed_in_session(base, "alice", PASSWORD)
