@@ -12,12 +12,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models.query_utils import DeferredAttribute
+from django.utils import timezone
 
 from journal_site import encryption
 from journal_site.caching import cached
@@ -163,6 +165,93 @@ def data_keys_rewrap(*, batch_size: int = 1000) -> int:
         done += len(rows)
         last = rows[-1].pk
     return done
+
+
+# --- A user's own rotation ---------------------------------------------------------------------------
+
+
+def sealed_fields() -> list["SealedTextField"]:
+    """Every sealed text column of the installed apps."""
+    from django.apps import apps
+
+    return [field for model in apps.get_models() for field in model._meta.concrete_fields
+            if isinstance(field, SealedTextField)]
+
+
+def data_key_rotate(*, user_id: int) -> int:
+    """Give the user a new data key, which seals from now on, and queue the re-sealing of their rows.
+
+    Returns the new version. Processes that remembered the old version go on sealing with it for at most
+    CURRENT_VERSION_SECONDS; the re-sealing and the retirement of old keys allow for that (docs/encryption.md).
+    """
+    from accounts.tasks import data_key_reseal_task
+    from journal_site import outbox
+
+    newest = _data_keys().filter(user_id=user_id).order_by("-version").values_list("version", flat=True).first()
+    row = data_key_create(user_id=user_id, version=(newest or 0) + 1)
+    keys_forget(user_id=user_id)
+    outbox.enqueue(data_key_reseal_task, args=(user_id,))
+    return row.version
+
+
+def data_key_reseal(*, user_id: int, batch_size: int = 500) -> dict[str, int]:
+    """Seal again with the newest key what the user has sealed with older ones; then retire those keys.
+
+    Resumable and idempotent: each pass reads the user's rows in id order and changes only values sealed
+    with an older version, each with a conditional update (an edit made meanwhile is kept). One pass per
+    user at a time (a claim in the shared cache). The older keys are deleted once the newest is older than
+    twice CURRENT_VERSION_SECONDS and a pass found nothing left to re-seal.
+    """
+    from django.core.cache import cache as shared
+
+    claim = f"lock:keys:reseal:{user_id}"
+    if not shared.add(claim, True, 3600):
+        return {"resealed": 0, "retired": 0, "busy": 1}
+    try:
+        newest = _data_keys().filter(user_id=user_id).order_by("-version").first()
+        if newest is None:
+            return {"resealed": 0, "retired": 0, "busy": 0}
+        def sweep() -> int:
+            return sum(_reseal_field(field, user_id=user_id, newest=newest.version, batch_size=batch_size)
+                       for field in sealed_fields())
+
+        resealed = sweep()
+        retired = 0
+        settled = timezone.now() - newest.created_at > timedelta(seconds=2 * CURRENT_VERSION_SECONDS)
+        # The second sweep finds what a process sealed with an older key during the first.
+        if settled and not _import_payloads_waiting(user_id=user_id) and not sweep():
+            retired = _data_keys().filter(user_id=user_id, version__lt=newest.version).delete()[0]
+            if retired:
+                keys_forget(user_id=user_id)
+        return {"resealed": resealed, "retired": retired, "busy": 0}
+    finally:
+        shared.delete(claim)
+
+
+def _reseal_field(field: "SealedTextField", *, user_id: int, newest: int, batch_size: int) -> int:
+    """Seal again with key `newest` (the database's, never a process's remembered one) what an older one sealed."""
+    manager = field.model._default_manager
+    owner = {field.owner: user_id}
+    key = data_key(user_id=user_id, version=newest)
+    done = last = 0
+    while rows := list(manager.filter(pk__gt=last, **owner).order_by("pk")
+                       .values_list("pk", field.attname)[:batch_size]):
+        last = rows[-1][0]
+        for pk, value in rows:
+            version = encryption.sealed_version(value.token) if isinstance(value, Sealed) else None
+            if version is None or version == newest:
+                continue
+            text = unseal(user_id=user_id, field=field.place, value=value)
+            token = encryption.seal(text, key=key, version=newest, user_id=user_id, field=field.place)
+            done += manager.filter(pk=pk, **{field.attname: value}).update(**{field.attname: token})
+    return done
+
+
+def _import_payloads_waiting(*, user_id: int) -> bool:
+    """An uploaded file still waiting for its job is sealed with the key of its day: that key stays."""
+    from django.apps import apps
+
+    return apps.get_model("diary", "ImportJob").objects.filter(user_id=user_id, payload__isnull=False).exists()
 
 
 def data_key_check(rows: list[dict]) -> list[str]:

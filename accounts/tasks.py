@@ -191,3 +191,26 @@ def cleanup_account_records() -> dict | None:
         return None
     logger.info("account-records cleanup", extra=result)
     return result
+
+
+@shared_task(name="accounts.data_key_reseal", acks_late=True)
+def data_key_reseal_task(user_id: int) -> dict[str, int]:
+    """Queued by a rotation of the user's data key; seals their rows again (docs/encryption.md)."""
+    from accounts.keys import data_key_reseal
+
+    return data_key_reseal(user_id=user_id)
+
+
+@shared_task(name="accounts.data_keys_retire")
+def data_keys_retire() -> int:
+    """Queued by beat hourly: finishes rotations whose old keys could not be retired yet. Returns how many users."""
+    from django.db.models import Count
+
+    from accounts.keys import data_key_reseal
+    from accounts.models import DataKey
+
+    users = (DataKey.objects.values("user_id").annotate(n=Count("id")).filter(n__gt=1)
+             .values_list("user_id", flat=True)[:1000])
+    for user_id in users:
+        data_key_reseal(user_id=user_id)
+    return len(users)

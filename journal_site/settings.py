@@ -352,6 +352,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    # Finishes rotations of users' data keys: seals again and retires the old keys (docs/encryption.md).
+    "accounts-data-keys-retire": {
+        "task": "accounts.data_keys_retire",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }

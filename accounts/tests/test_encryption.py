@@ -261,3 +261,70 @@ def test_a_message_and_the_companions_reply_are_sealed(owner, monkeypatch):
         assert _column("conversation_history", "content", row.pk).startswith("e1.")
     assert message.content == "A lighthouse keeper's secret." and reply.content
     assert kept and all(reply.content.encode() not in value for value in kept)
+
+
+# --- A user's own rotation -----------------------------------------------------------------------------------
+
+
+def _age_newest_key(user, seconds: float) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    newest = DataKey.objects.filter(user=user).order_by("-version").first()
+    DataKey.objects.filter(pk=newest.pk).update(created_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_rotating_a_users_key_seals_their_rows_again_and_then_retires_the_old_key(owner, outsider):
+    from accounts.tasks import data_keys_retire
+
+    template = EntryTemplate.objects.create(user=owner, name="Evening", content="Three good things")
+    theirs = EntryTemplate.objects.create(user=outsider, name="Theirs", content="Untouched")
+    before = _column("diary_entry_templates", "content", theirs.pk)
+    assert keys.data_key_rotate(user_id=owner.pk) == 2
+    assert keys.seal(user_id=owner.pk, field="t.c", text="new").startswith("e1.2.")
+    result = keys.data_key_reseal(user_id=owner.pk)
+    assert result == {"resealed": 2, "retired": 0, "busy": 0}  # the name and the text; the old key stays a while
+    assert _column("diary_entry_templates", "content", template.pk).startswith("e1.2.")
+    assert _column("diary_entry_templates", "content", theirs.pk) == before
+    # A process that still remembered version 1 seals with it meanwhile; the next pass finds it.
+    version1 = keys.data_key(user_id=owner.pk, version=1)
+    stale = encryption.seal("Written by a slow process", key=version1, version=1, user_id=owner.pk,
+                            field="diary_entry_templates.content")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE diary_entry_templates SET content = %s WHERE id = %s", [stale, template.pk])
+    _age_newest_key(owner, keys.CURRENT_VERSION_SECONDS * 2 + 1)
+    assert data_keys_retire() == 1  # the hourly task finishes what the rotation began
+    assert list(DataKey.objects.filter(user=owner).values_list("version", flat=True)) == [2]
+    keys.keys_forget()
+    fresh = EntryTemplate.objects.get(pk=template.pk)
+    assert (fresh.name, fresh.content) == ("Evening", "Written by a slow process")
+    assert EntryTemplate.objects.get(pk=theirs.pk).content == "Untouched"
+
+
+def test_one_re_sealing_per_user_at_a_time(owner):
+    from django.core.cache import cache
+
+    cache.add(f"lock:keys:reseal:{owner.pk}", True, 60)
+    assert keys.data_key_reseal(user_id=owner.pk)["busy"] == 1
+
+
+def test_an_import_waiting_for_its_job_keeps_the_old_key(owner):
+    from diary.models import ImportJob
+    from portability.imports import PAYLOAD_FIELD
+
+    ImportJob.objects.create(user=owner, payload=keys.seal_bytes(user_id=owner.pk, field=PAYLOAD_FIELD, data=b"{}"))
+    keys.data_key_rotate(user_id=owner.pk)
+    _age_newest_key(owner, keys.CURRENT_VERSION_SECONDS * 2 + 1)
+    assert keys.data_key_reseal(user_id=owner.pk)["retired"] == 0
+    assert DataKey.objects.filter(user=owner).count() == 2
+
+
+def test_an_operator_rotates_one_users_key(owner, capsys):
+    from django.core.management.base import CommandError
+
+    call_command("encryption_rotate_user", owner.username)
+    assert "data key 2 seals from now on" in capsys.readouterr().out
+    assert list(DataKey.objects.filter(user=owner).order_by("version").values_list("version", flat=True)) == [1, 2]
+    with pytest.raises(CommandError, match="no user named"):
+        call_command("encryption_rotate_user", "nobody-here")
