@@ -7,7 +7,7 @@ read of the attribute; `.values()` and `.values_list()` give `Sealed` objects,
 which `unseal()` opens, so no read path hands out a ciphertext as if it were text.
 """
 
-import pickle
+import pickle  # nosec B403 - loads only what cached_sealed sealed itself (AES-GCM authenticated)
 import threading
 import time
 from collections import OrderedDict
