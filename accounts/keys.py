@@ -330,7 +330,7 @@ def cached_sealed(key: str, timeout: int, compute: Callable[[], Any], *, name: s
 
     The value is pickled and sealed with the user's data key, bound to its cache key; one that does not
     open (planted, or kept in the clear by an older release) counts as a miss and is computed again
-    (docs/encryption.md). The key stays as it was, so pattern deletes (`user:*:<id>`) still reach it.
+    (docs/encryption.md). The key is the caller's, with its version: invalidation works as before.
     """
     place = f"cache:{key}"
     sealed_key = key

@@ -42,6 +42,12 @@ def user_stats_invalidate(*, user_id: int) -> None:
     prefetch.forget(_version_key(user_id))
 
 
+def user_stats_forget(*, user_id: int) -> None:
+    """Drop the version itself (a deleted account leaves no key); the next read starts a new one."""
+    cache.delete(_version_key(user_id))
+    prefetch.forget(_version_key(user_id))
+
+
 def stats_version_key(user_id: int) -> str:
     """Read with the rate limiter's round trip on every signed-in request (DiaryConfig.ready)."""
     return _version_key(user_id)

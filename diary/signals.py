@@ -10,10 +10,17 @@ deleted (it would load every row first). Deletes go through the services.
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from diary.cache import user_stats_invalidate
+from accounts.services import user_cached_data_forget
+from diary.cache import user_stats_forget, user_stats_invalidate
 from diary.models import DiaryEntry
 
 
 @receiver(post_save, sender=DiaryEntry, dispatch_uid="diary.stats_on_entry_save")
 def stats_on_entry_save(sender, instance: DiaryEntry, **kwargs) -> None:
     user_stats_invalidate(user_id=instance.user_id)
+
+
+@receiver(user_cached_data_forget, dispatch_uid="diary.stats_on_user_forget")
+def stats_on_user_forget(sender, user_id: int, **kwargs) -> None:
+    """A user's data changed in a way statistics may show (time zone, language) or the account went."""
+    user_stats_forget(user_id=user_id)

@@ -1,6 +1,5 @@
-"""Cache helpers shared by the apps: counted reads and pattern deletion."""
+"""Cache helpers shared by the apps: counted reads and kept fragments."""
 
-import fnmatch
 from collections.abc import Callable
 from typing import Any
 
@@ -32,23 +31,6 @@ def cached(key: str, timeout: int, compute: Callable[[], Any], *, name: str) -> 
     cache.set(key, value, timeout)
     prefetch.forget(key)
     return value
-
-
-def delete_pattern(pattern: str) -> None:
-    """Delete every key matching a glob pattern, on Redis and on the in-process cache."""
-    prefetch.forget_all()
-    if hasattr(cache, "delete_pattern"):  # django-redis: SCAN + DEL, never KEYS
-        cache.delete_pattern(pattern)
-        return
-    # LocMemCache keeps keys as ":<version>:<key>" in a per-process dict.
-    store = getattr(cache, "_cache", None)
-    lock = getattr(cache, "_lock", None)
-    if store is None or lock is None:
-        raise NotImplementedError(f"{type(cache).__name__} cannot delete by pattern")
-    with lock:
-        for full_key in [k for k in store if fnmatch.fnmatchcase(k.split(":", 2)[-1], pattern)]:
-            store.pop(full_key, None)
-            cache._expire_info.pop(full_key, None)
 
 
 def kept_fragment(key: str, render: Callable[[], str]) -> SafeString:

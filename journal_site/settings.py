@@ -270,8 +270,6 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    # delete_pattern("user:*:{id}") SCANs the keyspace: 1000 keys a round trip, not 10.
-    DJANGO_REDIS_SCAN_ITERSIZE = 1000
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Logged once a minute, without a traceback (see LOGGING).
     DJANGO_REDIS_LOGGER = "journal_site.cache_outage"

@@ -1,4 +1,5 @@
-"""The user cache: `user:id:{id}` for 30 minutes, cleared with `user:*:{id}` on every change."""
+"""The user cache: `user:id:{id}` for 30 minutes, cleared on every change, with the rest of the user's cached
+data (user_cached_data_forget: the apps above move their versions on, docs/caching.md)."""
 
 import pytest
 from django.core.cache import cache
@@ -66,26 +67,35 @@ def test_stale_cache_entry_from_an_older_model_is_reread(owner):
     assert user_get_cached(user_id=owner.pk).username == "owner"
 
 
-def test_any_change_clears_the_users_cached_data_only(owner, outsider):
-    cache.set(f"user:stats:{owner.pk}", "owner's stats", 60)
-    cache.set(f"user:stats:{outsider.pk}", "outsider's stats", 60)
-    cache.set(f"user:stats:1{owner.pk}", "someone else's", 60)
+@pytest.fixture
+def forgotten():
+    """The ids user_cached_data_forget is sent for."""
+    ids = []
+
+    def receiver(sender, user_id, **kwargs):
+        ids.append(user_id)
+
+    services.user_cached_data_forget.connect(receiver, dispatch_uid="test.forgotten")
+    yield ids
+    services.user_cached_data_forget.disconnect(dispatch_uid="test.forgotten")
+
+
+def test_any_change_clears_the_users_cached_data_only(owner, outsider, forgotten):
     user_get_cached(user_id=owner.pk)
+    user_get_cached(user_id=outsider.pk)
     owner.language = "pl"
     owner.save()
     assert cache.get(f"user:id:{owner.pk}") is None
-    assert cache.get(f"user:stats:{owner.pk}") is None
-    assert cache.get(f"user:stats:{outsider.pk}") == "outsider's stats"
-    assert cache.get(f"user:stats:1{owner.pk}") == "someone else's"
+    assert cache.get(f"user:id:{outsider.pk}") is not None
+    assert set(forgotten) == {owner.pk}  # now and again after the commit
     assert user_get_cached(user_id=owner.pk).language == "pl"
 
 
-def test_sign_in_clears_only_the_user_row(client, owner):
-    cache.set(f"user:stats:{owner.pk}", "kept", 60)
+def test_sign_in_clears_only_the_user_row(client, owner, forgotten):
     user_get_cached(user_id=owner.pk)
     client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
     assert cache.get(f"user:id:{owner.pk}") is None or user_get_cached(user_id=owner.pk).last_login is not None
-    assert cache.get(f"user:stats:{owner.pk}") == "kept"
+    assert forgotten == []
 
 
 def test_profile_change_through_the_page_is_seen_at_once(owner_client, owner):
