@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import FieldError
 from django.db import IntegrityError, models, transaction
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
@@ -368,8 +369,9 @@ class _SealedAttribute(DeferredAttribute):
         if isinstance(value, Sealed):
             field = self.field
             if field.owner not in instance.__dict__:
-                # It would be fetched row by row: a query per value opened.
-                raise AttributeError(f"{field.place} is opened with {field.owner}: load it too (only(..., 'user'))")
+                # It would be fetched row by row: a query per value opened. Not an AttributeError, which a
+                # template would swallow into an empty string.
+                raise FieldError(f"{field.place} is opened with {field.owner}: load it too (only(..., 'user'))")
             value = unseal(user_id=instance.__dict__[field.owner], field=field.place, value=value)
             instance.__dict__[field.attname] = value
         return value

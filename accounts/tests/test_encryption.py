@@ -328,3 +328,12 @@ def test_an_operator_rotates_one_users_key(owner, capsys):
     assert list(DataKey.objects.filter(user=owner).order_by("version").values_list("version", flat=True)) == [1, 2]
     with pytest.raises(CommandError, match="no user named"):
         call_command("encryption_rotate_user", "nobody-here")
+
+
+def test_a_sealed_field_read_without_its_owner_fails_loudly(owner):
+    from django.core.exceptions import FieldError
+
+    EntryTemplate.objects.create(user=owner, name="N", content="C")
+    template = EntryTemplate.objects.only("content").get()
+    with pytest.raises(FieldError, match="load it too"):  # not a query per row, nor an empty string in a template
+        print(template.content)
