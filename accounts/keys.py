@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +48,8 @@ def _context(user_id: int, version: int) -> bytes:
 
 
 def _remember(user_id: int, version: int, key: bytes) -> bytes:
+    if (user_id, version) in _unsettled():
+        return key  # made in this thread's open transaction, which may yet be rolled back
     with _keys_lock:
         _keys[(user_id, version)] = key
         _keys.move_to_end((user_id, version))
@@ -61,10 +64,21 @@ def keys_forget(*, user_id: int | None = None) -> None:
         if user_id is None:
             _keys.clear()
             _current.clear()
+            _unsettled().clear()
         else:
             for cached in [cached for cached in _keys if cached[0] == user_id]:
                 del _keys[cached]
             _current.pop(user_id, None)
+
+
+# Keys this thread made in a transaction not yet committed: not remembered until it is.
+_thread = threading.local()
+
+
+def _unsettled() -> set[tuple[int, int]]:
+    if not hasattr(_thread, "unsettled"):
+        _thread.unsettled = set()
+    return _thread.unsettled
 
 
 def _data_keys():
@@ -96,16 +110,20 @@ def data_key_first(*, user_id: int) -> None:
 def data_key_create(*, user_id: int, version: int):
     """A new random data key `version` for the user, wrapped by the current KEK (another process may win).
 
-    Not remembered here: the caller's transaction may still be rolled back, and a key remembered for a
-    row that never was would seal text nothing can open. The next read takes it from the database.
+    Not remembered while the caller's transaction is open: it may still be rolled back, and a key
+    remembered for a row that never was would seal text nothing can open.
     """
     key = encryption.data_key_new()
     kek_version, wrapped = settings.ENCRYPTION_KEYS.wrap(key, context=_context(user_id, version))
     try:
         with transaction.atomic():
-            return _data_keys().create(user_id=user_id, version=version, kek_version=kek_version, wrapped=wrapped)
+            row = _data_keys().create(user_id=user_id, version=version, kek_version=kek_version, wrapped=wrapped)
     except IntegrityError:
         return _data_keys().get(user_id=user_id, version=version)
+    if transaction.get_connection().in_atomic_block:
+        _unsettled().add((user_id, version))
+        transaction.on_commit(partial(_unsettled().discard, (user_id, version)))
+    return row
 
 
 def data_key_current(*, user_id: int) -> tuple[int, bytes]:

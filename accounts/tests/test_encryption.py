@@ -337,3 +337,23 @@ def test_a_sealed_field_read_without_its_owner_fails_loudly(owner):
     template = EntryTemplate.objects.only("content").get()
     with pytest.raises(FieldError, match="load it too"):  # not a query per row, nor an empty string in a template
         print(template.content)
+
+
+def test_a_key_made_in_a_transaction_that_is_rolled_back_is_not_remembered():
+    from django.db import transaction
+
+    user = UserFactory()
+    DataKey.objects.filter(user=user).delete()
+    keys.keys_forget()
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        keys.seal(user_id=user.pk, field="t.c", text="lost with the transaction")
+        keys.seal(user_id=user.pk, field="t.c", text="and again")  # reads the row it made: still not kept
+        raise RolledBack
+    assert (user.pk, 1) not in keys._keys
+    token = keys.seal(user_id=user.pk, field="t.c", text="kept")  # a new key, from the database
+    keys.keys_forget()
+    assert keys.unseal(user_id=user.pk, field="t.c", value=token) == "kept"
