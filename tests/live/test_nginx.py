@@ -8,6 +8,7 @@ worker, the client's address reaches the journal, and trickling clients hold
 nginx's connections, never gunicorn's threads.
 """
 
+import base64
 import http.client
 import json
 import os
@@ -128,6 +129,7 @@ def stack(postgres, tmp_path_factory):
         DATABASE_URL=postgres.create_database("jnginx"),
         REDIS_URL=redis.url(),
         DJANGO_ENV="production",
+        ENCRYPTION_KEYS="1:" + base64.b64encode(b"nginx-live-test-key-of-32-bytes!").decode(),
         SITE_URL=origin,
         ALLOWED_HOSTS="localhost,127.0.0.1",
         TRUSTED_PROXIES="127.0.0.1",

@@ -254,6 +254,7 @@ def test_production_sends_hsts_and_secure_http_only_same_site_cookies(tmp_path):
     env.update(
         DJANGO_ENV="production",
         SECRET_KEY="production-probe-" + "x" * 60,
+        ENCRYPTION_KEYS="1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
         EMAIL_HOST="smtp.example",
         METRICS_TOKEN="scrape-token",
         SITE_URL="https://journal.example",
