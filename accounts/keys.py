@@ -142,9 +142,6 @@ def data_key_current(*, user_id: int) -> tuple[int, bytes]:
     row = _data_keys().filter(user_id=user_id).order_by("-version").first()
     if row is None:  # a user made without signals (bulk_create): given a key on first use
         row = data_key_create(user_id=user_id, version=1)
-        return row.version, settings.ENCRYPTION_KEYS.unwrap(
-            bytes(row.wrapped), version=row.kek_version, context=_context(user_id, row.version)
-        )
     with _keys_lock:
         key = _keys.get((user_id, row.version))
     key = key if key is not None else _unwrap(row)
