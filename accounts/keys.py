@@ -28,8 +28,17 @@ from journal_site.caching import cached
 from journal_site.encryption import CannotOpen
 
 __all__ = [
-    "CannotOpen", "Sealed", "SealedTextField", "data_key_current", "keys_forget", "seal", "seal_bytes", "unseal",
+    "CannotOpen",
+    "Sealed",
+    "SealedTextField",
+    "data_key_current",
+    "keys_forget",
+    "seal",
+    "seal_bytes",
+    "search_key",
+    "unseal",
     "unseal_bytes",
+    "unseal_row",
 ]
 
 # Unwrapped keys a process keeps (32 bytes each): enough for every active user of a large site.
@@ -39,6 +48,9 @@ _keys_lock = threading.Lock()
 # Each user's newest key version, and until when (time.monotonic()) that is trusted.
 _current: dict[int, tuple[int, float]] = {}
 CURRENT_VERSION_SECONDS = 300.0
+# The version of a user's search key: a data key of its own that never seals (search_key()).
+SEARCH_KEY_VERSION = 0
+_SEARCH_DERIVED = -1  # where _keys keeps the HMAC key derived from it
 _MISSING = object()
 
 
@@ -139,7 +151,7 @@ def data_key_current(*, user_id: int) -> tuple[int, bytes]:
             key = _keys.get((user_id, known[0]))
             if key is not None:
                 return known[0], key
-    row = _data_keys().filter(user_id=user_id).order_by("-version").first()
+    row = _data_keys().filter(user_id=user_id, version__gt=SEARCH_KEY_VERSION).order_by("-version").first()
     if row is None:  # a user made without signals (bulk_create): given a key on first use
         row = data_key_create(user_id=user_id, version=1)
     with _keys_lock:
@@ -150,6 +162,24 @@ def data_key_current(*, user_id: int) -> tuple[int, bytes]:
         while len(_current) > _KEYS_KEPT:
             _current.pop(next(iter(_current)))
     return row.version, key
+
+
+def search_key(*, user_id: int) -> bytes:
+    """The HMAC key of the user's blind indexes (docs/encryption.md, Search), made on first use.
+
+    Derived from a random key of its own (version 0 in account_data_keys), which never seals text and is
+    kept through the user's rotations: what it hashes stays findable without re-reading every entry.
+    """
+    with _keys_lock:
+        derived = _keys.get((user_id, _SEARCH_DERIVED))
+    if derived is not None:
+        return derived
+    row = _data_keys().filter(user_id=user_id, version=SEARCH_KEY_VERSION).first()
+    row = row or data_key_create(user_id=user_id, version=SEARCH_KEY_VERSION)
+    derived = encryption.derive(_unwrap(row), purpose="journal search index")
+    if (user_id, SEARCH_KEY_VERSION) in _unsettled():
+        return derived  # made in this thread's open transaction: not remembered until it commits
+    return _remember(user_id, _SEARCH_DERIVED, derived)
 
 
 def data_key(*, user_id: int, version: int) -> bytes:
@@ -203,7 +233,8 @@ def data_key_rotate(*, user_id: int) -> int:
     from accounts.tasks import data_key_reseal_task
     from journal_site import outbox
 
-    newest = _data_keys().filter(user_id=user_id).order_by("-version").values_list("version", flat=True).first()
+    newest = (_data_keys().filter(user_id=user_id, version__gt=SEARCH_KEY_VERSION).order_by("-version")
+              .values_list("version", flat=True).first())
     row = data_key_create(user_id=user_id, version=(newest or 0) + 1)
     keys_forget(user_id=user_id)
     outbox.enqueue(data_key_reseal_task, args=(user_id,))
@@ -224,7 +255,7 @@ def data_key_reseal(*, user_id: int, batch_size: int = 500) -> dict[str, int]:
     if not shared.add(claim, True, 3600):
         return {"resealed": 0, "retired": 0, "busy": 1}
     try:
-        newest = _data_keys().filter(user_id=user_id).order_by("-version").first()
+        newest = _data_keys().filter(user_id=user_id, version__gt=SEARCH_KEY_VERSION).order_by("-version").first()
         if newest is None:
             return {"resealed": 0, "retired": 0, "busy": 0}
         def sweep() -> int:
@@ -236,7 +267,8 @@ def data_key_reseal(*, user_id: int, batch_size: int = 500) -> dict[str, int]:
         settled = timezone.now() - newest.created_at > timedelta(seconds=2 * CURRENT_VERSION_SECONDS)
         # The second sweep finds what a process sealed with an older key during the first.
         if settled and not _import_payloads_waiting(user_id=user_id) and not sweep():
-            retired = _data_keys().filter(user_id=user_id, version__lt=newest.version).delete()[0]
+            retired = (_data_keys().filter(user_id=user_id, version__gt=SEARCH_KEY_VERSION, version__lt=newest.version)
+                       .delete()[0])
             if retired:
                 keys_forget(user_id=user_id)
         return {"resealed": resealed, "retired": retired, "busy": 0}
@@ -324,6 +356,14 @@ def unseal(*, user_id: int, field: str, value) -> str:
     if version is None:
         return token
     return encryption.open_sealed(token, key=data_key(user_id=user_id, version=version), user_id=user_id, field=field)
+
+
+def unseal_row(row: dict, *, model, user_id: int) -> dict:
+    """A `.values()` row of `model` with every sealed column in it opened, in place (one user's rows)."""
+    for name, value in row.items():
+        if isinstance(value, Sealed):
+            row[name] = unseal(user_id=user_id, field=model._meta.get_field(name).place, value=value)
+    return row
 
 
 def seal_bytes(*, user_id: int, field: str, data: bytes) -> bytes:

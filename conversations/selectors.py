@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -208,7 +207,8 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
     """The user's recent entries for the companion: only with consent, never an excluded entry.
 
     Reads the newest few entries of the last ENTRIES_MAX_DAYS days through the
-    (user, created_at) index, and only the start of each text.
+    (user, created_at) index, and keeps only the start of each text (sealed: opened here, the
+    database cannot cut it; docs/encryption.md).
     """
     if not user.ai_can_read_entries:
         return []
@@ -216,13 +216,12 @@ def entry_notes_for_ai(*, user, now: datetime | None = None) -> list[EntryNote]:
     entries = (
         DiaryEntry.objects.filter(user=user, exclude_from_ai=False, created_at__gte=since)
         .order_by("-created_at", "-id")
-        .annotate(text_start=Substr("content", 1, ENTRY_EXCERPT_CHARS + 1))
-        .only("created_at", "title", "mood", "emotion_tags")[:ENTRIES_MAX]
+        .only("user_id", "created_at", "title", "content", "mood", "emotion_tags")[:ENTRIES_MAX]
     )
     zone = user_zone(user)
     notes = []
     for entry in entries:
-        excerpt = " ".join(entry.text_start.split())
+        excerpt = " ".join(entry.content[:ENTRY_EXCERPT_CHARS + 1].split())
         if len(excerpt) > ENTRY_EXCERPT_CHARS:
             excerpt = excerpt[:ENTRY_EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
         tags = entry.emotion_tags if isinstance(entry.emotion_tags, list) else []

@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.keys import unseal_row
 from accounts.timezones import user_zone
 from diary import selectors, services, writing
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emotion_choices
@@ -261,11 +262,12 @@ class EntryListCreateApi(generics.ListCreateAPIView):
         paginator = self.paginator
         rows = paginator.paginate_queryset(self.get_queryset().values(*ENTRY_FIELDS), request, view=self)
         zone = timezone.get_current_timezone()
+        opened = (unseal_row(row, model=DiaryEntry, user_id=request.user.pk) for row in rows)
         return json_response(
             {
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
-                "results": [entry_data(row, zone) for row in rows],
+                "results": [entry_data(row, zone) for row in opened],
             }
         )
 

@@ -7,12 +7,12 @@ class DiaryConfig(AppConfig):
     verbose_name = _("Diary")
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         from diary import signals  # noqa: F401 - registers the statistics cache receivers
         from diary.cache import stats_version_key
-        from diary.search import sqlite_register_fold
+        from diary.sealing import entries_seal_queue
         from journal_site import prefetch
 
         prefetch.register_user_key(stats_version_key)
-        connection_created.connect(sqlite_register_fold, dispatch_uid="diary.sqlite_fold")
+        post_migrate.connect(entries_seal_queue, sender=self, dispatch_uid="diary.entries_seal_queue")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.keys import SealedTextField
 from diary.emotions import MOOD_MAX, MOOD_MIN
 from diary.excerpts import excerpt_title_and_rest
+from diary.search import BlindIndexField
 
 
 class DiaryEntry(models.Model):
@@ -17,16 +18,18 @@ class DiaryEntry(models.Model):
     ``created_at`` is the moment the entry is about, editable so a user can
     write about yesterday. ``emotion_tags`` is a JSON list of codes from
     ``diary.emotions``; on PostgreSQL it carries a GIN index (migration 0002)
-    so that a tag filter (``@>``) is indexed. The full-text index over title
-    and content is PostgreSQL-only too and lives in the same migration.
+    so that a tag filter (``@>``) is indexed. Search has a GIN index over
+    ``search_index`` (migration 0011).
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_entries", db_index=False
     )
-    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    # Title, text and excerpt are sealed with the owner's data key (docs/encryption.md): the database
+    # can neither read, filter nor sort them. Search goes through search_index instead.
+    title = SealedTextField(_("title"), blank=True, default="")
     # Empty only in a check-in: an entry with a mood and nothing written (diary.services).
-    content = models.TextField(_("content"), blank=True, default="")
+    content = SealedTextField(_("content"), blank=True, default="")
     mood = models.PositiveSmallIntegerField(
         _("mood"), null=True, blank=True, validators=[MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
     )
@@ -37,11 +40,10 @@ class DiaryEntry(models.Model):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     # Plain text of the rendered start of the content, one line per block, set by
     # every write (diary.excerpts): lists show it without loading the content.
-    excerpt = models.TextField(blank=True, default="", editable=False)
-    # The dictionary forms of the title's and text's words that differ from the words as written
-    # (journal_site.lemmas.search_terms), set by every write: search finds "lekarzem" by "lekarz"
-    # (docs/reading.md). On PostgreSQL it is part of the generated search_document.
-    search_lemmas = models.TextField(blank=True, default="", editable=False)
+    excerpt = SealedTextField(blank=True, default="", editable=False)
+    # Keyed hashes of the title's and text's words and word forms, set by every write (diary.search):
+    # what search compares, under the GIN index ix_diary_entries_search on PostgreSQL (docs/reading.md).
+    search_index = BlindIndexField()
     # Set for imported entries: a stable fingerprint that makes re-imports no-ops.
     source_id = models.CharField(max_length=128, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now)

@@ -1,30 +1,42 @@
-"""Full-text search over entries. See docs/reading.md.
+"""Search over sealed entries: a blind index (docs/reading.md, docs/encryption.md).
 
-PostgreSQL: the stored column search_document holds, for title and content,
-the lexemes of two text search configurations made by migration 0006:
-journal_simple (accents removed, no stemming) and journal_english (accents
-removed, English stems), and since migration 0007 the dictionary forms of the
-words (search_lemmas, journal_site.lemmas). A search wants every word, each as
-an unaccented prefix, an English stem or one of its dictionary forms; the GIN
-index ix_diary_entries_search serves all of it.
+Titles and texts are sealed, so the database cannot read them. Each entry keeps
+instead `search_index`: keyed hashes of its words, made with the owner's search
+key (accounts.keys.search_key), never the key that seals. What is hashed is what
+a search matches, folded (lower case, accents removed):
 
-SQLite: every word must appear in the title or the text (accents and case
-folded by a Python function registered on each connection, journal_fold), or
-one of its dictionary forms in search_lemmas.
+- every beginning of every word, up to PREFIX_MAX letters ("p"), so a word is
+  found by its start ("riv" finds "river"), or by its rough English stem's;
+- every dictionary form of every word, the word itself included ("l"), so
+  "lekarzem" finds "lekarza" (journal_site.lemmas.search_forms);
+- the same again for the title's words ("t"), which ranks title matches first.
+
+A search hashes its words the same way: an entry is found when, for every
+word, one of the word's hashes is in its index. Hashes are 32 bits: two words
+of one user that collide make a search find an entry it should not, about once
+in two million entries a word (docs/encryption.md says why they are kept).
+
+PostgreSQL keeps the index as integer[] under a GIN index (ix_diary_entries_search),
+and a word is `search_index && ARRAY[...]`; SQLite keeps the numbers in a text
+column (" 12 -7 ") and compares them with LIKE.
 """
 
+import hmac
 import re
 from dataclasses import dataclass
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import Expression, Func, Q, TextField
+from django.db import models
+from django.db.models import Case, Lookup, Q, Value, When
 
+from accounts.keys import search_key
 from diary.excerpts import SEARCH_WORDS_MAX, fold, search_words, stem
 from journal_site.lemmas import MARKED_SPELLINGS_QUERY, search_forms
 
 _WORD = re.compile(r"[^\W_]+")
+# The longest beginning of a word kept: a longer search word is matched by its first PREFIX_MAX letters.
+PREFIX_MAX = 12
 
 
 @dataclass(frozen=True)
@@ -45,79 +57,129 @@ def query_words(q: str) -> list[SearchWord]:
             found[folded] = found.get(folded, frozenset()) | forms
     return [SearchWord(folded, forms) for folded, forms in list(found.items())[:SEARCH_WORDS_MAX]]
 
-SEARCH_CONFIG = "journal_simple"
-STEM_CONFIG = "journal_english"
-SQLITE_FOLD = "journal_fold"
+
+def _hash(key: bytes, term: str) -> int:
+    """A term's keyed hash, truncated to a signed 32-bit number (PostgreSQL's integer)."""
+    return int.from_bytes(hmac.digest(key, term.encode(), "sha256")[:4], "big", signed=True)
 
 
-class SearchDocument(Expression):
-    """The entry's stored search vector: the column search_document (PostgreSQL only).
-
-    Django's model does not declare it, so inserts never name it and
-    PostgreSQL keeps it up to date (a generated column, migrations 0003, 0006).
-    """
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        from diary.models import DiaryEntry
-
-        table = compiler.quote_name_unless_alias(DiaryEntry._meta.db_table)
-        return f"{table}.{connection.ops.quote_name('search_document')}", []
+def _word_terms(word: str) -> set[str]:
+    """What one word of an entry is filed under (its lowercase spelling as written)."""
+    folded = fold(word)
+    terms = {f"p:{folded[:length]}" for length in range(1, min(len(folded), PREFIX_MAX) + 1)}
+    terms.add(f"l:{folded}")
+    if not word.isdigit():
+        terms.update(f"l:{form}" for form in search_forms(word))
+    return terms
 
 
-def search_vector() -> SearchDocument:
-    """What searches compare against: the indexed, stored search vector."""
-    return SearchDocument()
+def entry_search_index(*, user_id: int, title: str, content: str) -> list[int]:
+    """What a user's entry with this title and text keeps in `search_index` (made by every write)."""
+    return entry_index(key=search_key(user_id=user_id), title=title, content=content)
 
 
-def search_query(q: str) -> SearchQuery | None:
-    """Every word of `q`, each as an unaccented prefix, an English stem or a dictionary form; None without a word.
-
-    Only letters and digits reach the tsquery, so its operators cannot be injected.
-    """
-    words = query_words(q)
-    if not words:
-        return None
-    per_word = [
-        SearchQuery(f"{word.folded}:*", config=SEARCH_CONFIG, search_type="raw")
-        | SearchQuery(word.folded, config=STEM_CONFIG, search_type="raw")
-        | SearchQuery(" | ".join(sorted(word.forms)), config=SEARCH_CONFIG, search_type="raw")
-        for word in words
-    ]
-    return reduce(and_, per_word)
+def entry_index(*, key: bytes, title: str, content: str) -> list[int]:
+    """The sorted, distinct hashes an entry with this title and text is found by."""
+    terms: set[str] = set()
+    for word in set(_WORD.findall(content.lower())):
+        terms |= _word_terms(word)
+    for word in set(_WORD.findall(title.lower())):
+        title_terms = _word_terms(word)
+        terms |= title_terms
+        terms.update(f"t{term}" for term in title_terms)
+    return sorted({_hash(key, term) for term in terms})
 
 
-class Fold(Func):
-    """Lowercase, accents removed (SQLite only: a Python function registered per connection)."""
+def _query_terms(word: SearchWord, *, title: bool = False) -> list[str]:
+    """The terms any one of which finds `word`: its beginning, its stem's, or a dictionary form."""
+    prefix = "t" if title else ""
+    starts = {word.folded[:PREFIX_MAX], stem(word.folded)[:PREFIX_MAX]}
+    return sorted({*(f"{prefix}p:{start}" for start in starts), *(f"{prefix}l:{form}" for form in word.forms)})
 
-    function = SQLITE_FOLD
-    output_field = TextField()
 
-
-def fold_filter(q: str) -> Q | None:
-    """SQLite: every word (or its English stem) in the folded title or text, or one of its dictionary forms.
-
-    None when `q` has no word.
-    """
+def search_filter(*, key: bytes, q: str) -> Q | None:
+    """Every word of `q` in the entry (in any of its forms); None when `q` has no word."""
     words = query_words(q)
     if not words:
         return None
     return reduce(and_, [
-        reduce(or_, [
-            *(Q(search_title__contains=part) | Q(search_text__contains=part)
-              for part in sorted({stem(word.folded), *word.forms})),
-            *(Q(search_lemmas__contains=f" {form} ") for form in sorted(word.forms)),
-        ])
-        for word in words
+        Q(search_index__overlap=sorted({_hash(key, term) for term in _query_terms(word)})) for word in words
     ])
 
 
-def sqlite_register_fold(sender, connection, **kwargs) -> None:
-    """connection_created receiver: give SQLite the fold() used by searches."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(SQLITE_FOLD, 1, _fold_or_none, deterministic=True)
+def title_rank(*, key: bytes, q: str):
+    """How many words of `q` the title holds: a search's best-match order (diary.selectors)."""
+    return reduce(add, [
+        Case(When(Q(search_index__overlap=sorted({_hash(key, term) for term in _query_terms(word, title=True)})),
+                  then=Value(1)), default=Value(0), output_field=models.IntegerField())
+        for word in query_words(q)
+    ], Value(0))
 
 
-def _fold_or_none(value):
-    return None if value is None else fold(value)
+class BlindIndexField(models.Field):
+    """Keyed hashes of an entry's words: integer[] on PostgreSQL, numbers in a text column elsewhere.
+
+    Made from the row's `title` and `content` (and owner, `user_id`) whenever the row is saved with this
+    field, so every write path (save, bulk_create, a form) keeps it in step with the text.
+    """
+
+    description = "Blind index (keyed hashes)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        for option in ("default", "editable", "blank"):
+            kwargs.pop(option, None)
+        return name, "diary.search.BlindIndexField", args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = entry_search_index(
+            user_id=model_instance.user_id, title=model_instance.title or "", content=model_instance.content or ""
+        )
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def db_type(self, connection):
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if connection.vendor == "postgresql":
+            return [int(number) for number in value]
+        return f" {' '.join(str(int(number)) for number in value)} " if value else ""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or isinstance(value, list):
+            return value
+        return [int(number) for number in value.split()]
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return [int(number) for number in value.split()]
+        return value
+
+
+@BlindIndexField.register_lookup
+class Overlap(Lookup):
+    """The index holds at least one of these hashes."""
+
+    lookup_name = "overlap"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        numbers = [int(number) for number in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} && %s::integer[]", [*lhs_params, numbers]
+        if not numbers:
+            return "0 = 1", []
+        # Only integers reach the pattern, so it holds no LIKE wildcard.
+        return "(" + " OR ".join(f"{lhs} LIKE %s" for _ in numbers) + ")", [
+            param for number in numbers for param in (*lhs_params, f"% {number} %")
+        ]

@@ -3,7 +3,7 @@
 Lists are one indexed query (plus the paginator's count on pages that show
 it): the user's entries via ix_diary_entries_user_created, a tag through the
 GIN index on emotion_tags or on the user's own tags (``@>``), a search through the GIN index over
-``search_vector()``. Lists never load ``content``: they show the stored
+the blind index ``search_index`` (diary.search). Lists never load ``content``: they show the stored
 plain-text ``excerpt`` (diary.excerpts).
 """
 
@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from typing import Literal
 
-from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Subquery
@@ -24,12 +23,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.keys import cached_sealed
+from accounts.keys import cached_sealed, search_key
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
 from diary.excerpts import highlight
 from diary.models import DiaryEntry
-from diary.search import Fold, fold_filter, query_words, search_query, search_vector
+from diary.search import query_words, search_filter, title_rank
 from diary.writing import user_tag_names
 
 QUERY_MAX_LENGTH = 200
@@ -173,21 +172,16 @@ def entry_list(
         queryset = _tag_filter(queryset, filters.tag, filters.own_tag)
     ordering = ["-created_at", "-id"]
     if filters.q:
-        if connection.vendor == "postgresql":
-            query = search_query(filters.q)
-            if query is None:  # punctuation only: nothing can match
-                return queryset.none()
-            # alias(), not annotate(): the vector is only compared, never sent back.
-            queryset = queryset.alias(search=search_vector()).filter(search=query)
-            if order == "relevance":
-                queryset = queryset.annotate(rank=SearchRank(search_vector(), query))
-                ordering = ["-rank", *ordering]
-        else:
-            words = fold_filter(filters.q)
-            if words is None:
-                return queryset.none()
-            queryset = queryset.alias(search_title=Fold("title"), search_text=Fold("content")).filter(words)
-    queryset = queryset.defer("source_id", "excerpt", "search_lemmas") if content else queryset.only(*LIST_FIELDS)
+        key = search_key(user_id=getattr(user, "pk", user))
+        words = search_filter(key=key, q=filters.q)
+        if words is None:  # punctuation only: nothing can match
+            return queryset.none()
+        queryset = queryset.filter(words)
+        if order == "relevance":
+            # The entries whose title holds the most words first, then the newest.
+            queryset = queryset.alias(rank=title_rank(key=key, q=filters.q))
+            ordering = ["-rank", *ordering]
+    queryset = queryset.defer("source_id", "excerpt", "search_index") if content else queryset.only(*LIST_FIELDS)
     return queryset.order_by(*ordering)
 
 
@@ -206,7 +200,7 @@ def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
     if not 0 < entry_id <= _BIGINT_MAX:
         raise Http404
     try:
-        return DiaryEntry.objects.defer("source_id", "search_lemmas").get(pk=entry_id, user=user)
+        return DiaryEntry.objects.defer("source_id", "search_index").get(pk=entry_id, user=user)
     except DiaryEntry.DoesNotExist:
         raise Http404 from None
 

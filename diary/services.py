@@ -25,7 +25,6 @@ from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, EntryTemplate, UserTag
 from diary.words import word_count
-from journal_site.lemmas import search_terms
 
 TITLE_MAX_LENGTH = 200
 CONTENT_MAX_LENGTH = 100_000
@@ -272,7 +271,7 @@ def entry_create(
     cleaned["tags"] = _user_tags_spelled(user_id=user.pk, names=cleaned["tags"])
     entry = DiaryEntry(
         user=user, word_count=word_count(cleaned["content"]), excerpt=excerpt_from_markdown(cleaned["content"]),
-        search_lemmas=search_terms(cleaned["title"], cleaned["content"]), **cleaned,
+        **cleaned,
     )
     with text_budget(user_id=user.pk, delta=text_bytes(cleaned["title"], cleaned["content"])), transaction.atomic():
         entry.save(force_insert=True)
@@ -300,8 +299,7 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
         entry.excerpt = excerpt_from_markdown(entry.content)
         changed += ["word_count", "excerpt"]
     if "content" in changed or "title" in changed:
-        entry.search_lemmas = search_terms(entry.title, entry.content)
-        changed.append("search_lemmas")
+        changed.append("search_index")  # made again from the new text (diary.search.BlindIndexField)
     delta = text_bytes(entry.title, entry.content) - before if {"title", "content"} & set(changed) else 0
     with text_budget(user_id=entry.user_id, delta=delta), transaction.atomic():
         entry.save(update_fields=[*changed, "updated_at"])

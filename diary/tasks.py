@@ -1,4 +1,4 @@
-"""Celery tasks of the diary: daily reminders. They take ids only."""
+"""Celery tasks of the diary: daily reminders, sealing old entries. They take ids only."""
 
 from celery import shared_task
 
@@ -9,3 +9,18 @@ def send_due_reminders() -> int:
     from diary.reminders import reminders_send_due
 
     return reminders_send_due()
+
+
+@shared_task(name="diary.entries_seal", ignore_result=True, acks_late=True)
+def entries_seal_task() -> dict[str, int]:
+    """Seal entries written before sealing began (docs/encryption.md); queues itself again while more wait.
+
+    Queued after `migrate` and hourly by beat; a run that finds another at work returns at once.
+    """
+    from diary.sealing import entries_seal
+    from journal_site import outbox
+
+    result = entries_seal()
+    if result["more"] and not result["busy"]:
+        outbox.enqueue(entries_seal_task)
+    return result

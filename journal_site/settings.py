@@ -356,6 +356,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    # Seals entries written before sealing began, if any wait; queued after migrate too (docs/encryption.md).
+    "diary-entries-seal": {"task": "diary.entries_seal", "schedule": 3600.0, "options": {"expires": 3500}},
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }

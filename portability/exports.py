@@ -22,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.keys import unseal
+from accounts.keys import unseal, unseal_row
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
 from diary.stats import user_zone
@@ -45,8 +45,8 @@ def _entry_rows(*, user) -> Iterator[tuple]:
     )
 
 
-def _entry_export_dict(row: tuple, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
-    entry = dict(zip(ENTRY_COLUMNS, row, strict=True))
+def _entry_export_dict(row: tuple, tz: zoneinfo.ZoneInfo, *, user_id: int) -> dict[str, Any]:
+    entry = unseal_row(dict(zip(ENTRY_COLUMNS, row, strict=True)), model=DiaryEntry, user_id=user_id)
     created_at = entry["created_at"]
     return {
         "uid": entry["source_id"]
@@ -112,7 +112,7 @@ def export_json_stream(*, user) -> Iterator[bytes]:
     buffer.write((json_compact(head)[:-1] + ',"entries":[').encode())
     separator = "\n"
     for row in _entry_rows(user=user):
-        buffer.write((separator + json_compact(_entry_export_dict(row, tz))).encode())
+        buffer.write((separator + json_compact(_entry_export_dict(row, tz, user_id=user.pk))).encode())
         separator = ",\n"
         if buffer.full():
             yield buffer.take()
@@ -171,7 +171,7 @@ def export_markdown_stream(*, user) -> Iterator[bytes]:
     used: set[str] = set()
     with zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for row in _entry_rows(user=user):
-            entry = _entry_export_dict(row, tz)
+            entry = _entry_export_dict(row, tz, user_id=user.pk)
             local = datetime.fromisoformat(entry["created_at"])
             stem = f"journal/{local:%Y}/{local:%Y-%m-%d-%H%M}-{slugify(entry['title'])[:60] or 'entry'}"
             name, number = f"{stem}.md", 1
@@ -205,7 +205,7 @@ def export_csv_stream(*, user) -> Iterator[bytes]:
     # "tags" came last, so a sheet reading columns by position keeps working.
     writer.writerow(["date", "title", "content", "mood", "emotions", "exclude_from_ai", "words", "uid", "tags"])
     for row in _entry_rows(user=user):
-        entry = _entry_export_dict(row, tz)
+        entry = _entry_export_dict(row, tz, user_id=user.pk)
         writer.writerow(
             [
                 entry["created_at"],

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.keys import seal_bytes, unseal_bytes
+from accounts.keys import seal_bytes, unseal, unseal_bytes
 from diary.cache import user_stats_invalidate
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, ImportJob, UserTag
@@ -30,7 +30,6 @@ from diary.services import USER_TAGS_MAX, text_budget_take, text_bytes
 from diary.stats import user_zone
 from diary.words import word_count
 from journal_site import outbox
-from journal_site.lemmas import search_terms
 from portability.readers import ImportInvalid, ImportRecord, ImportTooLarge, import_expanded_size, import_parse
 from portability.selectors import import_progress_key
 from portability.tasks import import_entries
@@ -91,12 +90,18 @@ def _already_there(*, user_id: int, batch: list[ImportRecord], existing: _Existi
     if not moments:
         return found
     by_moment: dict[datetime, set[tuple[str, str]]] = {}
-    for created_at, title, content in mine.filter(created_at__in=moments).values_list("created_at", "title", "content"):
-        by_moment.setdefault(created_at, set()).add((title, content))
+    rows = mine.filter(created_at__in=moments).values_list("created_at", "title", "content")
+    for created_at, title, content in rows:  # sealed: opened here (docs/encryption.md)
+        opened = (_open(user_id, "title", title), _open(user_id, "content", content))
+        by_moment.setdefault(created_at, set()).add(opened)
     for record in batch:
         if (record.title, record.content) in by_moment.get(record.created_at, ()):
             found.add(record.source_id)
     return found
+
+
+def _open(user_id: int, column: str, value) -> str:
+    return unseal(user_id=user_id, field=DiaryEntry._meta.get_field(column).place, value=value)
 
 
 def _spelled_within_cap(names: list[str], spelled: dict[str, str]) -> list[str]:
@@ -139,7 +144,6 @@ def import_records(
                     exclude_from_ai=r.exclude_from_ai,
                     word_count=word_count(r.content),
                     excerpt=excerpt_from_markdown(r.content),
-                    search_lemmas=search_terms(r.title, r.content),
                     source_id=r.source_id,
                     created_at=r.created_at,
                 )

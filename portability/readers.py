@@ -26,13 +26,13 @@ from django.utils.translation import gettext_lazy
 
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry
-from diary.services import CONTENT_MAX_LENGTH, TAG_MAX_LENGTH, TAGS_MAX, tags_clean
+from diary.services import CONTENT_MAX_LENGTH, TAG_MAX_LENGTH, TAGS_MAX, TITLE_MAX_LENGTH, tags_clean
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION, entry_fingerprint, json_compact
 
 # JSON compresses 5 to 20 times; a zip bomb a thousand times and more.
 IMPORT_ZIP_MAX_RATIO = 100
 ZIP_READ_CHUNK = 64 * 1024
-TITLE_MAX_CHARS = DiaryEntry._meta.get_field("title").max_length
+TITLE_MAX_CHARS = TITLE_MAX_LENGTH
 # The limit of an entry written here: an imported entry must stay editable.
 CONTENT_MAX_CHARS = CONTENT_MAX_LENGTH
 SOURCE_ID_MAX_CHARS = DiaryEntry._meta.get_field("source_id").max_length
