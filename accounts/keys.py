@@ -107,14 +107,20 @@ def _unwrap(row) -> bytes:
 
 
 def data_key_first(*, user_id: int) -> None:
-    """A new user's first data key, made with the user (accounts.signals), and remembered by this process.
+    """A new user's first data key and search key, made with the user (accounts.signals) in one insert, and
+    remembered by this process.
 
     Remembered at once: if the user's creation is rolled back, the id is never handed out again.
     """
-    key = encryption.data_key_new()
-    kek_version, wrapped = settings.ENCRYPTION_KEYS.wrap(key, context=_context(user_id, 1))
-    _data_keys().create(user_id=user_id, version=1, kek_version=kek_version, wrapped=wrapped)
-    _remember(user_id, 1, key)
+    keys = {version: encryption.data_key_new() for version in (SEARCH_KEY_VERSION, 1)}
+    rows = []
+    for version, key in keys.items():
+        kek_version, wrapped = settings.ENCRYPTION_KEYS.wrap(key, context=_context(user_id, version))
+        rows.append(_data_keys().model(user_id=user_id, version=version, kek_version=kek_version, wrapped=wrapped))
+    _data_keys().bulk_create(rows)
+    for version, key in keys.items():
+        _remember(user_id, version, key)
+    _remember(user_id, _SEARCH_DERIVED, _search_derive(keys[SEARCH_KEY_VERSION]))
     with _keys_lock:
         _current[user_id] = (1, time.monotonic() + CURRENT_VERSION_SECONDS)
 
@@ -164,6 +170,10 @@ def data_key_current(*, user_id: int) -> tuple[int, bytes]:
     return row.version, key
 
 
+def _search_derive(key: bytes) -> bytes:
+    return encryption.derive(key, purpose="journal search index")
+
+
 def search_key(*, user_id: int) -> bytes:
     """The HMAC key of the user's blind indexes (docs/encryption.md, Search), made on first use.
 
@@ -176,7 +186,7 @@ def search_key(*, user_id: int) -> bytes:
         return derived
     row = _data_keys().filter(user_id=user_id, version=SEARCH_KEY_VERSION).first()
     row = row or data_key_create(user_id=user_id, version=SEARCH_KEY_VERSION)
-    derived = encryption.derive(_unwrap(row), purpose="journal search index")
+    derived = _search_derive(_unwrap(row))
     if (user_id, SEARCH_KEY_VERSION) in _unsettled():
         return derived  # made in this thread's open transaction: not remembered until it commits
     return _remember(user_id, _SEARCH_DERIVED, derived)

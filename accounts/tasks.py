@@ -206,11 +206,12 @@ def data_keys_retire() -> int:
     """Queued by beat hourly: finishes rotations whose old keys could not be retired yet. Returns how many users."""
     from django.db.models import Count
 
-    from accounts.keys import data_key_reseal
+    from accounts.keys import SEARCH_KEY_VERSION, data_key_reseal
     from accounts.models import DataKey
 
-    users = (DataKey.objects.values("user_id").annotate(n=Count("id")).filter(n__gt=1)
-             .values_list("user_id", flat=True)[:1000])
+    # The search key (version 0) seals nothing and is never retired: a user with two sealing keys has a rotation.
+    users = (DataKey.objects.filter(version__gt=SEARCH_KEY_VERSION).values("user_id").annotate(n=Count("id"))
+             .filter(n__gt=1).values_list("user_id", flat=True)[:1000])
     for user_id in users:
         data_key_reseal(user_id=user_id)
     return len(users)

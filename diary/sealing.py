@@ -38,8 +38,10 @@ def entries_waiting() -> bool:
     return DiaryEntry.objects.filter(_in_the_clear()).exists()
 
 
-def entries_seal(*, batch_size: int = BATCH, rows_max: int = RUN_ROWS) -> dict[str, int]:
-    """Seal and index up to `rows_max` entries still in the clear, newest first; how many, and whether more wait."""
+def entries_seal(*, batch_size: int = BATCH, rows_max: int | None = None) -> dict[str, int]:
+    """Seal and index up to `rows_max` (RUN_ROWS) entries still in the clear, newest first; how many, and whether
+    more wait."""
+    rows_max = rows_max or RUN_ROWS
     if not cache.add(CLAIM, True, 3600):
         return {"sealed": 0, "more": 0, "busy": 1}
     try:
@@ -49,7 +51,7 @@ def entries_seal(*, batch_size: int = BATCH, rows_max: int = RUN_ROWS) -> dict[s
             rows = DiaryEntry.objects.filter(_in_the_clear()).order_by("-pk")
             if before is not None:
                 rows = rows.filter(pk__lt=before)
-            batch = list(rows.values_list("pk", "user_id", *SEALED_COLUMNS)[:batch_size])
+            batch = list(rows.values_list("pk", "user_id", *SEALED_COLUMNS)[:min(batch_size, rows_max - seen)])
             if not batch:
                 break
             before = batch[-1][0]

@@ -66,9 +66,11 @@ def test_a_data_key_is_kept_only_wrapped(owner):
 
 def test_every_user_has_a_data_key_from_the_start(django_assert_num_queries):
     user = UserFactory()
-    assert list(DataKey.objects.filter(user=user).values_list("version", flat=True)) == [1]
-    with django_assert_num_queries(0):  # made with the user, so this process seals without asking
+    # Version 0 is the search key, which seals nothing (docs/encryption.md, Search).
+    assert list(DataKey.objects.filter(user=user).order_by("version").values_list("version", flat=True)) == [0, 1]
+    with django_assert_num_queries(0):  # made with the user, so this process seals and searches without asking
         keys.seal(user_id=user.pk, field="t.c", text="x")
+        keys.search_key(user_id=user.pk)
 
 
 def test_a_user_made_without_a_key_gets_one_on_first_use():
@@ -295,7 +297,7 @@ def test_rotating_a_users_key_seals_their_rows_again_and_then_retires_the_old_ke
         cursor.execute("UPDATE diary_entry_templates SET content = %s WHERE id = %s", [stale, template.pk])
     _age_newest_key(owner, keys.CURRENT_VERSION_SECONDS * 2 + 1)
     assert data_keys_retire() == 1  # the hourly task finishes what the rotation began
-    assert list(DataKey.objects.filter(user=owner).values_list("version", flat=True)) == [2]
+    assert list(DataKey.objects.filter(user=owner).order_by("version").values_list("version", flat=True)) == [0, 2]
     keys.keys_forget()
     fresh = EntryTemplate.objects.get(pk=template.pk)
     assert (fresh.name, fresh.content) == ("Evening", "Written by a slow process")
@@ -317,7 +319,7 @@ def test_an_import_waiting_for_its_job_keeps_the_old_key(owner):
     keys.data_key_rotate(user_id=owner.pk)
     _age_newest_key(owner, keys.CURRENT_VERSION_SECONDS * 2 + 1)
     assert keys.data_key_reseal(user_id=owner.pk)["retired"] == 0
-    assert DataKey.objects.filter(user=owner).count() == 2
+    assert DataKey.objects.filter(user=owner).count() == 3  # the search key, the old key and the new one
 
 
 def test_an_operator_rotates_one_users_key(owner, capsys):
@@ -325,7 +327,7 @@ def test_an_operator_rotates_one_users_key(owner, capsys):
 
     call_command("encryption_rotate_user", owner.username)
     assert "data key 2 seals from now on" in capsys.readouterr().out
-    assert list(DataKey.objects.filter(user=owner).order_by("version").values_list("version", flat=True)) == [1, 2]
+    assert list(DataKey.objects.filter(user=owner).order_by("version").values_list("version", flat=True)) == [0, 1, 2]
     with pytest.raises(CommandError, match="no user named"):
         call_command("encryption_rotate_user", "nobody-here")
 

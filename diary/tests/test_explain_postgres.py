@@ -18,7 +18,6 @@ from diary import selectors
 from diary.emotions import EMOTIONS
 from diary.models import DiaryEntry
 from diary.selectors import EntryFilters
-from journal_site.lemmas import search_terms
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +58,6 @@ def big_table(django_db_setup, django_db_blocker):
                     mood=rng.randint(1, 5),
                     emotion_tags=tags,
                     word_count=len(words),
-                    search_lemmas=search_terms(" ".join(words)),
                     created_at=start + timedelta(minutes=67 * i),
                 )
             )

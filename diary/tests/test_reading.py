@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.test import override_settings
 
@@ -95,25 +94,6 @@ def test_import_stores_the_excerpt(owner):
     )
     import_records(user_id=owner.pk, records=[record])
     assert DiaryEntry.objects.get(user=owner).excerpt == "Imported\ntext"
-
-
-def test_data_migration_fills_existing_rows(owner):
-    import importlib
-
-    entry = _create(owner, "| a | b |\n|---|---|\n\nPlain **words**")
-    DiaryEntry.objects.filter(pk=entry.pk).update(excerpt="")
-    migration = importlib.import_module("diary.migrations.0005_entry_excerpt")
-
-    class Editor:
-        def __init__(self):
-            self.connection = connection
-
-        def execute(self, sql):
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    migration.fill(django_apps, Editor())
-    assert DiaryEntry.objects.get(pk=entry.pk).excerpt == "Plain words"
 
 
 def test_untitled_entry_shows_its_first_line_not_untitled(owner_client, owner):
@@ -231,8 +211,6 @@ def test_word_forms_follow_every_edit(owner):
     services.entry_update(entry=entry, data={"title": "Wizyta u lekarzy"})
     assert _found(owner, "lekarz") == {"Wizyta u lekarzy"}
     assert _found(owner, "dentysty") == {"Wizyta u lekarzy"}  # "dentystą": its form is the word as written
-    entry.refresh_from_db()
-    assert entry.search_lemmas == " lekarz "  # forms equal to a word as written are not stored twice
 
 
 def test_the_highlight_marks_every_form_found(owner_client, owner):
@@ -281,11 +259,11 @@ def test_search_page_query_count(call_page, owner, django_assert_num_queries):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search column")
-def test_search_document_column_and_index_keep_their_names():
+def test_search_index_keeps_its_name_on_the_blind_index():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'diary_entries' AND indexname = %s",
             ["ix_diary_entries_search"],
         )
         (definition,) = cursor.fetchone()
-    assert "search_document" in definition and "gin" in definition.lower()
+    assert "(search_index)" in definition and "gin" in definition.lower()

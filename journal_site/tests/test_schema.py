@@ -43,7 +43,7 @@ def test_postgres_catalog_has_gin_indexes_and_pair_index():
     for table, names in EXPECTED_INDEXES.items():
         assert names <= set(indexes), f"{table} misses {names - set(indexes)}"
     assert "USING gin (emotion_tags jsonb_path_ops)" in indexes["ix_diary_entries_emotion_tags"]
-    assert "USING gin (search_document)" in indexes["ix_diary_entries_search"]
+    assert "USING gin (search_index)" in indexes["ix_diary_entries_search"]
     assert indexes["ix_conversation_history_user_mode"].endswith("(user_id, mode)")
 
 

@@ -237,17 +237,23 @@ def test_the_markdown_zip_export_imports_back_whole(owner_client, owner):
                           created_at=datetime(2024, 7, 1, 8, 30, tzinfo=UTC))
     services.entry_create(user=owner, content="Tylko nastrój?", created_at=datetime(2024, 7, 2, tzinfo=UTC))
     services.entry_create(user=owner, mood=2, created_at=datetime(2024, 7, 3, tzinfo=UTC))  # a check-in
-    before = list(DiaryEntry.objects.filter(user=owner).order_by("created_at").values(
-        "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at"))
+    before = _entries(owner)
     data = b"".join(owner_client.get("/settings/export/markdown/").streaming_content)
     # The same file twice adds nothing: every entry is already there.
     assert import_start(user=owner, upload=_file(data, "entries.zip")).skipped_count == 3
     DiaryEntry.objects.filter(user=owner).delete()
     job = import_start(user=owner, upload=_file(data, "entries.zip"))
     assert (job.file_format, job.created_count) == ("journal", 3)
-    after = list(DiaryEntry.objects.filter(user=owner).order_by("created_at").values(
-        "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at"))
-    assert after == before
+    assert _entries(owner) == before
+
+
+def _entries(user) -> list[dict]:
+    """The user's entries as values, their sealed title and text opened."""
+    from accounts.keys import unseal_row
+
+    rows = DiaryEntry.objects.filter(user=user).order_by("created_at").values(
+        "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at")
+    return [unseal_row(row, model=DiaryEntry, user_id=user.pk) for row in rows]
 
 
 def test_a_markdown_file_without_front_matter_is_refused_by_name(owner):

@@ -1,6 +1,7 @@
 """What is sealed (docs/encryption.md) is nowhere in the clear: not in a pg_dump, a backup archive or a Redis dump.
 
-Marker sentences go into a template, a two-step secret, a conversation (and the
+Marker sentences go into an entry's title and text (whose search index keeps
+only keyed hashes), a template, a two-step secret, a conversation (and the
 companion's reply, which the reply cache keeps in Redis), an import waiting for
 its job and a value kept with cached_sealed; then the database is dumped with
 pg_dump (plain SQL and deploy/journal-backup's archive) and Redis with
@@ -19,13 +20,15 @@ from tests.live.servers import _pg_bin, manage
 pytestmark = pytest.mark.live
 
 MARKERS = {
+    "entry title": "Opalizujący chrabąszcz zamyślił się",
+    "entry text": "Grumpy hedgehogs knitted saffron mittens beside Ostrołęka",
     "template": "Kwiatostan marmoladowy zgrzytał nad Wrocławiem",
     "message": "Quixotic zephyrs bamboozled the lighthouse keeper",
     "import": "Xylofonowe żyrafy tańczyły w Przemyślu",
     "cached": "Flibbertigibbet pangolins rehearse sonatas",
 }
 # Lemmas of marker words (journal_site.lemmas), which the search stores for entries: none may show either.
-LEMMAS = ["kwiatostan", "marmoladowy", "zgrzytać", "żyrafa", "tańczyć", "bamboozle", "zephyr", "pangolin"]
+LEMMAS = ["opalizować", "chrabąszcz", "zamyślić", "hedgehog", "knit", "mitten", "kwiatostan", "marmoladowy", "zgrzytać", "żyrafa", "tańczyć", "bamboozle", "zephyr", "pangolin"]
 
 SCRIPT = """
 import io, json
@@ -34,13 +37,18 @@ from accounts import twofactor
 from accounts.keys import cached_sealed
 from conversations.models import ConversationHistory
 from conversations.services import message_send
-from diary.services import entry_template_create
+from diary.services import entry_create, entry_template_create
+from diary.selectors import EntryFilters, entry_list
+from zoneinfo import ZoneInfo
 from portability import imports
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 markers = json.loads(MARKERS)
 alice = User.objects.get(username="alice")
+entry = entry_create(user=alice, title=markers["entry title"], content="## " + markers["entry text"], mood=3)
+found = entry_list(user=alice, filters=EntryFilters(q="hedgehog chrabąszcze"), tz=ZoneInfo("UTC"))
+assert [e.pk for e in found] == [entry.pk], "the sealed entry is found by its words"
 entry_template_create(user=alice, name=markers["template"][:40], content=markers["template"])
 secret = twofactor.secret_new()
 twofactor.two_factor_enable(user=alice, secret=secret)
