@@ -29,14 +29,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journal_site.settings")
 
 def queries(user_id: int) -> dict:
     """The reads of the list, search, tag and statistics pages, as the diary selectors make them."""
-    from django.contrib.postgres.search import SearchQuery
-    from django.db import connection
     from django.db.models import Avg, Count
     from django.db.models.functions import TruncDate
     from django.utils import timezone
 
+    from accounts.keys import search_key
     from diary.models import DiaryEntry
-    from diary.search import SEARCH_CONFIG, search_vector
+    from diary.search import search_filter
 
     mine = DiaryEntry.objects.filter(user_id=user_id)
     since = timezone.now() - timedelta(days=30)
@@ -46,9 +45,7 @@ def queries(user_id: int) -> dict:
         return len(rows) + mine.count()
 
     def search():
-        if connection.vendor != "postgresql":
-            return len(list(mine.filter(content__icontains="river")[:20]))
-        found = mine.annotate(sv=search_vector()).filter(sv=SearchQuery("river", config=SEARCH_CONFIG))
+        found = mine.filter(search_filter(key=search_key(user_id=user_id), q="river"))
         return len(list(found.defer("content").order_by("-created_at", "-id")[:20]))
 
     def tag():

@@ -31,7 +31,6 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.corpus import REPLIES, SENTENCES, TITLES, USER_MESSAGES  # noqa: E402
-from journal_site.lemmas import search_terms  # noqa: E402
 
 EMOTIONS_BY_MOOD = {
     1: ["sadness", "anger", "fear", "anxious", "lonely", "overwhelmed", "frustrated", "tired"],
@@ -173,7 +172,6 @@ class Seeder:
             user_id=user_id,
             title=title,
             content=content,
-            search_lemmas=search_terms(title, content),
             mood=mood,
             emotion_tags=tags,
             exclude_from_ai=rng.random() < 0.05,

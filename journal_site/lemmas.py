@@ -118,7 +118,8 @@ def search_forms(word: str, *, spellings: int = MARKED_SPELLINGS_STORED) -> froz
 def search_terms(*texts: str) -> str:
     """The forms of every word of the texts that differ from the word as written, each once, sorted.
 
-    What an entry stores for search (diary.services). Space-separated with a space at both ends
+    What entries stored for search before the blind index (diary.search); migration 0007 still calls
+    it. Space-separated with a space at both ends
     (" lekarz pieniadz "), so a form is found whole.
     """
     terms: set[str] = set()

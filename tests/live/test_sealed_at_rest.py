@@ -28,7 +28,8 @@ MARKERS = {
     "cached": "Flibbertigibbet pangolins rehearse sonatas",
 }
 # Lemmas of marker words (journal_site.lemmas), which the search stores for entries: none may show either.
-LEMMAS = ["opalizować", "chrabąszcz", "zamyślić", "hedgehog", "knit", "mitten", "kwiatostan", "marmoladowy", "zgrzytać", "żyrafa", "tańczyć", "bamboozle", "zephyr", "pangolin"]
+LEMMAS = ["opalizować", "chrabąszcz", "zamyślić", "hedgehog", "knit", "mitten",
+          "kwiatostan", "marmoladowy", "zgrzytać", "żyrafa", "tańczyć", "bamboozle", "zephyr", "pangolin"]
 
 SCRIPT = """
 import io, json
