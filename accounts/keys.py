@@ -7,6 +7,7 @@ read of the attribute; `.values()` and `.values_list()` give `Sealed` objects,
 which `unseal()` opens, so no read path hands out a ciphertext as if it were text.
 """
 
+import json
 import pickle  # nosec B403 - loads only what cached_sealed sealed itself (AES-GCM authenticated)
 import threading
 import time
@@ -372,7 +373,8 @@ def unseal_row(row: dict, *, model, user_id: int) -> dict:
     """A `.values()` row of `model` with every sealed column in it opened, in place (one user's rows)."""
     for name, value in row.items():
         if isinstance(value, Sealed):
-            row[name] = unseal(user_id=user_id, field=model._meta.get_field(name).place, value=value)
+            field = model._meta.get_field(name)
+            row[name] = field.opened(unseal(user_id=user_id, field=field.place, value=value))
     return row
 
 
@@ -437,7 +439,7 @@ class _SealedAttribute(DeferredAttribute):
                 # It would be fetched row by row: a query per value opened. Not an AttributeError, which a
                 # template would swallow into an empty string.
                 raise FieldError(f"{field.place} is opened with {field.owner}: load it too (only(..., 'user'))")
-            value = unseal(user_id=instance.__dict__[field.owner], field=field.place, value=value)
+            value = field.opened(unseal(user_id=instance.__dict__[field.owner], field=field.place, value=value))
             instance.__dict__[field.attname] = value
         return value
 
@@ -471,11 +473,21 @@ class SealedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         return None if value is None else Sealed(value)
 
+    def opened(self, text: str):
+        """The attribute's value for an opened text (the text itself here; see SealedJSONField)."""
+        return text
+
+    def as_text(self, value) -> str:
+        return value
+
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname)
-        if isinstance(value, Sealed) or not value:
+        if isinstance(value, Sealed):
             return value
-        return seal(user_id=getattr(model_instance, self.owner), field=self.place, text=value)
+        text = self.as_text(value)
+        if not text:
+            return text
+        return seal(user_id=getattr(model_instance, self.owner), field=self.place, text=text)
 
     def get_prep_value(self, value):
         if isinstance(value, Sealed):
@@ -488,3 +500,34 @@ class SealedTextField(models.TextField):
 
     def to_python(self, value):
         return value if isinstance(value, Sealed) else super().to_python(value)
+
+
+class SealedJSONField(SealedTextField):
+    """A JSON value (a list of names) sealed as its compact JSON text; the empty list is stored as ""."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is list:
+            del kwargs["default"]
+        if kwargs.get("blank"):
+            del kwargs["blank"]
+        return name, "accounts.keys.SealedJSONField", args, kwargs
+
+    def opened(self, text: str):
+        return json.loads(text) if text else []
+
+    def as_text(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+
+    def get_prep_value(self, value):
+        if isinstance(value, list | dict):
+            raise ValueError(f"{self.place} takes sealed text: save() the row")
+        return super().get_prep_value(value)
+
+    def to_python(self, value):
+        return value

@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.keys import SealedTextField
+from accounts.keys import SealedJSONField, SealedTextField
 from diary.emotions import MOOD_MAX, MOOD_MIN
 from diary.excerpts import excerpt_title_and_rest
-from diary.search import BlindIndexField
+from diary.search import BlindIndexField, TagHashField, TagIndexField
 
 
 class DiaryEntry(models.Model):
@@ -34,8 +33,10 @@ class DiaryEntry(models.Model):
         _("mood"), null=True, blank=True, validators=[MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
     )
     emotion_tags = models.JSONField(_("emotions"), default=list, blank=True)
-    # The user's own tags (activities, people, places): names from the user's UserTag list.
-    tags = models.JSONField(_("tags"), default=list, blank=True)
+    # The user's own tags (activities, people, places): names from the user's UserTag list, sealed as
+    # JSON; tag_index keeps their keyed hashes, which filters and statistics use (docs/encryption.md).
+    tags = SealedJSONField(_("tags"))
+    tag_index = TagIndexField()
     exclude_from_ai = models.BooleanField(_("exclude from the companion"), default=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     # Plain text of the rendered start of the content, one line per block, set by
@@ -126,18 +127,21 @@ class UserTag(models.Model):
     """A tag a user made (an activity, a person, a place), offered by the editor's autocomplete.
 
     Entries keep the names in ``DiaryEntry.tags``; this list remembers every
-    name the user has used, so autocomplete is one indexed read.
+    name the user has used (at most USER_TAGS_MAX), so autocomplete is one
+    indexed read, opened and sorted in Python.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_tags")
-    name = models.CharField(_("name"), max_length=40)
+    # Sealed (docs/encryption.md): sorted and matched after opening; name_hash keeps names unique in any case.
+    name = SealedTextField(_("name"))
+    name_hash = TagHashField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         db_table = "diary_user_tags"
-        ordering = ["name"]
+        ordering = ["id"]
         constraints = [
-            models.UniqueConstraint("user", Lower("name"), name="uq_diary_user_tags_user_name"),
+            models.UniqueConstraint(fields=["user", "name_hash"], name="uq_diary_user_tags_user_name"),
         ]
 
     def __str__(self) -> str:

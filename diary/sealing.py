@@ -12,17 +12,17 @@ from django.db.models import Q
 
 from accounts.keys import seal, unseal
 from diary.models import DiaryEntry
-from diary.search import entry_search_index
+from diary.search import entry_search_index, tag_hashes
 from journal_site import encryption
 
 BATCH = 500
 RUN_ROWS = 5000
-SEALED_COLUMNS = ("title", "content", "excerpt")
+SEALED_COLUMNS = ("title", "content", "excerpt", "tags")
 CLAIM = "lock:diary:entries-seal"
 
 
 def _in_the_clear() -> Q:
-    """Rows whose title, text or excerpt is still in the clear (a sealed value starts with its prefix)."""
+    """Rows whose title, text, excerpt or tags are still in the clear (a sealed value starts with its prefix)."""
     condition = Q()
     for column in SEALED_COLUMNS:
         condition |= ~Q(**{column: ""}) & ~Q(**{f"{column}__startswith": encryption.PREFIX})
@@ -63,11 +63,15 @@ def entries_seal(*, batch_size: int = BATCH, rows_max: int | None = None) -> dic
 
 
 def _seal_row(pk: int, user_id: int, *stored) -> int:
-    places = {column: DiaryEntry._meta.get_field(column).place for column in SEALED_COLUMNS}
-    text = {column: unseal(user_id=user_id, field=places[column], value=value)
-            for column, value in zip(SEALED_COLUMNS, stored, strict=True)}
-    changes = {column: seal(user_id=user_id, field=places[column], text=text[column]) for column in SEALED_COLUMNS}
-    changes["search_index"] = entry_search_index(user_id=user_id, title=text["title"], content=text["content"])
+    fields = {column: DiaryEntry._meta.get_field(column) for column in SEALED_COLUMNS}
+    opened = {column: fields[column].opened(unseal(user_id=user_id, field=fields[column].place, value=value))
+              for column, value in zip(SEALED_COLUMNS, stored, strict=True)}
+    changes = {column: seal(user_id=user_id, field=field.place, text=field.as_text(opened[column]))
+               for column, field in fields.items()}
+    changes["search_index"] = entry_search_index(user_id=user_id, title=opened["title"], content=opened["content"])
+    tags = opened["tags"] if isinstance(opened["tags"], list) else []
+    changes["tags"] = seal(user_id=user_id, field=fields["tags"].place, text=fields["tags"].as_text(tags))
+    changes["tag_index"] = tag_hashes(user_id=user_id, names=tags)
     unchanged = dict(zip(SEALED_COLUMNS, stored, strict=True))
     return DiaryEntry.objects.filter(pk=pk, **unchanged).update(**changes)
 

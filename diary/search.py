@@ -25,9 +25,9 @@ import hmac
 import re
 from dataclasses import dataclass
 from functools import reduce
-from operator import add, and_
+from operator import add, and_, or_
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Lookup, Q, Value, When
 
 from accounts.keys import search_key
@@ -183,3 +183,68 @@ class Overlap(Lookup):
         return "(" + " OR ".join(f"{lhs} LIKE %s" for _ in numbers) + ")", [
             param for number in numbers for param in (*lhs_params, f"% {number} %")
         ]
+
+
+# --- Own tags ---------------------------------------------------------------------------------------------
+
+
+def tag_hash(*, key: bytes, name: str) -> int:
+    """A tag name's keyed hash, any letter case, 64 bits (a user's tags never collide in practice).
+
+    What filters, counts and keeps unique the user's own tags, whose names are sealed (docs/encryption.md).
+    """
+    return int.from_bytes(hmac.digest(key, f"g:{name.casefold()}".encode(), "sha256")[:8], "big", signed=True)
+
+
+def tag_hashes(*, user_id: int, names) -> list[int]:
+    key = search_key(user_id=user_id)
+    return [tag_hash(key=key, name=name) for name in names]
+
+
+def json_number_in(column: str, number: int) -> Q:
+    """Rows whose JSON list `column` holds `number`: jsonb @> on PostgreSQL (served by a GIN index), the JSON
+    text elsewhere (Django writes it with json.dumps: "[1, -2]")."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{column}__contains": [number]})
+    number = int(number)
+    return reduce(or_, [Q(**{f"{column}__icontains": pattern})
+                        for pattern in (f"[{number}]", f"[{number},", f" {number},", f" {number}]")])
+
+
+class TagIndexField(models.JSONField):
+    """The keyed hashes of an entry's own tags (a JSON list), made from `tags` whenever the row is saved with it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        for option in ("default", "editable", "blank"):
+            kwargs.pop(option, None)
+        return name, "diary.search.TagIndexField", args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = tag_hashes(user_id=model_instance.user_id, names=model_instance.tags or [])
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class TagHashField(models.BigIntegerField):
+    """The keyed hash of a UserTag's name, made whenever the row is saved with it: unique per user."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        return name, "diary.search.TagHashField", args, kwargs
+
+    def pre_save(self, model_instance, add):
+        (value,) = tag_hashes(user_id=model_instance.user_id, names=[model_instance.name])
+        setattr(model_instance, self.attname, value)
+        return value

@@ -7,12 +7,12 @@ the blind index ``search_index`` (diary.search). Lists never load ``content``: t
 plain-text ``excerpt`` (diary.excerpts).
 """
 
-import json
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from functools import partial
+from functools import partial, reduce
+from operator import or_
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
 from diary.excerpts import highlight
 from diary.models import DiaryEntry
-from diary.search import query_words, search_filter, title_rank
+from diary.search import json_number_in, query_words, search_filter, tag_hashes, title_rank
 from diary.writing import user_tag_names
 
 QUERY_MAX_LENGTH = 200
@@ -133,20 +133,20 @@ def local_day_start(day: date, tz: tzinfo) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), tz)
 
 
-def _tag_filter(queryset: QuerySet, tag: str | None, own_tag: str | None) -> QuerySet:
-    """Entries with the emotion `tag` or the own tag `own_tag` (either, when both are given)."""
-    if connection.vendor == "postgresql":
-        # jsonb @>, each served by its GIN index (ix_diary_entries_emotion_tags, ix_diary_entries_tags)
-        parts = [Q(emotion_tags__contains=[tag]) if tag else None, Q(tags__contains=[own_tag]) if own_tag else None]
-    else:
-        # The JSON text holds each name quoted, as json.dumps writes it (non-ASCII letters escaped).
-        parts = [Q(emotion_tags__icontains=f'"{tag}"') if tag else None,
-                 Q(tags__icontains=json.dumps(own_tag)) if own_tag else None]
-    condition = None
-    for part in parts:
-        if part is not None:
-            condition = part if condition is None else condition | part
-    return queryset.filter(condition)
+def _tag_filter(queryset: QuerySet, tag: str | None, own_tag: str | None, *, user_id: int) -> QuerySet:
+    """Entries with the emotion `tag` or the own tag `own_tag` (either, when both are given).
+
+    An own tag goes by its keyed hash (its name is sealed): ix_diary_entries_tags on PostgreSQL, as the
+    emotion goes through ix_diary_entries_emotion_tags.
+    """
+    parts = []
+    if tag:
+        parts.append(Q(emotion_tags__contains=[tag]) if connection.vendor == "postgresql"
+                     # The JSON text holds each code quoted.
+                     else Q(emotion_tags__icontains=f'"{tag}"'))
+    if own_tag:
+        parts.append(json_number_in("tag_index", tag_hashes(user_id=user_id, names=[own_tag])[0]))
+    return queryset.filter(reduce(or_, parts))
 
 
 def entry_list(
@@ -169,7 +169,7 @@ def entry_list(
     if filters.mood:
         queryset = queryset.filter(mood=filters.mood)
     if filters.tag or filters.own_tag:
-        queryset = _tag_filter(queryset, filters.tag, filters.own_tag)
+        queryset = _tag_filter(queryset, filters.tag, filters.own_tag, user_id=getattr(user, "pk", user))
     ordering = ["-created_at", "-id"]
     if filters.q:
         key = search_key(user_id=getattr(user, "pk", user))

@@ -7,7 +7,6 @@ statistics once the transaction commits, so statistics never contradict the
 diary.
 """
 
-import json
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -16,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +22,9 @@ from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, EntryTemplate, UserTag
+from diary.search import json_number_in, tag_hashes
 from diary.words import word_count
+from diary.writing import user_tags
 
 TITLE_MAX_LENGTH = 200
 CONTENT_MAX_LENGTH = 100_000
@@ -218,8 +218,8 @@ def _user_tags_remember(*, user_id: int, names: list[str]) -> None:
     if not names:
         return
     _user_row_lock(user_id)
-    known = {name.lower() for name in UserTag.objects.filter(user_id=user_id).values_list("name", flat=True)}
-    new = [name for name in names if name.lower() not in known]
+    known = {name.casefold() for name in user_tags(user=user_id).values()}
+    new = list({name.casefold(): name for name in names if name.casefold() not in known}.values())
     if new and len(known) + len(new) > USER_TAGS_MAX:
         raise ValidationError({"tags": [_(
             "You have %(count)s tags, and an account keeps at most %(limit)s. Use tags you have, or rename, "
@@ -231,18 +231,12 @@ def _user_tags_remember(*, user_id: int, names: list[str]) -> None:
 def _user_tags_spelled(*, user_id: int, names: list[str]) -> list[str]:
     """The names as the user's tag list already spells them ("walk" is "Walk" once "Walk" exists).
 
-    One spelling per tag keeps the filter by tag (an exact ``@>`` on PostgreSQL) finding every entry.
+    One spelling per tag keeps what entries show the same as the list; the filter goes by a hash of any case.
     """
     if not names:
         return names
-    lowered = {name.lower() for name in names}
-    known = {
-        spelled.lower(): spelled
-        for spelled in UserTag.objects.annotate(lowered=Lower("name"))
-        .filter(user_id=user_id, lowered__in=lowered)
-        .values_list("name", flat=True)
-    }
-    return [known.get(name.lower(), name) for name in names]
+    known = {spelled.casefold(): spelled for spelled in user_tags(user=user_id).values()}
+    return [known.get(name.casefold(), name) for name in names]
 
 
 def entry_create(
@@ -324,7 +318,7 @@ def user_tag_create(*, user, name: str) -> UserTag:
     with transaction.atomic():
         _user_tags_remember(user_id=user.pk, names=names)
         _invalidate_on_commit(user.pk)  # the filter's list of tags (diary.selectors.user_tag_names_cached)
-    return UserTag.objects.get(user=user, name__iexact=names[0])
+    return _user_tag(user=user, name=names[0])
 
 
 def user_tag_rename(*, user, old: str, new: str) -> int:
@@ -334,7 +328,7 @@ def user_tag_rename(*, user, old: str, new: str) -> int:
     Entries keep their other tags and their order; a changed entry's updated_at moves, so its cached
     card is not shown again (docs/reading.md).
     """
-    current = UserTag.objects.filter(user=user, name__iexact=old).first()
+    current = _user_tag(user=user, name=old)
     if current is None:
         raise ValidationError({"old": [_("You have no tag by that name.")]})
     try:
@@ -343,8 +337,8 @@ def user_tag_rename(*, user, old: str, new: str) -> int:
         raise ValidationError({"new": error.messages}) from None
     target = cleaned[0] if cleaned else None
     with transaction.atomic():
-        other = (UserTag.objects.filter(user=user, name__iexact=target).exclude(pk=current.pk).first()
-                 if target else None)
+        other = _user_tag(user=user, name=target) if target else None
+        other = None if other is None or other.pk == current.pk else other
         if other is not None:
             target = other.name  # a merge keeps the spelling of the tag merged into
         changed = 0
@@ -356,26 +350,27 @@ def user_tag_rename(*, user, old: str, new: str) -> int:
                     kept.append(name)
             if kept != entry.tags:
                 entry.tags = kept
-                entry.save(update_fields=["tags", "updated_at"])
+                entry.save(update_fields=["tags", "tag_index", "updated_at"])
                 changed += 1
         if target is None or other is not None:
             current.delete()
         else:
             current.name = target
-            current.save(update_fields=["name"])
+            current.save(update_fields=["name", "name_hash"])
         _invalidate_on_commit(user.pk)
     return changed
 
 
-def _entries_tagged(*, user_id: int, name: str):
-    """The user's entries that carry the own tag `name` (through ix_diary_entries_tags on PostgreSQL)."""
-    from django.db import connection
+def _user_tag(*, user, name: str) -> UserTag | None:
+    """The user's tag of this name in any letter case, found by its hash (the name is sealed)."""
+    (name_hash,) = tag_hashes(user_id=user.pk, names=[name])
+    return UserTag.objects.filter(user=user, name_hash=name_hash).first()
 
-    entries = DiaryEntry.objects.filter(user_id=user_id)
-    if connection.vendor == "postgresql":
-        return entries.filter(tags__contains=[name])
-    # The JSON text holds each name quoted; any letter case, then checked exactly in Python by the caller.
-    return entries.filter(tags__icontains=json.dumps(name))
+
+def _entries_tagged(*, user_id: int, name: str):
+    """The user's entries that carry the own tag `name` in any case (ix_diary_entries_tags on PostgreSQL)."""
+    (name_hash,) = tag_hashes(user_id=user_id, names=[name])
+    return DiaryEntry.objects.filter(json_number_in("tag_index", name_hash), user_id=user_id)
 
 
 TEMPLATE_NAME_MAX_LENGTH = 80

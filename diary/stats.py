@@ -194,7 +194,8 @@ _EXPAND_LIST = {
 }
 _TAG_VALUE = {"postgresql": "t.tag", "sqlite": "t.value"}
 # The JSON list columns that statistics count: the emotion vocabulary, and the user's own tags.
-_LIST_COLUMNS = {"emotion": "e.emotion_tags", "tag": "e.tags"}
+# Own tags are counted by their keyed hashes (tag_index: the names are sealed) and named afterwards.
+_LIST_COLUMNS = {"emotion": "e.emotion_tags", "tag": "e.tag_index"}
 
 
 def json_list_expand(*, column: str) -> tuple[str, str]:
@@ -219,7 +220,7 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .filter(day__gte=start, day__lte=end)
         .order_by()
-        .values("id", "day", "mood", "emotion_tags", "tags")
+        .values("id", "day", "mood", "emotion_tags", "tag_index")
     )
     inner_sql, params = inner.query.sql_with_params()
     expansions = []
@@ -238,8 +239,15 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     # One row per tag and day (a heavy year is a few thousand): summed here, with each own tag's months.
+    from diary.writing import user_tags  # diary.writing counts with this module's json_list_expand
+
+    names = user_tags(user=user_id) if any(kind == "tag" for kind, *_rest in rows) else {}
     sums: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, tag, day, entries, mood in rows:
+        if kind == "tag":
+            tag = names.get(int(tag))
+            if tag is None:  # a tag no longer on the user's list
+                continue
         item = sums.setdefault((kind, str(tag)), {"entries": 0, "days": 0, "mood_sum": 0.0, "mood_days": 0,
                                                    "months": {}})
         item["entries"] += int(entries)

@@ -8,9 +8,9 @@ recounted only after the user's entries change.
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.keys import unseal
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import EMOTION_GROUPS, EMOTIONS
 from diary.models import EntryTemplate, UserTag
@@ -46,26 +46,31 @@ def emotion_groups_for(*, usage: dict[str, int]) -> list[dict]:
     return groups
 
 
+def user_tags(*, user) -> dict[int, str]:
+    """The user's own tags, opened: name by name hash, alphabetically whatever the case (USER_TAGS_MAX at most)."""
+    user_id = getattr(user, "pk", user)
+    place = UserTag._meta.get_field("name").place
+    rows = UserTag.objects.filter(user_id=user_id).values_list("name_hash", "name")
+    opened = [(name_hash, unseal(user_id=user_id, field=place, value=name)) for name_hash, name in rows]
+    return dict(sorted(opened, key=lambda item: (item[1].casefold(), item[1])))
+
+
 def user_tag_names(*, user, prefix: str = "", limit: int = 200) -> list[str]:
     """The user's own tag names, alphabetically whatever the case; only those beginning with `prefix` when given."""
-    queryset = UserTag.objects.filter(user=user)
-    prefix = prefix.strip()
-    if prefix:
-        queryset = queryset.filter(name__istartswith=prefix[:40])
-    return list(queryset.order_by(Lower("name"), "name").values_list("name", flat=True)[:limit])
+    prefix = prefix.strip()[:40].casefold()
+    return [name for name in user_tags(user=user).values() if name.casefold().startswith(prefix)][:limit]
 
 
 def user_tags_with_counts(*, user) -> list[dict]:
     """Every tag on the user's list with how many entries carry it, alphabetically (the tags page)."""
-    join, value = json_list_expand(column="e.tags")
+    join, value = json_list_expand(column="e.tag_index")
     sql = f"""
         SELECT {value}, COUNT(*) FROM diary_entries e {join} WHERE e.user_id = %s GROUP BY 1
     """  # noqa: S608 - constants only; the value is a parameter  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
-        counts = {str(name).casefold(): int(count) for name, count in cursor.fetchall()}
-    names = user_tag_names(user=user, limit=10_000)
-    return [{"name": name, "entries": counts.get(name.casefold(), 0)} for name in names]
+        counts = {int(name_hash): int(count) for name_hash, count in cursor.fetchall()}
+    return [{"name": name, "entries": counts.get(name_hash, 0)} for name_hash, name in user_tags(user=user).items()]
 
 
 def entry_templates(*, user) -> list[EntryTemplate]:

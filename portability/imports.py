@@ -29,6 +29,7 @@ from diary.models import DiaryEntry, ImportJob, UserTag
 from diary.services import USER_TAGS_MAX, text_budget_take, text_bytes
 from diary.stats import user_zone
 from diary.words import word_count
+from diary.writing import user_tags
 from journal_site import outbox
 from portability.readers import ImportInvalid, ImportRecord, ImportTooLarge, import_expanded_size, import_parse
 from portability.selectors import import_progress_key
@@ -128,9 +129,7 @@ def import_records(
         list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
         existing = _Existing.of(user_id)
         # One spelling per tag: a name the user's list has ("Walk") is kept as the list spells it.
-        spelled = {
-            name.casefold(): name for name in UserTag.objects.filter(user_id=user_id).values_list("name", flat=True)
-        }
+        spelled = {name.casefold(): name for name in user_tags(user=user_id).values()}
         for batch in _batches(records, IMPORT_BATCH):
             present = _already_there(user_id=user_id, batch=batch, existing=existing)
             new = [

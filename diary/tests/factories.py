@@ -30,6 +30,15 @@ class EntryFactory(factory.django.DjangoModelFactory):
     # As the services store it: the rendered text's start.
     excerpt = factory.LazyAttribute(lambda e: _excerpt(e.content))
 
+    @factory.post_generation
+    def remember_tags(entry, create, extracted, **kwargs):
+        """As the services do: every own tag on an entry is on the user's list, which names it in statistics."""
+        from diary.models import UserTag
+
+        if create and entry.tags:
+            UserTag.objects.bulk_create([UserTag(user_id=entry.user_id, name=name) for name in entry.tags],
+                                        ignore_conflicts=True)
+
 
 def entry_at(user, local: str, tz: str = "UTC", **fields):
     """An entry written at a local wall-clock time, e.g. entry_at(owner, "2024-03-01 23:30", "Europe/Warsaw")."""

@@ -86,9 +86,9 @@ def _plain_entry(user, title: str, content: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO diary_entries (user_id, title, content, excerpt, mood, emotion_tags, tags, exclude_from_ai,"
-            " word_count, search_index, created_at, updated_at)"
-            " VALUES (%s, %s, %s, %s, NULL, %s, %s, FALSE, 2, %s, %s, %s)",
-            [user.pk, title, content, content, "[]", "[]", [] if connection.vendor == "postgresql" else "",
+            " word_count, search_index, tag_index, created_at, updated_at)"
+            " VALUES (%s, %s, %s, %s, NULL, %s, %s, FALSE, 2, %s, '[]', %s, %s)",
+            [user.pk, title, content, content, "[]", '["Walk"]', [] if connection.vendor == "postgresql" else "",
              datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)],
         )
         return cursor.lastrowid if connection.vendor != "postgresql" else DiaryEntry.objects.latest("pk").pk
@@ -105,9 +105,11 @@ def test_entries_written_before_sealing_are_read_then_sealed_in_place(owner, out
     call_command("encryption_seal_entries")
     assert "sealed 2 of 2" in capsys.readouterr().out
     for pk in (old, theirs):
-        title, content, excerpt = _raw(pk, "title", "content", "excerpt")
-        assert all(value.startswith(encryption.PREFIX) for value in (title, content, excerpt))
+        title, content, excerpt, tags = _raw(pk, "title", "content", "excerpt", "tags")
+        assert all(value.startswith(encryption.PREFIX) for value in (title, content, excerpt, tags))
     assert sorted(_found(owner, "latarni")) == sorted([old, new.pk])
+    tagged = entry_list(user=owner, filters=EntryFilters(own_tag="walk"), tz=UTC_ZONE)
+    assert [entry.pk for entry in tagged] == [old] and tagged[0].tags == ["Walk"]
     assert DiaryEntry.objects.get(pk=old).title == "Stary wpis"
     assert sealing.entries_seal() == {"sealed": 0, "more": 0, "busy": 0}  # idempotent
 
@@ -120,11 +122,14 @@ def test_sealing_in_place_is_resumable_newest_first_and_keeps_an_edit(owner):
     assert _raw(newer, "content")[0].startswith(encryption.PREFIX)  # the newest first
     assert _raw(older, "content")[0] == "first words"
     # An edit made while the job reads the row wins: the row is changed only if still as it was read.
-    stale = (keys.Sealed(""), keys.Sealed("first words"), keys.Sealed("first words"))  # as values_list() reads them
+    # As values_list() reads them: title, text, excerpt and tags.
+    stale = (keys.Sealed(""), keys.Sealed("first words"), keys.Sealed("first words"), keys.Sealed('["Walk"]'))
     services.entry_update(entry=DiaryEntry.objects.get(pk=older), data={"content": "edited"})
     assert sealing._seal_row(older, owner.pk, *stale) == 0
+    # The edit sealed what it saved; the job then seals the rest of the row (its tags) and keeps the edit.
+    assert sealing.entries_seal() == {"sealed": 1, "more": 0, "busy": 0}
     assert DiaryEntry.objects.get(pk=older).content == "edited"
-    assert sealing.entries_seal() == {"sealed": 0, "more": 0, "busy": 0}
+    assert DiaryEntry.objects.get(pk=older).tags == ["Walk"]
 
 
 def test_one_sealing_run_at_a_time(owner):

@@ -13,6 +13,7 @@ from diary.prompts import PROMPTS, prompt_for
 from diary.stats import stats_compute, streak_summary, user_zone
 from diary.tests.factories import EntryFactory
 from diary.words import word_count
+from diary.writing import user_tag_names
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_openapi_schema_says_text_may_be_empty_with_a_mood():
 def test_tags_are_cleaned_and_remembered_for_autocomplete(owner):
     entry = services.entry_create(user=owner, content="x", tags=["  walk ", "Anna", "walk", "WALK", "", "the  lake"])
     assert entry.tags == ["walk", "Anna", "the lake"]
-    assert sorted(UserTag.objects.filter(user=owner).values_list("name", flat=True)) == ["Anna", "the lake", "walk"]
+    assert user_tag_names(user=owner) == ["Anna", "the lake", "walk"]
     services.entry_update(entry=entry, data={"tags": ["Walk", "office"]})
     assert UserTag.objects.filter(user=owner).count() == 4
 
@@ -369,7 +370,7 @@ def test_export_and_import_keep_check_ins_and_own_tags(owner_api, owner):
     assert response.status_code in (200, 201), response.content
     entries = {(e.content, e.mood, tuple(e.tags)) for e in DiaryEntry.objects.filter(user=owner)}
     assert entries == {("", 2, ("office",)), ("Swam.", None, ("swim", "Anna"))}
-    assert sorted(UserTag.objects.filter(user=owner).values_list("name", flat=True)) == ["Anna", "office", "swim"]
+    assert user_tag_names(user=owner) == ["Anna", "office", "swim"]
 
 
 # --- Prompts and starter templates -----------------------------------------------------------------
