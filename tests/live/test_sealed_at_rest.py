@@ -1,7 +1,7 @@
 """What is sealed (docs/encryption.md) is nowhere in the clear: not in a pg_dump, a backup archive or a Redis dump.
 
-Marker sentences go into an entry's title and text (whose search index keeps
-only keyed hashes), a template, a two-step secret, a conversation (and the
+Marker sentences go into an entry's title, text and tags (whose search and tag
+indexes keep only keyed hashes), a template, a two-step secret, a conversation (and the
 companion's reply, which the reply cache keeps in Redis), an import waiting for
 its job and a value kept with cached_sealed; then the database is dumped with
 pg_dump (plain SQL and deploy/journal-backup's archive) and Redis with
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.live
 MARKERS = {
     "entry title": "Opalizujący chrabąszcz zamyślił się",
     "entry text": "Grumpy hedgehogs knitted saffron mittens beside Ostrołęka",
+    "entry tag": "Wombatowisko",
     "template": "Kwiatostan marmoladowy zgrzytał nad Wrocławiem",
     "message": "Quixotic zephyrs bamboozled the lighthouse keeper",
     "import": "Xylofonowe żyrafy tańczyły w Przemyślu",
@@ -47,9 +48,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 markers = json.loads(MARKERS)
 alice = User.objects.get(username="alice")
-entry = entry_create(user=alice, title=markers["entry title"], content="## " + markers["entry text"], mood=3)
+entry = entry_create(user=alice, title=markers["entry title"], content="## " + markers["entry text"], mood=3,
+                     tags=[markers["entry tag"]])
 found = entry_list(user=alice, filters=EntryFilters(q="hedgehog chrabąszcze"), tz=ZoneInfo("UTC"))
 assert [e.pk for e in found] == [entry.pk], "the sealed entry is found by its words"
+tagged = entry_list(user=alice, filters=EntryFilters(own_tag="wombatowisko"), tz=ZoneInfo("UTC"))
+assert [e.pk for e in tagged] == [entry.pk], "and by its tag"
 entry_template_create(user=alice, name=markers["template"][:40], content=markers["template"])
 secret = twofactor.secret_new()
 twofactor.two_factor_enable(user=alice, secret=secret)
