@@ -35,7 +35,12 @@ def search_document_restore(apps, schema_editor):
 
 def search_index_create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE INDEX ix_diary_entries_search ON diary_entries USING gin (search_index)")
+        # A short pending list: every search reads all of it, and an entry adds hundreds of keys
+        # (docs/reading.md, Search).
+        schema_editor.execute(
+            "CREATE INDEX ix_diary_entries_search ON diary_entries USING gin (search_index)"
+            " WITH (gin_pending_list_limit = 256)"
+        )
     else:
         # SQLite rebuilt the table for the altered columns, losing the index made outside the model state.
         schema_editor.execute("CREATE INDEX IF NOT EXISTS ix_diary_entries_emotion_tags ON diary_entries (emotion_tags)")

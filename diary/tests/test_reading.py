@@ -267,3 +267,4 @@ def test_search_index_keeps_its_name_on_the_blind_index():
         )
         (definition,) = cursor.fetchone()
     assert "(search_index)" in definition and "gin" in definition.lower()
+    assert "gin_pending_list_limit='256'" in definition  # searches read the whole pending list: kept short
