@@ -44,9 +44,11 @@ ENDPOINTS = [
     ("api_me", "token", "/api/v1/me/", 0.50),
     ("api_stats", "token", "/api/v1/stats/", None),
     ("diary", "session", "/diary/", 0.25),
-    # Search through the blind index: a word in some entries, with its forms ("lekarzem" finds "lekarza").
+    # Search through the blind index (the bench user writes in Polish): a word in some entries, found with its
+    # forms ("lekarzem" finds "lekarza"), and one in none.
     ("diary_search", "session", "/diary/?q=lekarzem", None),
-    ("api_search", "token", "/api/v1/entries/?q=summer&limit=20", None),
+    ("api_search", "token", "/api/v1/entries/?q=lekarzem&limit=20", None),
+    ("api_search_none", "token", "/api/v1/entries/?q=summer&limit=20", None),
     ("insights", "session", "/insights/", 0.40),
     ("dashboard", "session", "/", 0.25),
     ("settings", "session", "/settings/", 0.15),
