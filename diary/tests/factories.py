@@ -19,6 +19,7 @@ def _excerpt(content: str) -> str:
 class EntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "diary.DiaryEntry"
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Entry {n}")

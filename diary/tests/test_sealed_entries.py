@@ -19,6 +19,17 @@ pytestmark = pytest.mark.django_db
 UTC_ZONE = ZoneInfo("UTC")
 
 
+@pytest.fixture
+def tasks_inline():
+    """Tasks run in the test's own thread, also when a real broker is configured (REDIS_URL)."""
+    from journal_site.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 def _raw(pk: int, *columns: str) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM diary_entries WHERE id = %s", [pk])
@@ -143,7 +154,7 @@ def test_one_sealing_run_at_a_time(owner):
         cache.delete(sealing.CLAIM)
 
 
-def test_the_sealing_task_queues_itself_until_done(owner, django_capture_on_commit_callbacks):
+def test_the_sealing_task_queues_itself_until_done(owner, tasks_inline, django_capture_on_commit_callbacks):
     from diary.tasks import entries_seal_task
 
     for n in range(3):
@@ -171,7 +182,7 @@ def test_rotating_a_users_key_seals_their_entries_again_and_search_still_finds_t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migrating_a_populated_database_seals_every_entry_and_search_finds_them(owner):
+def test_migrating_a_populated_database_seals_every_entry_and_search_finds_them(owner, tasks_inline):
     call_command("migrate", "diary", "0010", verbosity=0)
     try:
         with connection.cursor() as cursor:
