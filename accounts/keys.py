@@ -31,6 +31,7 @@ from journal_site.encryption import CannotOpen
 __all__ = [
     "CannotOpen",
     "Sealed",
+    "SealedJSONField",
     "SealedTextField",
     "data_key_current",
     "keys_forget",

@@ -181,7 +181,8 @@ def entry_list(
             # The entries whose title holds the most words first, then the newest.
             queryset = queryset.alias(rank=title_rank(key=key, q=filters.q))
             ordering = ["-rank", *ordering]
-    queryset = queryset.defer("source_id", "excerpt", "search_index") if content else queryset.only(*LIST_FIELDS)
+    queryset = (queryset.defer("source_id", "excerpt", "search_index", "tag_index") if content
+                else queryset.only(*LIST_FIELDS))
     return queryset.order_by(*ordering)
 
 
@@ -200,7 +201,7 @@ def entry_get_for_user(*, user, entry_id: int) -> DiaryEntry:
     if not 0 < entry_id <= _BIGINT_MAX:
         raise Http404
     try:
-        return DiaryEntry.objects.defer("source_id", "search_index").get(pk=entry_id, user=user)
+        return DiaryEntry.objects.defer("source_id", "search_index", "tag_index").get(pk=entry_id, user=user)
     except DiaryEntry.DoesNotExist:
         raise Http404 from None
 

@@ -294,6 +294,8 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
         changed += ["word_count", "excerpt"]
     if "content" in changed or "title" in changed:
         changed.append("search_index")  # made again from the new text (diary.search.BlindIndexField)
+    if "tags" in changed:
+        changed.append("tag_index")  # the tags' hashes, which filters and statistics use (diary.search)
     delta = text_bytes(entry.title, entry.content) - before if {"title", "content"} & set(changed) else 0
     with text_budget(user_id=entry.user_id, delta=delta), transaction.atomic():
         entry.save(update_fields=[*changed, "updated_at"])

@@ -80,6 +80,17 @@ def test_the_index_follows_every_edit(owner):
     assert _found(owner, "lighthouse") == [entry.pk]
 
 
+def test_the_tag_filter_follows_every_edit_in_any_letter_case(owner):
+    entry = services.entry_create(user=owner, content="x", tags=["Walk"])
+    services.entry_update(entry=entry, data={"tags": ["Swim"]})
+    def tagged(name):
+        return [e.pk for e in entry_list(user=owner, filters=EntryFilters(own_tag=name), tz=UTC_ZONE)]
+
+    assert tagged("walk") == [] and tagged("SWIM") == [entry.pk]
+    (stored,) = _raw(entry.pk, "tags")
+    assert stored.startswith(encryption.PREFIX) and "Swim" not in stored
+
+
 def test_best_match_puts_entries_with_the_words_in_their_title_first(owner):
     in_text = services.entry_create(user=owner, content="the river again", created_at=datetime(2024, 5, 2, tzinfo=UTC))
     in_title = services.entry_create(user=owner, title="River", content="cold",
