@@ -364,10 +364,11 @@ def unseal(*, user_id: int, field: str, value) -> str:
     if value is None:
         return value
     token = value.token if isinstance(value, Sealed) else value
-    version = encryption.sealed_version(token)
-    if version is None:
+    parts = encryption.sealed_parts(token)
+    if parts is None:
         return token
-    return encryption.open_sealed(token, key=data_key(user_id=user_id, version=version), user_id=user_id, field=field)
+    version, body = parts
+    return encryption.open_body(body, key=data_key(user_id=user_id, version=version), user_id=user_id, field=field)
 
 
 def unseal_row(row: dict, *, model, user_id: int) -> dict:

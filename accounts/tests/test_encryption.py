@@ -359,3 +359,26 @@ def test_a_key_made_in_a_transaction_that_is_rolled_back_is_not_remembered():
     token = keys.seal(user_id=user.pk, field="t.c", text="kept")  # a new key, from the database
     keys.keys_forget()
     assert keys.unseal(user_id=user.pk, field="t.c", value=token) == "kept"
+
+
+@pytest.mark.parametrize("text", [
+    "e1.1." + "A" * 37,  # too short for a nonce and a tag
+    "e1.01." + "A" * 40,  # a version is never written with a leading zero
+    "e1.1." + "A" * 39 + "+",  # base64, not base64url
+    "e1.1." + "A b" * 20,  # not base64 at all
+    "e1.1." + "A" * 40 + "==",  # never padded
+    "e1.²." + "A" * 40,  # not an ASCII digit
+    "e1.1." + "A" * 41,  # no base64 has this length
+    "e1.1.",
+])
+def test_text_shaped_almost_like_a_sealed_value_reads_as_text(text):
+    assert encryption.sealed_parts(text) is None and encryption.sealed_version(text) is None
+    assert keys.unseal(user_id=1, field="t.c", value=text) == text
+
+
+def test_a_sealed_value_is_recognised_and_a_changed_one_does_not_open(owner):
+    token = keys.seal(user_id=owner.pk, field="t.c", text="words " * 200)
+    assert encryption.sealed_version(token) == 1
+    changed = token[:-8] + ("A" if token[-8] != "A" else "B") + token[-7:]
+    with pytest.raises(CannotOpen):
+        keys.unseal(user_id=owner.pk, field="t.c", value=changed)
