@@ -7,6 +7,7 @@ read of the attribute; `.values()` and `.values_list()` give `Sealed` objects,
 which `unseal()` opens, so no read path hands out a ciphertext as if it were text.
 """
 
+import functools
 import json
 import pickle  # nosec B403 - loads only what cached_sealed sealed itself (AES-GCM authenticated)
 import threading
@@ -372,12 +373,28 @@ def unseal(*, user_id: int, field: str, value) -> str:
 
 
 def unseal_row(row: dict, *, model, user_id: int) -> dict:
-    """A `.values()` row of `model` with every sealed column in it opened, in place (one user's rows)."""
-    for name, value in row.items():
-        if isinstance(value, Sealed):
-            field = model._meta.get_field(name)
-            row[name] = field.opened(unseal(user_id=user_id, field=field.place, value=value))
+    """A `.values()` row of `model` with every sealed column in it opened, in place (one user's rows).
+
+    The API's list path: one key look-up per version, not per value.
+    """
+    keys: dict[int, bytes] = {}
+    for name, field in _sealed_columns(model):
+        value = row.get(name)
+        if not isinstance(value, Sealed):
+            continue
+        parts = encryption.sealed_parts(value.token)
+        if parts is None:
+            row[name] = field.opened(value.token)
+            continue
+        version, body = parts
+        key = keys.get(version) or keys.setdefault(version, data_key(user_id=user_id, version=version))
+        row[name] = field.opened(encryption.open_body(body, key=key, user_id=user_id, field=field.place))
     return row
+
+
+@functools.cache
+def _sealed_columns(model) -> tuple[tuple[str, "SealedTextField"], ...]:
+    return tuple((field.attname, field) for field in model._meta.concrete_fields if isinstance(field, SealedTextField))
 
 
 def seal_bytes(*, user_id: int, field: str, data: bytes) -> bytes:
