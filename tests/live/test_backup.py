@@ -84,7 +84,7 @@ def test_backup_restore_round_trip(postgres, tmp_path):
 
     restored = run(RESTORE, str(archive), env=script_env(target_url, JOURNAL_MANAGE=manage_command(target)))
     assert restored.returncode == 0, restored.stderr
-    assert "1 data keys open with ENCRYPTION_KEYS" in restored.stderr
+    assert "2 data keys open with ENCRYPTION_KEYS" in restored.stderr  # alice's search key and first data key
 
     # A second restore over a database that is no longer empty is refused and changes nothing.
     again = run(RESTORE, str(archive), env=script_env(target_url))
