@@ -8,7 +8,8 @@ queues the next, so no task outlives its time limit.
 """
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Substr
 
 from accounts.keys import seal, unseal
 from diary.models import DiaryEntry
@@ -21,21 +22,28 @@ SEALED_COLUMNS = ("title", "content", "excerpt", "tags")
 CLAIM = "lock:diary:entries-seal"
 
 
-def _in_the_clear() -> Q:
-    """Rows whose title, text, excerpt or tags are still in the clear (a sealed value starts with its prefix)."""
+def _in_the_clear(queryset):
+    """The rows whose title, text, excerpt or tags are still in the clear (a sealed value starts with its prefix).
+
+    Only each value's first three characters are compared: PostgreSQL reads them as a slice, not the whole
+    TOASTed text, so the check stays light when nothing is left (beat runs it hourly). An empty value is
+    told by its length alone.
+    """
+    heads = {f"{column}_head": Substr(column, 1, len(encryption.PREFIX), output_field=TextField())
+             for column in SEALED_COLUMNS}
     condition = Q()
     for column in SEALED_COLUMNS:
-        condition |= ~Q(**{column: ""}) & ~Q(**{f"{column}__startswith": encryption.PREFIX})
-    return condition
+        condition |= ~Q(**{column: ""}) & ~Q(**{f"{column}_head": encryption.PREFIX})
+    return queryset.alias(**heads).filter(condition)
 
 
 def entries_unsealed() -> int:
     """How many entries wait to be sealed (a full scan on PostgreSQL: for the command's progress)."""
-    return DiaryEntry.objects.filter(_in_the_clear()).count()
+    return _in_the_clear(DiaryEntry.objects.all()).count()
 
 
 def entries_waiting() -> bool:
-    return DiaryEntry.objects.filter(_in_the_clear()).exists()
+    return _in_the_clear(DiaryEntry.objects.all()).exists()
 
 
 def entries_seal(*, batch_size: int = BATCH, rows_max: int | None = None) -> dict[str, int]:
@@ -48,7 +56,7 @@ def entries_seal(*, batch_size: int = BATCH, rows_max: int | None = None) -> dic
         sealed = seen = 0
         before = None
         while seen < rows_max:
-            rows = DiaryEntry.objects.filter(_in_the_clear()).order_by("-pk")
+            rows = _in_the_clear(DiaryEntry.objects.all()).order_by("-pk")
             if before is not None:
                 rows = rows.filter(pk__lt=before)
             batch = list(rows.values_list("pk", "user_id", *SEALED_COLUMNS)[:min(batch_size, rows_max - seen)])
@@ -81,7 +89,10 @@ def entries_seal_queue(*, apps=None, **kwargs) -> None:
     from diary.tasks import entries_seal_task
     from journal_site import outbox
 
-    state = apps.get_model("diary", "DiaryEntry") if apps is not None else DiaryEntry
+    try:
+        state = apps.get_model("diary", "DiaryEntry") if apps is not None else DiaryEntry
+    except LookupError:
+        return  # the diary migrated to zero
     if "search_index" not in {field.name for field in state._meta.get_fields()}:
         return  # migrated to a state before sealing (a migration test)
     if entries_waiting():
