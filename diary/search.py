@@ -116,14 +116,8 @@ def title_rank(*, key: bytes, q: str):
     ], Value(0))
 
 
-class BlindIndexField(models.Field):
-    """Keyed hashes of an entry's words: integer[] on PostgreSQL, numbers in a text column elsewhere.
-
-    Made from the row's `title` and `content` (and owner, `user_id`) whenever the row is saved with this
-    field, so every write path (save, bulk_create, a form) keeps it in step with the text.
-    """
-
-    description = "Blind index (keyed hashes)"
+class _MadeOnSave:
+    """A list column made from other columns whenever the row is saved with it; never edited, empty by default."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", list)
@@ -135,14 +129,30 @@ class BlindIndexField(models.Field):
         name, _path, args, kwargs = super().deconstruct()
         for option in ("default", "editable", "blank"):
             kwargs.pop(option, None)
-        return name, "diary.search.BlindIndexField", args, kwargs
+        return name, f"diary.search.{type(self).__name__}", args, kwargs
+
+    def made(self, model_instance) -> list[int]:
+        raise NotImplementedError
 
     def pre_save(self, model_instance, add):
-        value = entry_search_index(
-            user_id=model_instance.user_id, title=model_instance.title or "", content=model_instance.content or ""
-        )
+        value = self.made(model_instance)
         setattr(model_instance, self.attname, value)
         return value
+
+
+class BlindIndexField(_MadeOnSave, models.Field):
+    """Keyed hashes of an entry's words: integer[] on PostgreSQL, numbers in a text column elsewhere.
+
+    Made from the row's `title` and `content` (and owner, `user_id`) whenever the row is saved with this
+    field, so every write path (save, bulk_create, a form) keeps it in step with the text.
+    """
+
+    description = "Blind index (keyed hashes)"
+
+    def made(self, model_instance) -> list[int]:
+        return entry_search_index(
+            user_id=model_instance.user_id, title=model_instance.title or "", content=model_instance.content or ""
+        )
 
     def db_type(self, connection):
         return "integer[]" if connection.vendor == "postgresql" else "text"
@@ -211,25 +221,11 @@ def json_number_in(column: str, number: int) -> Q:
                         for pattern in (f"[{number}]", f"[{number},", f" {number},", f" {number}]")])
 
 
-class TagIndexField(models.JSONField):
+class TagIndexField(_MadeOnSave, models.JSONField):
     """The keyed hashes of an entry's own tags (a JSON list), made from `tags` whenever the row is saved with it."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, _path, args, kwargs = super().deconstruct()
-        for option in ("default", "editable", "blank"):
-            kwargs.pop(option, None)
-        return name, "diary.search.TagIndexField", args, kwargs
-
-    def pre_save(self, model_instance, add):
-        value = tag_hashes(user_id=model_instance.user_id, names=model_instance.tags or [])
-        setattr(model_instance, self.attname, value)
-        return value
+    def made(self, model_instance) -> list[int]:
+        return tag_hashes(user_id=model_instance.user_id, names=model_instance.tags or [])
 
 
 class TagHashField(models.BigIntegerField):
