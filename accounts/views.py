@@ -27,6 +27,7 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.models import User
+from accounts.sections import SETTINGS_SECTIONS
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -218,7 +219,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "delete_form": DeleteAccountForm(user=request.user), "text": text},
+        {"form": form, "delete_form": DeleteAccountForm(user=request.user), "text": text,
+         "sections": SETTINGS_SECTIONS},
         status=400 if form.errors else 200,
     )
 

@@ -1,4 +1,4 @@
-"""Time an import of N entries through the background path (what the "diary.import_entries" task runs).
+"""Time an import of N entries through the background path (what the "portability.import_entries" task runs).
 
     .venv/bin/python bench/bench_import.py --entries 100000 [--format journal|dayone] [--keep]
 

@@ -345,8 +345,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "accounts-cleanup-stale-tokens": {"task": "accounts.cleanup_stale_tokens", "schedule": _daily_cleanup},
     "accounts-cleanup-account-records": {"task": "accounts.cleanup_account_records", "schedule": _daily_cleanup},
     # Fails jobs stuck past a day and drops payloads no job needs.
-    "diary-cleanup-import-jobs": {
-        "task": "diary.cleanup_import_jobs",
+    "portability-cleanup-import-jobs": {
+        "task": "portability.cleanup_import_jobs",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },

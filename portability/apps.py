@@ -11,3 +11,8 @@ class PortabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portability"
     verbose_name = "Export and import"
+
+    def ready(self) -> None:
+        from accounts.sections import settings_section_add
+
+        settings_section_add("portability/_settings_section.html")

@@ -186,7 +186,7 @@ def _read_upload(upload) -> bytes:
 
 
 def import_start(*, user, upload) -> ImportJob:
-    """Import an uploaded file: at once when it is small, else through the task "diary.import_entries".
+    """Import an uploaded file: at once when it is small, else through the task "portability.import_entries".
 
     A small file that is not valid raises ImportInvalid and leaves no trace;
     a large one is validated by the task and its job says what was wrong.

@@ -68,13 +68,23 @@ def test_stats_refresh_replaces_the_cached_figures():
     assert cache.get(STATS_OVERVIEW_KEY)["users_total"] == 1
 
 
+def test_the_refresh_still_answers_to_its_former_name():
+    """A message queued before the task moved from accounts to overview still runs it (docs/jobs.md)."""
+    from journal_site.celery import app
+
+    cache.set(STATS_OVERVIEW_KEY, {"users_total": 99}, 300)
+    UserFactory()
+    app.tasks["accounts.refresh_stats_overview"].delay()
+    assert cache.get(STATS_OVERVIEW_KEY)["users_total"] == 1
+
+
 def test_tasks_take_ids_and_are_named():
     from journal_site.celery import app
 
     assert {
         "accounts.send_welcome_email",
         "accounts.send_password_reset_email",
-        "accounts.refresh_stats_overview",
+        "overview.refresh_stats_overview",
         "accounts.cleanup_stale_tokens",
     } <= set(app.tasks)
 

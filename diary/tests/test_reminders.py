@@ -134,4 +134,4 @@ def test_beat_sends_reminders_every_five_minutes():
     schedule = [entry for entry in beat if entry["task"] == "diary.send_due_reminders"]
     assert len(schedule) == 1 and schedule[0]["schedule"] <= 300
     app.loader.import_default_modules()
-    assert {"diary.send_due_reminders", "diary.import_entries"} <= set(app.tasks)
+    assert {"diary.send_due_reminders", "portability.import_entries", "diary.import_entries"} <= set(app.tasks)

@@ -200,4 +200,4 @@ def test_cleanup_fails_stuck_jobs_and_drops_every_payload_no_job_needs(owner):
 
 def test_beat_runs_the_import_cleanup():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "diary.cleanup_import_jobs" in tasks
+    assert "portability.cleanup_import_jobs" in tasks
