@@ -378,6 +378,3 @@ def password_checked(request, password: str) -> None:
                                    detail=throttling.signin_refusal(refused.wait_seconds)) from None
     if not right:
         raise serializers.ValidationError({"password": [_("The password is not right.")]})
-
-
-# --- Admin ---------------------------------------------------------------------------------------

@@ -63,12 +63,6 @@ RATE_LIMIT_BACKEND_ERRORS = Counter(
     "rate_limit_backend_errors", "Requests let through because the rate limiter could not reach Redis"
 )
 REQUEST_BODY_TOO_LARGE = Counter("request_body_too_large", "Requests refused with 413")
-FUNCTION_DURATION = Histogram(
-    "profiled_function_duration_seconds",
-    "Run time of functions decorated with @profiled",
-    ["function"],
-    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-)
 
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 MEMORY_SAMPLE_SECONDS = 5.0
