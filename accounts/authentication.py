@@ -6,6 +6,7 @@ from rest_framework_simplejwt.settings import api_settings
 
 from accounts.middleware import preferences_activate
 from accounts.selectors import user_get_cached
+from journal_site.requester import bearer_token_checked
 
 
 class CachedJWTAuthentication(JWTAuthentication):
@@ -33,11 +34,7 @@ class CachedJWTAuthentication(JWTAuthentication):
         raw_token = self.get_raw_token(header)
         if raw_token is None:
             return None
-        checked = getattr(request._request, "checked_bearer_token", None)
-        if checked is not None and checked[0] == raw_token:
-            validated_token = checked[1]
-        else:
-            validated_token = self.get_validated_token(raw_token)
+        validated_token = bearer_token_checked(request._request, raw_token) or self.get_validated_token(raw_token)
         return self.get_user(validated_token), validated_token
 
     def get_user(self, validated_token):

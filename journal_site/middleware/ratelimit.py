@@ -1,5 +1,10 @@
 """The request rate limit: RateLimitMiddleware and its fixed-window counter (docs/limits.md).
 
+It counts and decides, nothing else. Whom a request counts against comes from
+journal_site/requester.py; the per-user cache values that ride in the same
+Redis round trip are prefetch's (journal_site/prefetch.py): the limiter only
+hands them its script to send along.
+
 Requests are counted per client and minute in Redis, shared by every process:
 INCR and EXPIRE run as one Lua script, so concurrent requests on any worker or
 machine each see a distinct count and the 61st of a minute is refused,
@@ -13,7 +18,6 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -21,8 +25,7 @@ from django.utils.translation import gettext as _
 from journal_site import prefetch
 from journal_site.metrics import RATE_LIMIT_BACKEND_ERRORS, RATE_LIMITED
 from journal_site.middleware.common import route_path, wants_json
-from journal_site.net import address_bucket, client_ip
-from journal_site.prefetch import ABSENT
+from journal_site.requester import requester_identity
 from journal_site.views import error_page
 
 # The outage warning keeps the logger name it has always had, so existing log filters still match.
@@ -42,7 +45,7 @@ class Decision:
     count: int
     limit: int
     retry_after: int  # seconds until the window resets
-    fetched: dict = field(default_factory=dict)
+    fetched: dict = field(default_factory=dict)  # prefetch's values, read in the same round trip
 
 
 def _now() -> float:
@@ -88,28 +91,18 @@ def _redis_incr(key: str, fetch) -> tuple[int, dict]:
     if not fetch:
         # Twice the window: the key outlives its minute without a second look.
         return int(script(keys=[key], args=[WINDOW_SECONDS * 2])), {}
-    # One round trip: the count and the cache values the request will read.
-    # The values go through django-redis's own key making and decoding.
+
     # EVALSHA itself, not the script object: redis-py would ask SCRIPT EXISTS
     # first, one more round trip on every request.
-    redis_cache = cache.client
-
-    def send() -> list:
-        pipe = client.pipeline(transaction=False)
+    def count(pipe) -> None:
         pipe.evalsha(script.sha, 1, key, WINDOW_SECONDS * 2)
-        for name in fetch:
-            pipe.get(redis_cache.make_key(name))
-        return pipe.execute()
 
     try:
-        count, *raw = send()
+        reply, fetched = prefetch.read_along(client, count, fetch)
     except NoScriptError:  # the server lost its scripts (a restart, SCRIPT FLUSH)
         client.script_load(_INCR_WITH_TTL)
-        count, *raw = send()
-    fetched = {
-        name: ABSENT if value is None else redis_cache.decode(value) for name, value in zip(fetch, raw, strict=True)
-    }
-    return int(count), fetched
+        reply, fetched = prefetch.read_along(client, count, fetch)
+    return int(reply), fetched
 
 
 _last_error_log = float("-inf")
@@ -131,9 +124,9 @@ def _log_backend_error(exc: Exception) -> None:
 def hit(identity: str, *, limit: int | None = None, fetch: tuple[str, ...] | list[str] = ()) -> Decision:
     """Count one request of `identity` and say whether it may go on.
 
-    `fetch` names cache keys to read in the same round trip (journal_site/prefetch.py);
-    their values come back in `Decision.fetched`, prefetch.ABSENT for a key the
-    cache does not hold. Fails open: if Redis cannot be reached the request is
+    `fetch` names cache keys that prefetch reads in the same round trip
+    (`prefetch.read_along`); their values come back in `Decision.fetched`.
+    Fails open: if Redis cannot be reached the request is
     allowed, nothing is fetched and the outage logged, so the limiter never
     takes the site down with it.
     """
@@ -157,53 +150,6 @@ def hit(identity: str, *, limit: int | None = None, fetch: tuple[str, ...] | lis
     return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after, fetched=fetched)
 
 
-def _bearer_user_id(request: HttpRequest) -> str | None:
-    """The user id of a valid access token, without touching the database.
-
-    DRF authenticates JWT users later, inside the view; the limiter needs to
-    know them now. Checking the signature and expiry is a few microseconds; a
-    bad token yields None and the client is counted by address (and DRF
-    answers 401).
-    """
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _sep, raw = header.partition(" ")
-    if scheme != "Bearer" or not raw.strip():
-        return None
-    from rest_framework_simplejwt.exceptions import TokenError
-    from rest_framework_simplejwt.settings import api_settings
-    from rest_framework_simplejwt.tokens import AccessToken
-
-    try:
-        token = AccessToken(raw.strip())
-    except TokenError:
-        return None
-    # DRF's authentication reuses the checked token instead of checking it again.
-    request.checked_bearer_token = (raw.strip().encode("iso-8859-1"), token)
-    user_id = token.payload.get(api_settings.USER_ID_CLAIM)
-    return None if user_id is None else str(user_id)
-
-
-def _session_user_id(request: HttpRequest) -> str | None:
-    """The user id the session names, read before the user is loaded.
-
-    Whether that user still exists and may sign in is checked by the
-    authentication middleware right after; for counting, the claim suffices.
-    """
-    session = getattr(request, "session", None)
-    if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return None
-    user_id = session.get(SESSION_KEY)
-    return None if user_id is None else str(user_id)
-
-
-def rate_limit_identity(request: HttpRequest) -> str:
-    """Whom a request counts against: the signed-in user, else the client address (IPv6 by /64)."""
-    user_id = _session_user_id(request) or _bearer_user_id(request)
-    if user_id is not None:
-        return f"user:{user_id}"
-    return f"ip:{address_bucket(client_ip(request))}"
-
-
 class RateLimitMiddleware:
     """settings.RATE_LIMIT_PER_MINUTE requests per client and minute; 429 with Retry-After beyond."""
 
@@ -219,7 +165,7 @@ class RateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.is_exempt(request.path_info):
             return self.get_response(request)
-        identity = rate_limit_identity(request)
+        identity = requester_identity(request)
         kind, _sep, user_id = identity.partition(":")
         fetch = prefetch.user_keys(int(user_id)) if kind == "user" and user_id.isdigit() else ()
         decision = hit(identity, fetch=fetch)

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from accounts import throttling
 from accounts.tests.factories import PASSWORD
-from journal_site.middleware.ratelimit import rate_limit_identity
+from journal_site.requester import requester_identity
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +14,9 @@ ONE_64 = ["2001:db8:aa:bb::1", "2001:db8:aa:bb:ffff:ffff:ffff:fffe", "2001:db8:a
 
 
 def test_the_general_limiter_counts_an_ipv6_64_as_one_client(rf):
-    identities = {rate_limit_identity(rf.get("/", REMOTE_ADDR=address)) for address in ONE_64}
+    identities = {requester_identity(rf.get("/", REMOTE_ADDR=address)) for address in ONE_64}
     assert len(identities) == 1
-    assert rate_limit_identity(rf.get("/", REMOTE_ADDR="2001:db8:aa:bc::1")) not in identities
+    assert requester_identity(rf.get("/", REMOTE_ADDR="2001:db8:aa:bc::1")) not in identities
 
 
 @pytest.mark.parametrize(
