@@ -175,10 +175,18 @@ def _second_step(request, user: User, code: str) -> None:
         raise serializers.ValidationError({"otp": [_("The code is not right, or was already used.")]})
 
 
-def _read_refresh(raw: str) -> RefreshToken:
+def _presented_refresh(request) -> RefreshToken:
+    """The request's refresh token, checked (signature, expiry, type, blacklist); 400 without one, 401 if bad.
+
+    A rotated token presented again means someone else holds its family: all of it ends (accounts/devices.py).
+    """
+    serializer = RefreshSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    raw = serializer.validated_data["refresh"]
     try:
-        return RefreshToken(raw)  # signature, expiry, type and blacklist
+        return RefreshToken(raw)
     except TokenError as error:
+        devices.api_client_reuse_check(raw=raw)
         raise InvalidToken(error.args[0]) from None
 
 
@@ -190,14 +198,7 @@ class TokenRefreshApi(TokenEndpoint):
     )
     def post(self, request):
         """Trade a refresh token for a new pair; the old refresh token stops working."""
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            refresh = _read_refresh(serializer.validated_data["refresh"])
-        except InvalidToken:
-            # A rotated token presented again: someone else holds the family, so all of it ends.
-            devices.api_client_reuse_check(raw=serializer.validated_data["refresh"])
-            raise
+        refresh = _presented_refresh(request)
         user = user_get_cached(user_id=refresh.payload.get(jwt_settings.USER_ID_CLAIM))
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(
@@ -217,13 +218,7 @@ class LogoutApi(TokenEndpoint):
     )
     def post(self, request):
         """Sign out: this refresh token stops working (access tokens expire within 5 minutes)."""
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            refresh = _read_refresh(serializer.validated_data["refresh"])
-        except InvalidToken:
-            devices.api_client_reuse_check(raw=serializer.validated_data["refresh"])  # as at refresh
-            raise
+        refresh = _presented_refresh(request)
         services.refresh_token_revoke(refresh=refresh)
         devices.api_client_signed_out(refresh=refresh)
         return Response(status=status.HTTP_204_NO_CONTENT)

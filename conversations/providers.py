@@ -200,17 +200,22 @@ class OfflineProvider:
             )
 
         message_words = _fold_words(text)
-        parts = self._compose(context, language, text, message_words, previous, words)
+        parts = self._compose(context=context, language=language, text=text, message_words=message_words,
+                              previous=previous, words=words)
         reply = " ".join(parts)
         for attempt in range(1, 6):
             if not _echoes(reply, message_words):
                 break
             # A wording that happens to repeat the user's own words: choose others.
             words = _Wording(seed=words.seed + attempt * 104729, previous_replies=previous)
-            reply = " ".join(self._compose(context, language, text, message_words, previous, words))
+            reply = " ".join(self._compose(context=context, language=language, text=text, message_words=message_words,
+                                            previous=previous, words=words))
         return reply
 
-    def _compose(self, context, language, text, message_words, previous, words) -> list[str]:
+    def _compose(
+        self, *, context: Context, language: str, text: str, message_words: list[str], previous: list[str],
+        words: _Wording,
+    ) -> list[str]:
         """The parts of a reply: what was heard, the mode's own sentence, perhaps a note, one question."""
         mode = context.mode
         excerpt = _excerpt(text)

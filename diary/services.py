@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.cache import user_stats_invalidate
-from diary.emotions import EMOTION_CODES, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE
+from diary.emotions import EMOTION_CODES, MOOD_RANGE_MESSAGE
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, EntryTemplate, UserTag
 from diary.search import json_number_in, tag_hashes
@@ -93,6 +93,17 @@ def _text_errors(value: Any, *, max_length: int, required: bool) -> list[str]:
     return []
 
 
+def _mood_valid(mood: Any) -> bool:
+    """A whole number within the range the model's own validators allow."""
+    if isinstance(mood, bool) or not isinstance(mood, int):
+        return False
+    try:
+        DiaryEntry._meta.get_field("mood").run_validators(mood)
+    except ValidationError:
+        return False
+    return True
+
+
 def _entry_clean(fields: Mapping[str, Any], *, current: DiaryEntry | None = None) -> dict[str, Any]:
     """Validate the given fields of an entry (a change to `current`, if given); return them cleaned.
 
@@ -111,8 +122,7 @@ def _entry_clean(fields: Mapping[str, Any], *, current: DiaryEntry | None = None
         cleaned["content"] = content if not isinstance(content, str) or content.strip() else ""
     if "mood" in fields:
         mood = fields["mood"]
-        if mood is not None and (isinstance(mood, bool) or not isinstance(mood, int) or not
-                                 MOOD_MIN <= mood <= MOOD_MAX):
+        if mood is not None and not _mood_valid(mood):
             errors["mood"] = [str(MOOD_RANGE_MESSAGE)]
         cleaned["mood"] = mood
     if "emotion_tags" in fields:
