@@ -9,6 +9,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.keys import keys_forget
 from accounts.tests.factories import UserFactory
+from journal_site.testing import queries_pinned
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,17 @@ def _clear_cache():
     keys_forget()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def django_assert_num_queries():
+    """Query pins count the queries the code asks for, not the savepoints of nested atomic blocks."""
+    return queries_pinned
+
+
+@pytest.fixture
+def django_assert_max_num_queries():
+    return lambda num, **kwargs: queries_pinned(num, exact=False, **kwargs)
 
 
 @pytest.fixture(autouse=True)

@@ -146,10 +146,9 @@ def test_refresh_rotates_and_the_old_refresh_token_gets_401(api_client, tokens):
 
 def test_refresh_query_count(api_client, tokens, django_assert_num_queries):
     # 1 is it blacklisted?; 2 the user (signing in just cleared the user cache);
-    # 3 savepoint (atomic); 4 the token's outstanding row; 5 its blacklist row (none yet);
-    # 6-8 savepoint, insert the blacklist row, release; 9 the new token's outstanding row;
-    # 10 the family's row takes the new token's id (accounts/devices.py); 11 release.
-    with django_assert_num_queries(11):
+    # 3 the token's outstanding row; 4 its blacklist row (none yet); 5 insert the blacklist row;
+    # 6 the new token's outstanding row; 7 the family's row takes the new token's id (accounts/devices.py).
+    with django_assert_num_queries(7):
         assert api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json").status_code == 200
 
 

@@ -94,9 +94,9 @@ def test_me_put_is_not_allowed(owner_api):
 def test_me_patch_query_count(owner_api, owner, django_assert_num_queries):
     owner_api.get(ME)
     # 1 is the email taken by someone else?; 2 did someone change away from it this week?
-    # 3 savepoint; 4 update the changed columns (user from the cache); 5 record the change;
-    # 6 "email changed" in the activity log (accounts/activity.py); 7 release.
-    with django_assert_num_queries(7):
+    # 3 update the changed columns (user from the cache); 4 record the change;
+    # 5 "email changed" in the activity log (accounts/activity.py).
+    with django_assert_num_queries(5):
         body = {"email": "fresh@example.com", "current_password": PASSWORD}
         assert owner_api.patch(ME, body, format="json").status_code == 200
     owner_api.get(ME)

@@ -123,10 +123,10 @@ def test_admin_login_is_throttled_too(client):
 
 def test_successful_sign_in_does_not_wait_or_count(client, owner, django_assert_num_queries):
     # 1 the account's id for the throttle key; 2 the user by its username key; 3 is two-step sign-in on?
-    # (accounts/twofactor.py); 4-7 the new session (exists?, savepoint, insert, release); 8 its sign-in
-    # row and 9 the activity log's "signed in" (accounts/devices.py); 10 last_login; 11-13 the session
-    # again (savepoint, update, release). No throttle rows: it lives in the cache.
-    with django_assert_num_queries(13):
+    # (accounts/twofactor.py); 4-5 the new session (exists?, insert); 6 its sign-in row and 7 the
+    # activity log's "signed in" (accounts/devices.py); 8 last_login; 9 the session again (update).
+    # No throttle rows: it lives in the cache.
+    with django_assert_num_queries(9):
         response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert throttling.locked_for(throttling.signin_checks(request=response.wsgi_request, identifier="owner")) == 0

@@ -138,10 +138,8 @@ def test_save_query_count(owner, django_assert_num_queries):
     request.user = owner
     request._messages = type("Messages", (), {"add": lambda *args, **kwargs: None})()
     # 1. the conversation's newest messages (one index scan)
-    # 2. SAVEPOINT (entry_create's transaction, nested in the test's)
-    # 3. UPDATE of the account's text bytes, within its budget (docs/limits.md)
-    # 4. INSERT of the entry
-    # 5. RELEASE SAVEPOINT
-    with django_assert_num_queries(5):
+    # 2. UPDATE of the account's text bytes, within its budget (docs/limits.md)
+    # 3. INSERT of the entry (savepoints are not counted)
+    with django_assert_num_queries(3):
         response = views.chat_save(request, mode="reflective")
     assert response.status_code == 302
