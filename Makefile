@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-dev run test test-all lint migrate worker beat bench messages clean
+.PHONY: install install-dev run test test-all test-backends lint migrate worker beat bench messages clean
 
 # What the site needs to run (requirements.txt); a production machine stops here.
 $(BIN)/.installed: requirements.txt
@@ -33,15 +33,23 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r care accounts diary conversations portability overview journal_site -x '*/tests/*,journal_site/testing.py'
 
-# The developer's loop: everything but the slow, live-server and browser tests.
+# Tests run in parallel (pytest-xdist), one file per worker at a time; TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+
+# The developer's loop: ruff, then everything but the slow, live-server and browser tests.
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not slow and not live and not browser"
+	$(BIN)/pytest $(PARALLEL) -m "not slow and not live and not browser"
 
-# Everything, as CI runs it.
+# Every test, as CI runs it against PostgreSQL + Redis (ruff and bandit are `make lint`).
 test-all: install-dev
-	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
+
+# Every test that depends on the database or the cache, as CI runs it against the embedded default:
+# the browser, live-server and backend-free tests (conftest.BACKENDS_FREE) ran in the first pass.
+test-backends: install-dev
+	$(BIN)/pytest $(PARALLEL) -m "not browser and not live and not backends_free"
 
 worker: install
 	$(BIN)/celery -A journal_site worker --loglevel INFO

@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: an owner, an outsider, signed-in clients."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -80,3 +82,30 @@ def owner_api(owner):
 @pytest.fixture
 def outsider_api(outsider):
     return _bearer_client(outsider)
+
+
+# Tests whose outcome does not depend on which database or cache the suite runs against: settings
+# read in subprocesses, deployment files, catalogues, the layer rule, pure text reading. CI runs them
+# once, in the PostgreSQL + Redis pass; the embedded pass leaves them out (`make test-backends`). Their
+# tests that use the database are not marked.
+BACKENDS_FREE = (
+    "care/tests/",
+    "journal_site/tests/test_settings.py",
+    "journal_site/tests/test_log_format.py",
+    "tests/deploy/",
+    "tests/test_translations.py",
+    "tests/test_layers.py",
+    "tests/security/test_markdown_fuzz.py",
+)
+_ROOT = Path(__file__).resolve().parent
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                      "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.relative_to(_ROOT).as_posix()
+        # A test there that uses the database still runs in both passes.
+        uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(item.fixturenames)
+        if path.startswith(BACKENDS_FREE) and not uses_database:
+            item.add_marker(pytest.mark.backends_free)

@@ -5,7 +5,8 @@ responses conform to the schema, and no route ignores authentication (the same
 request without credentials must be refused).
 
 The schema is the one /api/schema/ serves (a test below compares them); it is
-built at collection time so that each operation is a test of its own.
+built at collection time so that each operation is a test of its own, with an
+id that names it (so pytest-xdist can hand the operations to its workers).
 """
 
 import os
@@ -13,7 +14,7 @@ import os
 import pytest
 import schemathesis
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import ignored_auth, response_schema_conformance, status_code_conformance
@@ -31,6 +32,7 @@ def served_schema() -> dict:
 
 
 schema = schemathesis.openapi.from_dict(served_schema())
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.fixture
@@ -49,11 +51,15 @@ def test_fuzzed_schema_is_the_served_one(live_server):
     assert served["paths"].keys() == schema.raw_schema["paths"].keys()
 
 
-@schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_survives_generated_requests(case, live_server, fuzz_headers):
-    case.call_and_validate(
-        base_url=live_server.url,
-        headers=fuzz_headers,
-        checks=[not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth],
-    )
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
+def test_api_survives_generated_requests(operation, live_server, fuzz_headers):
+    @given(case=operation.as_strategy())
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    def survives(case):
+        case.call_and_validate(
+            base_url=live_server.url,
+            headers=fuzz_headers,
+            checks=[not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth],
+        )
+
+    survives()
