@@ -25,3 +25,9 @@ from journal_site.settings import *  # noqa: E402, F403
 
 # Argon2 is deliberately slow; the tests hash thousands of passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+
+# SQLite's test database lives in memory, one per process (Django's default for SQLite). Said
+# explicitly because pytest-django recognises SQLite by Django's own engine name only, and would
+# otherwise name a file per xdist worker after this wrapped engine's database path.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
