@@ -1,21 +1,18 @@
-"""Markdown to safe HTML, and plain-text excerpts of Markdown.
+"""Markdown to safe HTML.
 
-Entries are GitHub-flavoured Markdown rendered by cmark-gfm, whose running time
-is linear in its input (see docs/markdown-rendering.md). Raw HTML in an entry is
-left out by cmark-gfm, and the HTML it produces is sanitised with nh3 against a
-short allow-list anyway: a pasted `<script>` or `onerror=` must never reach a
-page. Images are not allowed: the page's CSP would block remote ones, and loading
-them would tell a third party when an entry was read.
+Entries are GitHub-flavoured Markdown rendered by comrak (cmark-gfm's Rust port,
+used through its public Python API), whose running time is linear in its input
+(see docs/markdown-rendering.md). Raw HTML in an entry is left out by comrak, and
+the HTML it produces is sanitised with nh3 against a short allow-list anyway: a
+pasted `<script>` or `onerror=` must never reach a page. Images are not allowed:
+the page's CSP would block remote ones, and loading them would tell a third party
+when an entry was read.
 """
 
-import ctypes
-import ctypes.util
-import html
 import re
 
+import comrak
 import nh3
-from cmarkgfm import _cmark
-from cmarkgfm.cmark import Options
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -25,10 +22,19 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-EXTENSIONS = (b"table", b"strikethrough", b"autolink", b"tasklist", b"tagfilter")
+
+_EXTENSIONS = comrak.ExtensionOptions()
+_EXTENSIONS.table = True
+_EXTENSIONS.strikethrough = True
+_EXTENSIONS.autolink = True
+_EXTENSIONS.tasklist = True
+_EXTENSIONS.tagfilter = True
 # A diary is written line by line: a single newline is a line break. Raw HTML is
-# omitted (no CMARK_OPT_UNSAFE): only cmark-gfm's own, well-formed HTML reaches nh3.
-OPTIONS = Options.CMARK_OPT_HARDBREAKS | Options.CMARK_OPT_VALIDATE_UTF8
+# omitted (not "unsafe"): only comrak's own, well-formed HTML reaches nh3.
+_RENDER = comrak.RenderOptions()
+_RENDER.hardbreaks = True
+_RENDER.unsafe_ = False
+
 # Blockquotes and list items opened on one line; deeper markers are shown as text.
 # nh3's HTML parser takes time quadratic in nesting depth, and no diary needs 32 levels.
 MAX_NESTING = 32
@@ -41,43 +47,12 @@ _cleaner = nh3.Cleaner(
     clean_content_tags={"script", "style"},
     strip_comments=True,
 )
-_text_only = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags={"script", "style"}, strip_comments=True)
-
-_ffi, _lib = _cmark.ffi, _cmark.lib
-# cmarkgfm's wrappers never free the document tree nor the rendered string (tens
-# of megabytes per large entry); the library exports the functions that do.
-_native = ctypes.CDLL(_cmark.__file__)
-_native.cmark_node_free.argtypes = [ctypes.c_void_p]
-_native.cmark_node_free.restype = None
-_libc = ctypes.CDLL(ctypes.util.find_library("c"))
-_libc.free.argtypes = [ctypes.c_void_p]
-_libc.free.restype = None
-_lib.cmark_gfm_core_extensions_ensure_registered()
-_extensions = [_lib.cmark_find_syntax_extension(name) for name in EXTENSIONS]
 
 
-def _address(pointer) -> int:
-    return int(_ffi.cast("uintptr_t", pointer))
-
-
-def _cmark_html(text: str) -> str:
-    source = text.encode("utf-8", "replace")
-    parser = _lib.cmark_parser_new(OPTIONS)
-    try:
-        for extension in _extensions:
-            _lib.cmark_parser_attach_syntax_extension(parser, extension)
-        _lib.cmark_parser_feed(parser, source, len(source))
-        root = _lib.cmark_parser_finish(parser)
-        try:
-            rendered = _lib.cmark_render_html(root, OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
-            try:
-                return _ffi.string(rendered).decode("utf-8", "replace")
-            finally:
-                _libc.free(_address(rendered))
-        finally:
-            _native.cmark_node_free(_address(root))
-    finally:
-        _lib.cmark_parser_free(parser)
+def _comrak_html(text: str) -> str:
+    # A lone surrogate has no UTF-8 form: it becomes "?" rather than an error.
+    source = text.encode("utf-8", "replace").decode("utf-8")
+    return comrak.render_markdown(source, extension_options=_EXTENSIONS, render_options=_RENDER)
 
 
 _CONTAINER = r"[ \t]*+(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
@@ -103,13 +78,13 @@ def _heading_shift(match: re.Match) -> str:
 
 
 def _html(text: str) -> str:
-    html_text = _cmark_html(_TOO_DEEP.sub(_flatten, text))
+    html_text = _comrak_html(_TOO_DEEP.sub(_flatten, text))
     html_text = _HEADING.sub(_heading_shift, html_text)
     # A task list item's box is shown as a character: forms have no place in an entry.
     return _TASK.sub(lambda match: "\u2611" if match.group(1) else "\u2610", html_text)
 
 
-# cmark-gfm's HTML has no "<" or ">" inside a tag's attributes, so each run between
+# comrak's HTML has no "<" or ">" inside a tag's attributes, so each run between
 # ">" and "<" is text. nh3 takes time quadratic in the escaped characters of one
 # text node: an empty <wbr> (not allowed, so dropped) every few of them splits it.
 _LONG_TEXT = re.compile(r"(?<=>)[^<>]{1024,}")
@@ -125,16 +100,3 @@ def markdown_render(text: str) -> SafeString:
     """Render Markdown to HTML that is safe to put into a page as is."""
     return mark_safe(_cleaner.clean(_LONG_TEXT.sub(_split_long_text, _html(text))))  # noqa: S308 - sanitised by nh3 just above  # nosec B308 B703
 
-
-_SPACE = re.compile(r"\s+")
-
-
-def markdown_excerpt(text: str, *, length: int = 240) -> str:
-    """Plain text from the start of Markdown, cut at a word boundary with an ellipsis."""
-    # The start of an entry is enough for an excerpt, whatever its length.
-    text = html.unescape(_text_only.clean(_html(text[: length * 8])))
-    text = _SPACE.sub(" ", text).strip()
-    if len(text) <= length:
-        return text
-    cut = text[:length].rsplit(" ", 1)[0] or text[:length]
-    return cut.rstrip(" ,.;:-\u2013\u2014") + "…"

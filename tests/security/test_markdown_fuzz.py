@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from diary.rendering import markdown_excerpt, markdown_render
+from diary.excerpts import excerpt_from_markdown
+from diary.rendering import markdown_render
 
 MEGABYTE = 1_000_000
 # CPU time of the rendering thread, so that other processes on a busy machine do
@@ -88,5 +89,5 @@ def test_a_megabyte_of_any_shape_renders_in_well_under_a_second(shape):
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_an_excerpt_of_any_shape_is_quick(shape):
-    cpu, wall = _seconds(markdown_excerpt, SHAPES[shape](), BOUND_SECONDS / 10)
+    cpu, wall = _seconds(excerpt_from_markdown, SHAPES[shape](), BOUND_SECONDS / 10)
     assert cpu < BOUND_SECONDS / 10 and wall < BOUND_SECONDS / 10 * WALL_FACTOR, (cpu, wall)
