@@ -161,8 +161,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
-            # {% load i18n %} with constant {% translate %} looked up once per language.
-            "libraries": {"i18n": "journal_site.templatetags.cached_i18n"},
         },
     },
 ]
@@ -238,16 +236,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SILENCED_SYSTEM_CHECKS = [
-    # `i18n` is deliberately our cached version of Django's library (TEMPLATES, "libraries").
-    "templates.W003",
     # The index names of docs/data-model.md (ix_conversation_history_created_at, ...) are
     # longer than the 30 characters Oracle allows; PostgreSQL and SQLite allow 63+.
     "models.E034",
     # Usernames are unique regardless of case through the uq_users_username_ci
     # constraint on lower(username), which Django's check does not recognise.
     "auth.W004",
-    # journal_site.templatetags.cached_i18n takes the name `i18n` on purpose (TEMPLATES above).
-    "templates.W003",
 ]
 
 # --- Cache ----------------------------------------------------------------------
