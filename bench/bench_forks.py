@@ -1,15 +1,11 @@
-"""What do the journal's four departures from stock Django/DRF save per request?
+"""What do the journal's departures from stock Django/DRF save per request?
 
-    .venv/bin/python bench/bench_forks.py [--pairs 7] [--requests 200] [--warmup 20] [--only i18n,renderer,me,entries]
+    .venv/bin/python bench/bench_forks.py [--pairs 7] [--requests 200] [--warmup 20] [--only renderer,me,entries]
 
 Each departure is measured on the requests that reach it, in one process
 through Django's test client, with the journal as shipped (A) against the
 stock behaviour (B):
 
-- `i18n`: journal_site.templatetags.cached_i18n installed as the `i18n`
-  library, against Django's own (the TEMPLATES "libraries" entry removed).
-  Dashboard, diary list, an entry, insights and /settings/, for an English
-  and a Polish user.
 - `renderer`: FORM_RENDERER = FastWidgetRenderer, against Django's
   DjangoTemplates. New entry, edit entry, settings, and the sign-in page
   signed out.
@@ -26,7 +22,7 @@ stock behaviour (B):
 B is switched in with override_settings (whose setting_changed handlers drop
 the template engines and the default form renderer) or by replacing the
 function or method the view calls. One request under each side counts which
-translate nodes, widget renderers or serializers actually ran, and how many
+widget renderers or serializers actually ran, and how many
 queries it made. A and B alternate in pairs (A B, then B A), each side warmed
 up after every switch; a side is `--requests` requests timed with
 time.process_time, so other work on the machine weighs less. The table gives,
@@ -43,7 +39,6 @@ are made with the test factories.
 
 import argparse
 import contextlib
-import copy
 import gc
 import os
 import re
@@ -72,11 +67,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.forms import renderers as form_renderers  # noqa: E402
-from django.templatetags import i18n as django_i18n  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -90,7 +83,6 @@ from accounts.tests.factories import UserFactory  # noqa: E402
 from diary import api as diary_api  # noqa: E402
 from diary.tests.factories import EntryFactory  # noqa: E402
 from journal_site import form_renderer as fast_renderer  # noqa: E402
-from journal_site.templatetags import cached_i18n  # noqa: E402
 
 ENTRIES_PER_USER = 60
 TEXTS = {
@@ -225,38 +217,7 @@ def users_with_entries() -> dict:
     return users
 
 
-# --- The four departures ---------------------------------------------------------------------
-
-
-def i18n_paths(users: dict) -> list[Case]:
-    stock = copy.deepcopy(settings.TEMPLATES)
-    del stock[0]["OPTIONS"]["libraries"]
-    a, b = SHIPPED, settings_side("B", TEMPLATES=stock)
-
-    def check_for(get) -> Callable[[], str]:
-        def check() -> str:
-            counts: Counter = Counter()
-            with (
-                counting(counts, django_i18n.TranslateNode, "render",
-                         lambda node, *_: "stock" if type(node) is django_i18n.TranslateNode else ""),
-                counting(counts, cached_i18n.CachedTranslateNode, "render", lambda *_: "cached"),
-            ):
-                get()
-            return f"{counts['cached']} cached / {counts['stock']} stock translate nodes"
-        return check
-
-    paths = []
-    for language, user in users.items():
-        client = Client()
-        client.force_login(user)
-        entry_id = user.diary_entries.order_by("-created_at").values_list("id", flat=True)[3]
-        for label, url in (
-            ("dashboard", "/"), ("diary", "/diary/"), ("entry", f"/diary/{entry_id}/"),
-            ("insights", "/insights/"), ("settings", "/settings/"),
-        ):
-            get = _getter(client, url)
-            paths.append(Case("i18n", f"{label} {language}", get, a, b, check_for(get)))
-    return paths
+# --- The departures ---------------------------------------------------------------------
 
 
 def renderer_paths(users: dict) -> list[Case]:
@@ -452,12 +413,12 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per side and pair")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests after every switch")
-    parser.add_argument("--only", default="i18n,renderer,me,entries", help="comma-separated forks")
+    parser.add_argument("--only", default="renderer,me,entries", help="comma-separated forks")
     options = parser.parse_args()
     chosen = set(options.only.split(","))
     try:
         users = users_with_entries()
-        makers = {"i18n": i18n_paths, "renderer": renderer_paths, "me": me_paths, "entries": entries_paths}
+        makers = {"renderer": renderer_paths, "me": me_paths, "entries": entries_paths}
         paths = [path for fork, make in makers.items() if fork in chosen for path in make(users)]
         lines = []
         for path in paths:
