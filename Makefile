@@ -31,7 +31,7 @@ run: migrate
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -r care accounts diary conversations portability overview journal_site -x '*/tests/*,journal_site/testing.py'
+	$(BIN)/bandit -q -r care accounts diary insights conversations portability overview journal_site -x '*/tests/*,journal_site/testing.py'
 
 # Tests run in parallel (pytest-xdist), one file per worker at a time; TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= auto
@@ -59,8 +59,8 @@ beat: install
 
 # Translations: one catalogue per app, and the project's (locale/) for templates/ and journal_site/.
 messages: install
-	for app in care accounts diary conversations portability overview; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location --no-obsolete); done
-	$(BIN)/python manage.py makemessages -l pl --no-location --no-obsolete --ignore 'care/*' --ignore 'accounts/*' --ignore 'diary/*' --ignore 'conversations/*' --ignore 'portability/*' --ignore 'overview/*' --ignore 'bench/*' --ignore 'tests/*' --ignore '.venv/*' --ignore 'var/*'
+	for app in care accounts diary insights conversations portability overview; do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-location --no-obsolete); done
+	$(BIN)/python manage.py makemessages -l pl --no-location --no-obsolete --ignore 'care/*' --ignore 'accounts/*' --ignore 'diary/*' --ignore 'insights/*' --ignore 'conversations/*' --ignore 'portability/*' --ignore 'overview/*' --ignore 'bench/*' --ignore 'tests/*' --ignore '.venv/*' --ignore 'var/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 # Load and data-scale benchmarks (bench/README.md); never part of `make test`.

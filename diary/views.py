@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from care.detector import crisis_detect
 from care.helplines import help_for_user
 from diary import selectors, services, writing
+from diary.days import streak_summary
 from diary.emotions import MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, MOODS, emotion_choices, mood_choices
 from diary.forms import EntryForm, EntryTemplateForm, tags_text
 from diary.lexicon import emotions_detect
@@ -33,7 +34,6 @@ from diary.prompts import PROMPTS, prompt_as_text, prompt_at, prompt_index
 from diary.rendering import markdown_render
 from diary.services import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH
 from diary.starters import starter_content, starters
-from diary.stats import streak_summary
 
 PAGE_SIZE = 20
 # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.

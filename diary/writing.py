@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.keys import unseal
 from diary.cache import STATS_TIMEOUT, stats_key
 from diary.emotions import EMOTION_GROUPS, EMOTIONS
+from diary.json_lists import json_list_expand
 from diary.models import EntryTemplate, UserTag
-from diary.stats import json_list_expand
 from journal_site.caching import cached
 
 # "Most used" means lately: the last half year, so an old habit fades.

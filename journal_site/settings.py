@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "care",
     "accounts",
     "diary",
+    "insights",
     "conversations",
     "portability",
     "overview",

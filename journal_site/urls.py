@@ -12,7 +12,7 @@ admin.site.site_title = "Journal admin"
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("diary.api_urls")),
-    path("", include("diary.api_urls_insights")),
+    path("", include("insights.api_urls")),
     path("", include("conversations.api_urls")),
     path("", include("portability.api_urls")),
     path("", include("overview.api_urls")),
@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path("", include("accounts.urls")),
     path("", include("diary.urls")),
-    path("", include("diary.urls_insights")),
+    path("", include("insights.urls")),
     path("", include("conversations.urls")),
     path("", include("portability.urls")),
 ]

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.keys import unseal, unseal_row
+from accounts.timezones import user_zone
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
-from diary.stats import user_zone
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION, entry_fingerprint, json_compact
 
 EXPORT_CHUNK_ROWS = 2000

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.keys import seal_bytes, unseal, unseal_bytes
+from accounts.timezones import user_zone
 from diary.cache import user_stats_invalidate
 from diary.excerpts import excerpt_from_markdown
 from diary.models import DiaryEntry, ImportJob, UserTag
 from diary.services import USER_TAGS_MAX, text_budget_take, text_bytes
-from diary.stats import user_zone
 from diary.words import word_count
 from diary.writing import user_tags
 from journal_site import outbox

@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.activity import activity_record
-from diary.stats import user_zone
+from accounts.timezones import user_zone
 from portability.exports import EXPORTS
 
 

@@ -2,8 +2,9 @@
 
 journal_site (settings, middleware, caching, metrics) at the bottom; care (reading
 words for signs of crisis, the help lines) on it; accounts on care; the diary on
-accounts; conversations on the diary; portability (export, import) and overview
-(the admin's counts and statistics) on top, side by side.
+accounts; insights (statistics and charts) and conversations on the diary, side by
+side; portability (export, import) and overview (the admin's counts and
+statistics) on top, side by side.
 A module may import from its own app and from the layers below, never from
 one above or beside it, and a template may include or extend only templates of
 its own app, of the layers below, or the project's (templates/). Tests are
@@ -25,6 +26,7 @@ LAYERS = {
     "care": 1,
     "accounts": 2,
     "diary": 3,
+    "insights": 4,
     "conversations": 4,
     "portability": 5,
     "overview": 5,

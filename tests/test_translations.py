@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["accounts", "diary", "conversations", "portability", "overview"]
+APPS = ["accounts", "diary", "insights", "conversations", "portability", "overview"]
 CATALOGUES = [ROOT / "locale"] + [ROOT / app / "locale" for app in APPS]
 _ENTRY = re.compile(
     r'(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)'

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.timezones import user_zone
 from diary import services, views, writing
+from diary.days import streak_summary
 from diary.models import DiaryEntry, EntryTemplate, UserTag
 from diary.prompts import PROMPTS, prompt_for
-from diary.stats import stats_compute, streak_summary, user_zone
 from diary.tests.factories import EntryFactory
 from diary.words import word_count
 from diary.writing import user_tag_names
@@ -236,22 +237,6 @@ def test_tags_api_query_count(call_api, owner, django_assert_num_queries):
     with django_assert_num_queries(1):  # the user's tag names
         response = call_api(UserTagListCreateApi.as_view(), owner, "/api/v1/tags/")
     assert len(response.data) == 3
-
-
-def test_statistics_count_own_tags_like_emotions(owner):
-    day = datetime(2024, 3, 1, 12, tzinfo=UTC)
-    EntryFactory(user=owner, created_at=day, mood=5, emotion_tags=["joy"], tags=["swim"])
-    EntryFactory(user=owner, created_at=day - timedelta(days=1), mood=3, emotion_tags=[], tags=["swim", "work"])
-    stats = stats_compute(user_id=owner.pk, tz=user_zone(user=owner), days=7, today=date(2024, 3, 1))
-    march, february = date(2024, 3, 1), date(2024, 2, 1)
-    assert stats["tags"] == [
-        # Every day of the period with a mood had a swim: no other days to compare with.
-        {"name": "swim", "entries": 2, "days": 2, "mood": 4.0, "mood_without": None,
-         "months": [{"month": february, "entries": 1}, {"month": march, "entries": 1}]},
-        {"name": "work", "entries": 1, "days": 1, "mood": 3.0, "mood_without": 5.0,
-         "months": [{"month": february, "entries": 1}]},
-    ]
-    assert stats["emotions"] == [{"code": "joy", "entries": 1, "days": 1, "mood": 5.0}]
 
 
 # --- Emotions in the editor -------------------------------------------------------------------------

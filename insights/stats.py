@@ -2,9 +2,10 @@
 
 Everything is aggregated by the database: one grouped query returns a row
 per local day the user wrote on (entries, words, the sum and count of
-moods), and one more expands the emotion tags of the chosen period. Python
-then only walks days, never entries, so the cost grows with the number of
-days written (a few thousand in ten years), not with the number of entries.
+moods: `diary.days.day_totals`), and one more expands the emotion tags and
+own tags of the chosen period. Python then only walks days, never entries,
+so the cost grows with the number of days written (a few thousand in ten
+years), not with the number of entries.
 
 Mood is averaged per day first: a day's mood is the average of its entries'
 moods, and every other mood figure (the period's average, the 7-day moving
@@ -23,15 +24,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from accounts.keys import cached_sealed
-from accounts.timezones import user_zone
 from diary.cache import STATS_TIMEOUT, stats_key
+from diary.days import as_date, day_totals, stats_scope, streaks
+from diary.json_lists import json_list_expand
 from diary.models import DiaryEntry
-from journal_site.caching import cached
+from diary.writing import user_tags
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
@@ -51,12 +51,6 @@ def stats_period_parse(*, value: str | None) -> int:
     return int(value)
 
 
-def stats_scope(*, user, now: datetime | None = None) -> tuple[zoneinfo.ZoneInfo, date]:
-    """The user's time zone and today's date there: with the period, what a cached result depends on."""
-    tz = user_zone(user=user)
-    return tz, timezone.localtime(now or timezone.now(), tz).date()
-
-
 def stats_for_user(*, user, days: int, now: datetime | None = None) -> dict[str, Any]:
     """The user's statistics for the last `days` local days, today included (cached five minutes)."""
     if days not in PERIODS:
@@ -70,30 +64,10 @@ def stats_for_user(*, user, days: int, now: datetime | None = None) -> dict[str,
     )
 
 
-def streak_summary(*, user, now: datetime | None = None) -> dict[str, int]:
-    """The current streak and the days written this calendar month (the dashboard's figures), cached.
-
-    One grouped query on a miss (days written, over all time); then cached
-    like every statistic until the user's entries change or the day does.
-    """
-    tz, today = stats_scope(user=user, now=now)
-    key = stats_key(user_id=user.pk, name=f"summary:2:{tz.key}:{today.isoformat()}")
-
-    def compute() -> dict[str, int]:
-        days = [d for d in _day_totals(user_id=user.pk, tz=tz) if d <= today]
-        return {
-            "current_streak": _streaks(written_days=days, today=today)["current"],
-            "month_days": sum(1 for d in days if (d.year, d.month) == (today.year, today.month)),
-            "days_written": len(days),  # none yet: the dashboard greets a new writer instead of counting
-        }
-
-    return cached(key, STATS_TIMEOUT, compute, name="stats")
-
-
 def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date) -> dict[str, Any]:
     """Compute the statistics with two grouped queries (uncached; see stats_for_user)."""
     start = today - timedelta(days=days - 1)
-    per_day = _day_totals(user_id=user_id, tz=tz)
+    per_day = day_totals(user_id=user_id, tz=tz)
     day_mood = {d: row["mood_sum"] / row["mood_n"] for d, row in per_day.items() if row["mood_n"]}
 
     daily = []
@@ -137,7 +111,7 @@ def stats_compute(*, user_id: int, tz: zoneinfo.ZoneInfo, days: int, today: date
         "start": start,
         "end": today,
         "totals": totals,
-        "streaks": _streaks(written_days=[d for d in per_day if d <= today], today=today),
+        "streaks": streaks(written_days=[d for d in per_day if d <= today], today=today),
         "daily": daily,
         "weekdays": weekdays,
         "weekly": _weekly(daily),
@@ -164,44 +138,9 @@ def _weekly(daily: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _day_totals(*, user_id: int, tz: zoneinfo.ZoneInfo) -> dict[date, dict[str, int]]:
-    """Per local day the user wrote on, over all time: entries, words and mood sums, in one grouped query."""
-    rows = (
-        DiaryEntry.objects.filter(user_id=user_id)
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("day")
-        .annotate(entries=Count("id"), words=Sum("word_count"), mood_sum=Sum("mood"), mood_n=Count("mood"))
-        .order_by("day")
-    )
-    return {
-        _as_date(row["day"]): {
-            "entries": row["entries"],
-            "words": row["words"] or 0,
-            "mood_sum": row["mood_sum"] or 0,
-            "mood_n": row["mood_n"],
-        }
-        for row in rows
-    }
-
-
-# How each database turns a JSON list column into rows of its elements.
-_EXPAND_LIST = {
-    "postgresql": (
-        "CROSS JOIN LATERAL jsonb_array_elements_text("
-        "CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} ELSE '[]'::jsonb END) AS t(tag)"
-    ),
-    "sqlite": "CROSS JOIN json_each(CASE WHEN json_type({column}) = 'array' THEN {column} ELSE '[]' END) AS t",
-}
-_TAG_VALUE = {"postgresql": "t.tag", "sqlite": "t.value"}
 # The JSON list columns that statistics count: the emotion vocabulary, and the user's own tags.
 # Own tags are counted by their keyed hashes (tag_index: the names are sealed) and named afterwards.
 _LIST_COLUMNS = {"emotion": "e.emotion_tags", "tag": "e.tag_index"}
-
-
-def json_list_expand(*, column: str) -> tuple[str, str]:
-    """The join that turns a JSON list column (a constant, e.g. "e.tags") into rows, and the element's name."""
-    vendor = connection.vendor if connection.vendor in _EXPAND_LIST else "sqlite"
-    return _EXPAND_LIST[vendor].format(column=column), _TAG_VALUE[vendor]
 
 
 def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
@@ -239,8 +178,6 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     # One row per tag and day (a heavy year is a few thousand): summed here, with each own tag's months.
-    from diary.writing import user_tags  # diary.writing counts with this module's json_list_expand
-
     names = user_tags(user=user_id) if any(kind == "tag" for kind, *_rest in rows) else {}
     sums: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, tag, day, entries, mood in rows:
@@ -255,7 +192,7 @@ def _emotions(*, user_id: int, tz: zoneinfo.ZoneInfo, start: date, end: date) ->
         if mood is not None:
             item["mood_sum"] += float(mood)
             item["mood_days"] += 1
-        month = _as_date(day).replace(day=1)
+        month = as_date(day).replace(day=1)
         item["months"][month] = item["months"].get(month, 0) + int(entries)
     found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _LIST_COLUMNS}
     for (kind, tag), item in sums.items():
@@ -281,27 +218,6 @@ def _tag_lists(*, period_moods: list[float], **kwargs) -> dict[str, list[dict[st
         tag["mood_without"] = _round((total - mood_sum) / others) if others > 0 else None
         tag["months"] = [{"month": month, "entries": n} for month, n in sorted(tag.pop("_months").items())]
     return {"emotions": found["emotion"], "tags": found["tag"]}
-
-
-def _streaks(*, written_days: list[date], today: date) -> dict[str, int]:
-    """The longest run of consecutive days written, and the current one.
-
-    The current streak is still alive when today has no entry yet but
-    yesterday has: the day is not over.
-    """
-    longest = run = 0
-    previous = None
-    for day in sorted(written_days):
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
-        longest = max(longest, run)
-        previous = day
-    written = set(written_days)
-    current = 0
-    day = today if today in written else today - timedelta(days=1)
-    while day in written:
-        current += 1
-        day -= timedelta(days=1)
-    return {"current": current, "longest": longest}
 
 
 def _heatmap(*, per_day: dict[date, dict[str, int]], day_mood: dict[date, float], today: date) -> dict[str, Any]:
@@ -331,11 +247,6 @@ def year_start(today: date) -> date:
 
 def _days_back(day: date, count: int):
     return (day - timedelta(days=offset) for offset in range(count))
-
-
-def _as_date(value) -> date:
-    # PostgreSQL returns dates; SQLite returns ISO strings through some paths.
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _round(value) -> float | None:

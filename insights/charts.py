@@ -7,7 +7,7 @@ Each chart is an `<svg role="img">` labelled by its own `<title>` and
 follow the light and dark themes; there is no inline style (the CSP forbids
 it). The insights page puts a table with the same numbers under each chart.
 
-The builders take the plain data of `diary.stats` and return safe markup.
+The builders take the plain data of `insights.stats` and return safe markup.
 All text that reaches the markup is escaped.
 """
 
@@ -492,7 +492,7 @@ def pixel_class(cell: dict[str, Any] | None) -> str:
 def heatmap_chart(*, heatmap: dict[str, Any], tall: bool = False, chart_id: str = "chart-heatmap") -> SafeString:
     """Year in Pixels: a square per day of the last twelve months, coloured by the day's mood.
 
-    The days are exactly those of `heatmap` (365 or 366, see diary.stats),
+    The days are exactly those of `heatmap` (365 or 366, see insights.stats),
     so the first and last months are usually partial: thirteen months in all
     unless the period starts on a first. Wide: a row per month and a column
     per day of the month (desktops). Tall: a column per month and a row per

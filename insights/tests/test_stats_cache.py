@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts import keys
 from diary.cache import STATS_TIMEOUT, user_stats_invalidate
 from diary.models import DiaryEntry
-from diary.stats import stats_for_user
 from diary.tests.factories import EntryFactory
+from insights.stats import stats_for_user
 from portability.imports import import_start
 
 
@@ -149,25 +149,3 @@ def test_the_cached_page_is_kept_per_language(owner_client, owner):
     owner.save()
     polish = owner_client.get("/insights/", HTTP_ACCEPT_LANGUAGE="pl")
     assert b"Wpisy dziennie" in polish.content and b"Entries per day" not in polish.content
-
-
-def test_a_change_to_the_user_gives_their_statistics_a_new_version_and_no_one_elses(owner, outsider):
-    from diary.cache import stats_key
-
-    before = {user.pk: stats_key(user_id=user.pk, name="overview") for user in (owner, outsider)}
-    owner.timezone = "Europe/Warsaw"
-    owner.save()
-    assert stats_key(user_id=owner.pk, name="overview") != before[owner.pk]
-    assert stats_key(user_id=outsider.pk, name="overview") == before[outsider.pk]
-
-
-def test_a_deleted_account_leaves_no_statistics_version(owner):
-    from django.core.cache import cache
-
-    from diary.cache import stats_key, stats_version_key
-
-    stats_key(user_id=owner.pk, name="overview")
-    assert cache.get(stats_version_key(owner.pk)) is not None
-    owner_id = owner.pk
-    owner.delete()
-    assert cache.get(stats_version_key(owner_id)) is None

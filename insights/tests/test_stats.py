@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from diary.stats import InvalidPeriod, stats_compute, stats_for_user, stats_period_parse, user_zone, year_start
+from accounts.timezones import user_zone
 from diary.tests.factories import EntryFactory
+from insights.stats import InvalidPeriod, stats_compute, stats_for_user, stats_period_parse, year_start
 
 
 def _utc(*args) -> datetime:
@@ -231,3 +232,19 @@ def test_weekly_moods_average_the_days_of_each_monday_to_sunday_week(owner):
     assert by_start[date(2024, 3, 11)]["mood"] == 1.0
     assert all(week["start"].weekday() == 0 for week in weekly[1:])
     assert 52 <= len(weekly) <= 54
+
+
+def test_statistics_count_own_tags_like_emotions(owner):
+    day = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    EntryFactory(user=owner, created_at=day, mood=5, emotion_tags=["joy"], tags=["swim"])
+    EntryFactory(user=owner, created_at=day - timedelta(days=1), mood=3, emotion_tags=[], tags=["swim", "work"])
+    stats = stats_compute(user_id=owner.pk, tz=user_zone(user=owner), days=7, today=date(2024, 3, 1))
+    march, february = date(2024, 3, 1), date(2024, 2, 1)
+    assert stats["tags"] == [
+        # Every day of the period with a mood had a swim: no other days to compare with.
+        {"name": "swim", "entries": 2, "days": 2, "mood": 4.0, "mood_without": None,
+         "months": [{"month": february, "entries": 1}, {"month": march, "entries": 1}]},
+        {"name": "work", "entries": 1, "days": 1, "mood": 3.0, "mood_without": 5.0,
+         "months": [{"month": february, "entries": 1}]},
+    ]
+    assert stats["emotions"] == [{"code": "joy", "entries": 1, "days": 1, "mood": 5.0}]

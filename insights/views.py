@@ -14,10 +14,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts.keys import cached_sealed
-from diary import charts
 from diary.cache import STATS_TIMEOUT, stats_key
+from diary.days import stats_scope
 from diary.emotions import MOODS
-from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse, stats_scope
+from insights import charts
+from insights.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse
 
 
 @login_required
@@ -27,12 +28,12 @@ def insights(request: HttpRequest) -> HttpResponse:
         days = stats_period_parse(value=request.GET.get("days"))
     except InvalidPeriod:
         context = {"periods": PERIODS, "days": None, "period_error": True}
-        return render(request, "diary/insights.html", context, status=400)
+        return render(request, "insights/insights.html", context, status=400)
     body = insights_body(user=request.user, days=days)
     # Rendered from our own template with autoescaping; cached as a plain string.
     html = mark_safe(body["html"])  # noqa: S308  # nosec B308 B703
     context = {"periods": PERIODS, "days": days, "has_entries": body["has_entries"], "body": html}
-    return render(request, "diary/insights.html", context)
+    return render(request, "insights/insights.html", context)
 
 
 def insights_body(*, user, days: int) -> dict[str, Any]:
@@ -76,7 +77,7 @@ def _render_body(*, user, days: int) -> dict[str, Any]:
         "moods": [{"value": value, "label": mood["label"]} for value, mood in MOODS.items()],
         "weekly_mood": len(stats["daily"]) > charts.DAILY_MOOD_MAX_DAYS and "weekly" in stats,
     }
-    return {"has_entries": True, "html": render_to_string("diary/insights_body.html", context)}
+    return {"has_entries": True, "html": render_to_string("insights/insights_body.html", context)}
 
 
 def _months(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary.charts import emotion_label
-from diary.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse
+from insights.charts import emotion_label
+from insights.stats import PERIODS, InvalidPeriod, stats_for_user, stats_period_parse
 
 
 def _stats_payload(stats: dict[str, Any]) -> dict[str, Any]:

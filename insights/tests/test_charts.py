@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import translation
 
-from diary import charts
+from insights import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

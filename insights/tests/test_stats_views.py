@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from diary.tests.factories import EntryFactory
-from diary.views_insights import insights
+from insights.views import insights
 
 
 def _write(user, *, days_ago=0, mood=4, tags=("calm",), content="one two three"):
