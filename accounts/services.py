@@ -124,7 +124,8 @@ def user_authenticate(*, request: HttpRequest, identifier: str, password: str) -
 
     Raises SignInThrottled (with the seconds to wait) or InvalidCredentials.
     A locked name or address is refused before the password is checked, and a
-    success clears the name's failures (never the address's).
+    success clears the name's failures (never the address's). A browser the
+    account signed in on before is counted on its own (throttling.known_device).
     """
     checks = throttling.signin_checks(request=request, identifier=identifier)
     wait = throttling.locked_for(checks)
@@ -244,10 +245,7 @@ def user_check_current_password(*, user: User, password: str) -> bool:
     Raises SignInThrottled while either is locked, even for the right password, so a stolen session
     or access token cannot be used to guess the password either (docs/account-security.md).
     """
-    checks = [(throttling.NAME, throttling.user_key(user.pk))]
-    request = activity.request_current()
-    if request is not None:
-        checks.append((throttling.ADDRESS, throttling.address_key(throttling.client_ip(request))))
+    checks = throttling.account_checks(request=activity.request_current(), user_id=user.pk)
     wait = throttling.locked_for(checks)
     if wait:
         raise SignInThrottled(wait)

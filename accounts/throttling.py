@@ -6,16 +6,25 @@ account the typed username or email names (its username and its email share
 one count), a hash of the typed name when no account has it (never the text
 itself), and the client address (a whole /64 for IPv6, which one machine can
 rotate through freely).
+
+A browser the account has fully signed in on before carries a signed
+known-device cookie for that account. Its attempts are counted per device
+instead of against the account, so a stranger's wrong guesses, which lock the
+account everywhere else, cannot lock its owner out of their own browser (the
+device cookies of OWASP's guidance on sign-in throttling).
 The numbers are in docs/limits.md.
 """
 
 import hashlib
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
 from accounts import usernames
@@ -32,6 +41,7 @@ class Rule:
 
 
 NAME = Rule("name", 5)
+DEVICE = Rule("device", 5)
 ADDRESS = Rule("ip", 20)
 RESET_ADDRESS = Rule("reset-ip", 5)
 # Sign-up says whether an email already has an account (a bare install needs
@@ -47,16 +57,6 @@ def client_ip(request: HttpRequest) -> str:
 
 def address_key(address: str) -> str:
     return net.address_bucket(address)
-
-
-def account_key(identifier: str) -> str:
-    """One bucket per account, whichever name (username or email, any case) is typed for it.
-
-    A name that matches no account gets a bucket of its own, counted and
-    locked exactly alike, so the answers do not tell which names exist.
-    """
-    user_id = user_id_for_identifier(identifier)
-    return user_key(user_id) if user_id is not None else name_key(identifier)
 
 
 def user_key(user_id: int) -> str:
@@ -104,8 +104,54 @@ def clear(checks: list[tuple[Rule, str]]) -> None:
     cache.delete_many([_count_key(rule, value) for rule, value in checks])
 
 
+DEVICE_COOKIE = "journal_device"
+DEVICE_SALT = "accounts.known-device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def known_device(request: HttpRequest | None, user_id: int | None) -> str | None:
+    """The id of the known-device cookie `user_id` got on this browser at a sign-in; None otherwise."""
+    raw = request.COOKIES.get(DEVICE_COOKIE) if request is not None and user_id is not None else None
+    if not raw:
+        return None
+    try:
+        data = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != user_id or not isinstance(data.get("d"), str):
+        return None
+    return data["d"]
+
+
+def device_remember(response: HttpResponse, *, user_id: int) -> HttpResponse:
+    """Mark this browser as one `user_id` signed in on (after the password and any second step)."""
+    value = signing.dumps({"u": user_id, "d": secrets.token_urlsafe(12)}, salt=DEVICE_SALT)
+    response.set_cookie(
+        DEVICE_COOKIE, value, max_age=DEVICE_MAX_AGE, httponly=True, secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+    return response
+
+
+def account_checks(*, request: HttpRequest | None, user_id: int) -> list[tuple[Rule, str]]:
+    """The locks a password check of this account counts toward: its known device's, else the account's."""
+    device = known_device(request, user_id)
+    checks = [(DEVICE, device) if device else (NAME, user_key(user_id))]
+    if request is not None:
+        checks.append((ADDRESS, address_key(client_ip(request))))
+    return checks
+
+
 def signin_checks(*, request: HttpRequest, identifier: str) -> list[tuple[Rule, str]]:
-    return [(NAME, account_key(identifier)), (ADDRESS, address_key(client_ip(request)))]
+    """One bucket per account, whichever name (username or email, any case) is typed for it, and the address.
+
+    A name that matches no account gets a bucket of its own, counted and
+    locked exactly alike, so the answers do not tell which names exist.
+    """
+    user_id = user_id_for_identifier(identifier)
+    if user_id is None:
+        return [(NAME, name_key(identifier)), (ADDRESS, address_key(client_ip(request)))]
+    return account_checks(request=request, user_id=user_id)
 
 
 def attempt(checks: list[tuple[Rule, str]]) -> int:

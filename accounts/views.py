@@ -87,7 +87,7 @@ class SignInView(auth_views.LoginView):
                 request=self.request, user=user, backend=user.backend, next_url=self.get_success_url()
             )
             return redirect("accounts:login_code")
-        return super().form_valid(form)
+        return throttling.device_remember(super().form_valid(form), user_id=user.pk)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

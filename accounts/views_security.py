@@ -170,7 +170,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             if accepted:
                 twofactor.pending_clear(request)
                 login(request, user, backend=state["backend"])
-                return redirect(state.get("next") or "home")
+                return throttling.device_remember(redirect(state.get("next") or "home"), user_id=user.pk)
             form.add_error("code", _("The code is not right, or was already used."))
     return render(request, "accounts/login_code.html", {"form": form}, status=status)
 

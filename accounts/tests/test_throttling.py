@@ -2,7 +2,8 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from accounts import throttling
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -166,3 +167,70 @@ def test_unreachable_cache_never_breaks_sign_in(client, owner, monkeypatch):
     assert fail_page(client).status_code == 400
     response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 302
+
+
+# --- A browser the account signed in on before (throttling.known_device) ----------------------------
+
+
+def _known_browser(owner) -> Client:
+    browser = Client()
+    response = browser.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302 and throttling.DEVICE_COOKIE in response.cookies
+    cookie = response.cookies[throttling.DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    browser.post(reverse("accounts:logout"))  # signing out keeps the mark (the test client's logout() drops cookies)
+    assert "_auth_user_id" not in browser.session and throttling.DEVICE_COOKIE in browser.cookies
+    return browser
+
+
+def test_a_strangers_guesses_do_not_lock_the_owner_out_of_a_browser_they_signed_in_on(client, owner):
+    browser = _known_browser(owner)
+    for _ in range(12):
+        fail_page(client, address="203.0.113.9")
+    # The stranger, and any browser the account never signed in on, are locked out...
+    assert fail_page(client, address="203.0.113.9").status_code == 429
+    fresh = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.2.2.2")
+    assert fresh.status_code == 429
+    # ...the owner's own browser is not.
+    response = browser.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302 and "_auth_user_id" in browser.session
+
+
+def test_a_known_browser_has_its_own_five_guesses_and_they_do_not_lock_the_account(client, owner):
+    browser = _known_browser(owner)
+    for _ in range(5):
+        assert fail_page(browser, address="10.1.1.1").status_code == 400
+    assert fail_page(browser, address="10.1.1.1").status_code == 429
+    # Other browsers still have the account's own count.
+    response = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 302
+
+
+def test_a_device_cookie_of_another_account_or_a_forged_one_counts_for_nothing(client, owner, outsider):
+    stranger = Client()
+    stranger.post("/accounts/login/", {"username": "outsider", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    stranger.post(reverse("accounts:logout"))
+    assert throttling.DEVICE_COOKIE in stranger.cookies
+    for _ in range(5):
+        fail_page(client, address="203.0.113.8")
+    right = {"username": "owner", "password": PASSWORD}
+    assert stranger.post("/accounts/login/", right, REMOTE_ADDR="203.0.113.9").status_code == 429
+    client.cookies[throttling.DEVICE_COOKIE] = "forged:value"
+    forged = client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert forged.status_code == 429
+
+
+def test_the_known_browser_may_confirm_its_password_while_strangers_have_locked_the_account(client, owner):
+    browser = _known_browser(owner)
+    browser.post("/accounts/login/", {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    for _ in range(5):
+        fail_page(client, address="203.0.113.9")
+    form = {"email": "new-owner@example.com", "language": "en", "timezone": "UTC", "current_password": PASSWORD}
+    response = browser.post("/settings/", form, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302
+    # The same right password from a browser the account never signed in on waits.
+    stranger = Client()
+    stranger.force_login(owner)
+    form["email"] = "another-owner@example.com"
+    refused = stranger.post("/settings/", form, REMOTE_ADDR="10.4.4.4")
+    assert "Too many failed attempts" in refused.content.decode()
