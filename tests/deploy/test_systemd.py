@@ -74,3 +74,17 @@ def test_one_beat_and_workers_that_do_not_embed_one():
     beat = (UNITS / "journal-beat.service").read_text()
     assert " worker " in worker and " -B" not in worker and "--beat" not in worker
     assert " beat --schedule /var/lib/journal/" in beat
+
+
+def test_every_documented_enable_of_a_service_enables_the_target_it_starts_through():
+    """A machine whose services are enabled without journal.target would not start them at boot."""
+    wanted_by = {
+        unit.stem for unit in UNITS.glob("*.service")
+        if re.search(r"^WantedBy=journal\.target$", unit.read_text(), re.MULTILINE)
+    }
+    assert wanted_by == {"journal-web", "journal-worker", "journal-beat"}
+    assert re.search(r"^WantedBy=multi-user\.target$", (UNITS / "journal.target").read_text(), re.MULTILINE)
+    enables = re.findall(r"^systemctl enable .*$", (ROOT / "docs" / "operations.md").read_text(), re.MULTILINE)
+    through_target = [line for line in enables if wanted_by & set(line.split())]
+    assert len(through_target) >= 2  # the first machine and a second one
+    assert all("journal.target" in line.split() for line in through_target), through_target
