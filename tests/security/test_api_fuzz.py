@@ -14,7 +14,7 @@ import os
 import pytest
 import schemathesis
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, settings, strategies
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import ignored_auth, response_schema_conformance, status_code_conformance
@@ -53,7 +53,8 @@ def test_fuzzed_schema_is_the_served_one(live_server):
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
 def test_api_survives_generated_requests(operation, live_server, fuzz_headers):
-    @given(case=operation.as_strategy())
+    # Valid and invalid requests alike: every generation mode the schema's configuration names.
+    @given(case=strategies.one_of(*(operation.as_strategy(mode) for mode in schema.config.generation.modes)))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     def survives(case):
         case.call_and_validate(
