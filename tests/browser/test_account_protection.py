@@ -43,6 +43,7 @@ def test_turn_on_two_step_sign_in_then_sign_in_with_a_code(browser, live_server,
         page.get_by_label("Your password").fill(PASSWORD)
         page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="Turn on two-step sign-in").click()
+        page.wait_for_load_state()
         codes = page.locator(".recovery-codes code").all_inner_texts()
         assert len(codes) == 10 and all(re.fullmatch(r"[a-z0-9]{5}-[a-z0-9]{5}", code) for code in codes)
         audit(page, "two-factor-codes", problems)

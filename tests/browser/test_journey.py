@@ -82,6 +82,7 @@ def test_write_an_entry_with_mood_and_emotions_then_find_it_by_search_tag_and_ca
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Diary").click()
     page.get_by_label("Search").fill("lak")
     page.get_by_role("button", name="Find").click()
+    page.wait_for_load_state()
     assert page.locator(".results-summary").inner_text() == "1 entry found"
     assert page.locator(".entry-card-title").all_inner_texts() == ["Rain at the lake"]
     page.get_by_label("Search").fill("mountains")
@@ -104,11 +105,13 @@ def test_write_an_entry_with_mood_and_emotions_then_find_it_by_search_tag_and_ca
     assert "cal-mood-4" in today.get_attribute("class")
     assert "1 entry, mood good" in today.text_content()  # the words a screen reader hears
     today.click()
+    page.wait_for_url(re.compile(r"/diary/\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$"))
     assert page.locator(".entry-card-title").all_inner_texts() == ["Rain at the lake"]
 
     # Insights count it, with a chart and a table behind each chart.
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Insights").click()
+    page.wait_for_load_state()
     names, values = page.locator(".stat dt").all_inner_texts(), page.locator(".stat dd").all_inner_texts()
     stats = dict(zip(names, values, strict=True))
     assert stats["Entries"] == "1" and stats["Average mood"].startswith("4.0")

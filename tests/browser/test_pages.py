@@ -93,6 +93,7 @@ def test_pages_for_visitors(page, owner):
     # Inline errors: the sign-up form sent empty.
     visit(page, "/accounts/signup/")
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    page.wait_for_load_state()
     assert page.locator(".field-error").count() >= 3
     audit(page, "sign-up-errors", problems, phone=False)
     assert not problems, json.dumps(problems, indent=1)

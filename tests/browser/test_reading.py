@@ -219,6 +219,7 @@ def test_own_tags_read_apart_from_emotions_and_filter_the_diary(page, owner, lan
     assert page.locator(".entry-card").count() == 1
     assert page.locator("#filter-tag").input_value() == "Spacer z psem"
     page.locator(".entry-card-title a").click()
+    page.wait_for_load_state()
     assert page.locator(".entry-header-meta .own-tag").all_inner_texts() == ["#Spacer z psem", "#Kasia"]
     audit_both_themes_and_phone(page)
     shots(page, f"owntags-entry-{language}")
