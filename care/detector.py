@@ -84,7 +84,7 @@ _BARE_CONTRACTIONS = [
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
+class Token:
     surface: str  # folded, as written
     forms: frozenset[str]  # folded, as written and in its dictionary forms
     sentence: int
@@ -113,7 +113,7 @@ class Pattern:
     strong: bool = False
 
 
-def _word_fits(word: str, token: _Token) -> bool:
+def _word_fits(word: str, token: Token) -> bool:
     if word.startswith("="):
         return token.surface == word[1:]
     forms = token.forms
@@ -156,7 +156,7 @@ def pattern_parse(source: str, *, family: str) -> Pattern:
     return Pattern(family=family, source=source, elements=tuple(elements), strong=strong)
 
 
-def _split(text: str) -> list[_Token]:
+def tokens_of(text: str) -> list[Token]:
     original = text[:ANALYSED_MAX_CHARS]
     text = fold(original).replace("\u2019", "'").replace("`", "'")
     contractions = _CONTRACTIONS
@@ -164,17 +164,17 @@ def _split(text: str) -> list[_Token]:
         contractions = _CONTRACTIONS + _BARE_CONTRACTIONS
     for pattern, replacement in contractions:
         text = pattern.sub(replacement, text)
-    tokens: list[_Token] = []
+    tokens: list[Token] = []
     clause = 0
     for sentence_index, sentence in enumerate(_SENTENCE.split(text)):
         for part in _CLAUSE.split(sentence):
             clause += 1
             for word in _TOKEN.findall(part):
-                tokens.append(_Token(surface=word, forms=word_forms(word), sentence=sentence_index, clause=clause))
+                tokens.append(Token(surface=word, forms=word_forms(word), sentence=sentence_index, clause=clause))
     return tokens
 
 
-def _alternative_at(alternative: _Alternative, tokens: list[_Token], at: int, sentence: int) -> int | None:
+def _alternative_at(alternative: _Alternative, tokens: list[Token], at: int, sentence: int) -> int | None:
     """Where the alternative ends (exclusive) if it starts at token `at`, else None."""
     if alternative.end:
         # The end of a clause: no next word, or the next word in another clause.
@@ -190,7 +190,7 @@ def _alternative_at(alternative: _Alternative, tokens: list[_Token], at: int, se
 
 
 def _sequence_end(
-    elements: tuple[_Element, ...], index: int, tokens: list[_Token], at: int, sentence: int
+    elements: tuple[_Element, ...], index: int, tokens: list[Token], at: int, sentence: int
 ) -> int | None:
     """Match elements[index:] starting at or after token `at`; the end of the match or None."""
     if index == len(elements):
@@ -211,7 +211,7 @@ def _sequence_end(
     return None
 
 
-def _window_span(pattern: Pattern, tokens: list[_Token], anchor: int) -> tuple[int, int] | None:
+def _window_span(pattern: Pattern, tokens: list[Token], anchor: int) -> tuple[int, int] | None:
     """An unordered pattern whose first part starts at `anchor`: its span if every other part is near."""
     sentence = tokens[anchor].sentence
     first_end = next(
@@ -242,7 +242,7 @@ def _window_span(pattern: Pattern, tokens: list[_Token], anchor: int) -> tuple[i
     return low, high
 
 
-def _negated(tokens: list[_Token], start: int) -> bool:
+def negated(tokens: list[Token], start: int) -> bool:
     """Whether a negation stands before `start` in the same clause, with only light words between (at most
     NEGATION_REACH): "not really", "I'm not thinking about", "no thoughts of", "nie myślę o"."""
     at = start - 1
@@ -316,7 +316,7 @@ class Match:
     end: int
 
 
-def _matches(index: _Index, tokens: list[_Token], *, negatable: bool = True) -> list[Match]:
+def _matches(index: _Index, tokens: list[Token], *, negatable: bool = True) -> list[Match]:
     found = []
     for at, token in enumerate(tokens):
         for pattern in index.candidates(token.forms):
@@ -327,7 +327,7 @@ def _matches(index: _Index, tokens: list[_Token], *, negatable: bool = True) -> 
                 span = (at, end) if end is not None and end > at else None
             if span is None:
                 continue
-            if negatable and not _starts_with_negation(pattern) and _negated(tokens, span[0]):
+            if negatable and not _starts_with_negation(pattern) and negated(tokens, span[0]):
                 continue
             found.append(Match(family=pattern.family, pattern=pattern.source, start=span[0], end=span[1]))
     return found
@@ -344,10 +344,10 @@ def _indexes() -> tuple[_Index, _Index, frozenset[str]]:
     return _Index.build(care), _Index.build(quiet), strong
 
 
-def crisis_matches(text: str) -> list[Match]:
-    """Every reading of the text as a sign of crisis that no figure of speech explains away."""
+def pattern_matches(tokens: list[Token]) -> list[Match]:
+    """The patterns' readings of the words as a sign of crisis, less those a figure of speech explains
+    away (unless the pattern is strong)."""
     care_index, quiet_index, strong = _indexes()
-    tokens = _split(text)
     care = _matches(care_index, tokens)
     if not care:
         return []
@@ -359,12 +359,25 @@ def crisis_matches(text: str) -> list[Match]:
     ]
 
 
+def crisis_matches(text: str) -> list[Match]:
+    """Every reading of the text as a sign of crisis by the patterns."""
+    return pattern_matches(tokens_of(text))
+
+
 def crisis_family(text: str) -> str | None:
-    """The family of the first sign of crisis in the text (die, burden, noway, plan, farewell, selfharm, danger)."""
+    """The family of the first pattern the text matches (die, burden, noway, plan, farewell, selfharm, danger)."""
     found = crisis_matches(text)
     return found[0].family if found else None
 
 
 def crisis_detect(text: str) -> bool:
-    """Whether the text speaks of suicide, self-harm or being in danger, in Polish or English."""
-    return bool(crisis_matches(text))
+    """Whether the text speaks of suicide, self-harm or being in danger, in Polish or English.
+
+    A strong pattern decides alone; otherwise the model (care/model.py) weighs the sentence's words
+    together with the patterns that match in it."""
+    from care.model import model_flags
+
+    tokens = tokens_of(text)
+    matches = pattern_matches(tokens)
+    _, _, strong = _indexes()
+    return any(match.pattern in strong for match in matches) or model_flags(tokens, matches)

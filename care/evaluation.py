@@ -33,10 +33,11 @@ def is_held_out(text: str) -> bool:
     return hashlib.sha256(text.encode()).digest()[0] % 5 == 0
 
 
-def corpus(language: str) -> list[Sentence]:
+def sentences_read(path: Path) -> list[Sentence]:
+    """The sentences of one corpus file, labelled by the section each stands in."""
     sentences = []
     label = kind = ""
-    for line in (CORPUS / f"{language}.txt").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("# "):
             continue
@@ -45,6 +46,12 @@ def corpus(language: str) -> list[Sentence]:
             continue
         sentences.append(Sentence(text=line, label=label, kind=kind, held_out=is_held_out(line)))
     return sentences
+
+
+def corpus(language: str) -> list[Sentence]:
+    """The language's corpus: <language>.txt, written with the patterns, and <language>-*.txt, more voices."""
+    paths = [CORPUS / f"{language}.txt", *sorted(CORPUS.glob(f"{language}-*.txt"))]
+    return [sentence for path in paths for sentence in sentences_read(path)]
 
 
 @dataclass

@@ -107,9 +107,9 @@ class TestPatternLanguage:
     """The small language of care/patterns.py, on made-up words."""
 
     def _matches(self, source: str, text: str) -> bool:
-        from care.detector import _Index, _matches, _split
+        from care.detector import _Index, _matches, tokens_of
 
-        return bool(_matches(_Index.build([pattern_parse(source, family="x")]), _split(text)))
+        return bool(_matches(_Index.build([pattern_parse(source, family="x")]), tokens_of(text)))
 
     def test_words_in_order_with_gaps(self):
         assert self._matches("alpha ~2 gamma", "alpha beta gamma")

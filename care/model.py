@@ -1,0 +1,101 @@
+"""The second reader: a linear model over the words of a text (docs/care.md).
+
+Patterns (care/detector.py) catch the ways of saying it that someone wrote
+down; this model catches the many ways nobody did, by weighing every word a
+text holds, and weighs a pattern's match against the words around it ("a
+book about a poet's suicide"). It reads the same words the patterns read
+(folded, in their dictionary forms, contractions spelled out) and turns them
+into features:
+
+- ``w:`` each dictionary form of each word, ``n:`` the same when a negation
+  stands before it in its clause ("I don't want to die");
+- ``b:`` each pair of neighbouring words in a clause, ``s:`` the same pair by
+  the first five letters of each (Polish endings vary where meaning does not);
+- ``c:`` four-letter pieces of each word, so a typo or an unknown form still
+  shares most of its pieces with the word it means;
+- ``p:`` the family of each pattern that matches, and ``p:any``.
+
+The weights (care/model.json) are learnt from the corpus by
+``manage.py care_train`` (care/training.py); reading needs nothing but that
+file: a text's score is the sum of its features' weights over the square
+root of their number, plus the bias. A text of up to WINDOW sentences is
+scored whole, as the corpus's lines are; a longer one in every run of WINDOW
+sentences. Above the threshold stored with the weights is a sign.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from care.detector import NEGATIONS, Match, Token, negated
+
+MODEL_PATH = Path(__file__).resolve().parent / "model.json"
+_PIECE = 4
+_STEM = 5
+# A text of up to this many sentences is read whole (as the corpus's lines are); a longer one in runs of it.
+WINDOW = 3
+
+
+def features(tokens: list[Token], patterns: Iterable[str] = ()) -> set[str]:
+    """The features of one run of words (a sentence, a corpus line), with the families of the patterns
+    that match in it."""
+    found: set[str] = {"p:" + family for family in patterns}
+    if found:
+        found.add("p:any")
+    previous: Token | None = None
+    for at, token in enumerate(tokens):
+        if token.forms & NEGATIONS:
+            found.add("w:" + token.surface)
+            previous = token
+            continue
+        prefix = "n:" if negated(tokens, at) else "w:"
+        for form in token.forms:
+            found.add(prefix + form)
+        word = f"<{token.surface}>"
+        if len(word) > _PIECE + 1:
+            for start in range(len(word) - _PIECE + 1):
+                found.add("c:" + word[start:start + _PIECE])
+        if previous is not None and previous.clause == token.clause:
+            found.add(f"b:{previous.surface}_{token.surface}")
+            found.add(f"s:{previous.surface[:_STEM]}_{token.surface[:_STEM]}")
+        previous = token
+    return found
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[dict[str, float], float, float]:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return data["weights"], data["bias"], data["threshold"]
+
+
+def score(found: set[str], weights: dict[str, float], bias: float) -> float:
+    """How strongly a set of features reads as a sign of crisis."""
+    if not found:
+        return -math.inf
+    return bias + sum(weights.get(feature, 0.0) for feature in found) / math.sqrt(len(found))
+
+
+def windows(tokens: list[Token], matches: list[Match]) -> Iterator[set[str]]:
+    """The features of every run of one to WINDOW sentences in a row. `matches` are the patterns'
+    (care/detector.py) on the same words."""
+    sentences: dict[int, list[Token]] = {}
+    for token in tokens:
+        sentences.setdefault(token.sentence, []).append(token)
+    families: dict[int, set[str]] = {}
+    for match in matches:
+        families.setdefault(tokens[match.start].sentence, set()).add(match.family)
+    # Word pairs stop at a clause's end, so a run's features are the union of its sentences'.
+    found = [features(words, families.get(index, ())) for index, words in sentences.items()]
+    for size in range(1, min(WINDOW, len(found)) + 1):
+        for start in range(len(found) - size + 1):
+            yield set().union(*found[start:start + size])
+
+
+def model_flags(tokens: list[Token], matches: list[Match]) -> bool:
+    """Whether any run of one to WINDOW sentences reads as a sign of crisis."""
+    weights, bias, threshold = _model()
+    return any(score(found, weights, bias) > threshold for found in windows(tokens, matches))
