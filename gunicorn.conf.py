@@ -169,14 +169,17 @@ def on_starting(server):
     A live process's files stay: a Celery worker sharing the directory keeps writing to them.
     The word dictionaries (about a second) are loaded here, in the master, so every worker forked from
     it has them: loaded in a worker, under load, the first requests to need them waited up to 30 s
-    (docs/words.md). journal_site.lemmas imports nothing of Django, so the master still opens nothing.
+    (docs/words.md). So are the care reader's patterns and weights (docs/care.md). journal_site.lemmas
+    and care.model import nothing of Django, so the master still opens nothing.
     """
+    from care.model import warm_up as care_warm_up
     from journal_site.lemmas import warm_up
     from journal_site.metrics_files import remove_dead_process_files
 
     METRICS_DIR.mkdir(parents=True, exist_ok=True)
     remove_dead_process_files(METRICS_DIR)
     warm_up()
+    care_warm_up()
 
 
 def child_exit(server, worker):

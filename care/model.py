@@ -99,3 +99,12 @@ def model_flags(tokens: list[Token], matches: list[Match]) -> bool:
     """Whether any run of one to WINDOW sentences reads as a sign of crisis."""
     weights, bias, threshold = _model()
     return any(score(found, weights, bias) > threshold for found in windows(tokens, matches))
+
+
+def warm_up() -> None:
+    """Parse the patterns and load the weights now (about 0.1 s and 17 MB), so the first person to write
+    does not wait: gunicorn's master does it before forking its workers (gunicorn.conf.py)."""
+    from care.detector import pattern_matches, tokens_of
+
+    pattern_matches(tokens_of("warm up"))
+    _model()

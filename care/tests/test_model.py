@@ -3,13 +3,14 @@
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 from care.detector import crisis_detect, crisis_matches, tokens_of
-from care.model import MODEL_PATH, features
+from care.model import MODEL_PATH, _model, features, warm_up
 from care.training import model_differs
 
 
@@ -69,3 +70,20 @@ def test_reading_needs_no_learning_library():
         env={"DJANGO_SETTINGS_MODULE": "journal_site.settings", "PATH": "/usr/bin:/bin"},
     )
     assert done.stdout.strip() == "False"
+
+
+def test_warming_up_loads_the_weights_before_anyone_writes():
+    _model.cache_clear()
+    warm_up()
+    assert _model.cache_info().currsize == 1
+
+
+def test_a_celery_worker_process_loads_the_reader_when_it_starts(monkeypatch):
+    from celery.signals import worker_process_init
+
+    started = []
+    monkeypatch.setattr("care.model.warm_up", lambda: started.append("care"))
+    worker_process_init.send(sender=None)
+    for thread in [t for t in threading.enumerate() if t.name == "care-warm-up"]:
+        thread.join(5)
+    assert started == ["care"]

@@ -107,7 +107,10 @@ def test_metrics_directory_is_made_emptied_and_removed(monkeypatch):
     (directory / f"counter_{dead.pid}.db").write_bytes(b"old")
     # A live process sharing the directory (a Celery worker) keeps its files.
     (directory / f"counter_{os.getpid()}.db").write_bytes(b"live")
+    warmed = []
+    monkeypatch.setattr("care.model.warm_up", lambda: warmed.append("care"))
     conf["on_starting"](None)
+    assert warmed == ["care"]  # the care reader is loaded in the master, before the fork
     assert not (directory / f"counter_{dead.pid}.db").exists()
     assert (directory / f"counter_{os.getpid()}.db").read_bytes() == b"live"
     conf["on_exit"](None)
