@@ -18,9 +18,9 @@ into features:
 The weights (care/model.json) are learnt from the corpus by
 ``manage.py care_train`` (care/training.py); reading needs nothing but that
 file: a text's score is the sum of its features' weights over the square
-root of their number, plus the bias. A text of up to WINDOW sentences is
-scored whole, as the corpus's lines are; a longer one in every run of WINDOW
-sentences. Above the threshold stored with the weights is a sign.
+root of their number, plus the bias. Each sentence is scored, and a text of
+up to WINDOW sentences is also scored whole, as the corpus's lines are. Above
+the threshold stored with the weights is a sign.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from care.detector import NEGATIONS, Match, Token, negated
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 _PIECE = 4
 _STEM = 5
-# A text of up to this many sentences is read whole (as the corpus's lines are); a longer one in runs of it.
+# A text of up to this many sentences is also read whole, as the corpus's lines are.
 WINDOW = 3
 
 
@@ -80,23 +80,26 @@ def score(found: set[str], weights: dict[str, float], bias: float) -> float:
 
 
 def windows(tokens: list[Token], matches: list[Match]) -> Iterator[set[str]]:
-    """The features of every run of one to WINDOW sentences in a row. `matches` are the patterns'
-    (care/detector.py) on the same words."""
+    """The features of each sentence, and of the whole text when it has two to WINDOW sentences (as the
+    corpus's lines have). `matches` are the patterns' (care/detector.py) on the same words.
+
+    A longer text is read sentence by sentence: scored in runs, a long entry's ordinary sentences add up
+    to a false alarm (docs/care.md has the figures)."""
     sentences: dict[int, list[Token]] = {}
     for token in tokens:
         sentences.setdefault(token.sentence, []).append(token)
     families: dict[int, set[str]] = {}
     for match in matches:
         families.setdefault(tokens[match.start].sentence, set()).add(match.family)
-    # Word pairs stop at a clause's end, so a run's features are the union of its sentences'.
     found = [features(words, families.get(index, ())) for index, words in sentences.items()]
-    for size in range(1, min(WINDOW, len(found)) + 1):
-        for start in range(len(found) - size + 1):
-            yield set().union(*found[start:start + size])
+    yield from found
+    if 1 < len(found) <= WINDOW:
+        # Word pairs stop at a clause's end, so the whole text's features are the union of its sentences'.
+        yield set().union(*found)
 
 
 def model_flags(tokens: list[Token], matches: list[Match]) -> bool:
-    """Whether any run of one to WINDOW sentences reads as a sign of crisis."""
+    """Whether a sentence of the text, or the whole of a short text, reads as a sign of crisis."""
     weights, bias, threshold = _model()
     return any(score(found, weights, bias) > threshold for found in windows(tokens, matches))
 

@@ -24,7 +24,7 @@ WEIGHT_MIN = 0.002
 
 
 def _read(sentences: list[Sentence]) -> list[tuple[set[str], list[set[str]]]]:
-    """Each sentence's features read whole, and those of its runs of sentences as a text is read."""
+    """Each line's features read whole, and those of its parts as the reader reads a text."""
     read = []
     for sentence in sentences:
         tokens = tokens_of(sentence.text)
@@ -38,8 +38,8 @@ def _rows(found_sets: list[set[str]]) -> list[dict[str, float]]:
 
 
 def _with_quiet_runs(read, labels: list[int]) -> tuple[list[set[str]], list[int]]:
-    """Every line read whole, and each shorter run of a quiet line's sentences as quiet too: a safe
-    line's parts are safe (a sign's parts need not be signs, so those stay whole)."""
+    """Every line read whole, and each sentence of a safe line as safe too: a safe line's parts are safe
+    (a sign's parts need not be signs, so those stay whole)."""
     found_sets, all_labels = [], []
     for (whole, runs), label in zip(read, labels, strict=True):
         found_sets.append(whole)
@@ -57,11 +57,12 @@ def _fit(rows, labels):
 
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(rows)
+    names = vectorizer.get_feature_names_out()
     model = LogisticRegression(
         C=STRENGTH, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0
     )
     model.fit(matrix, labels)
-    weights = dict(zip(vectorizer.get_feature_names_out(), (float(w) for w in model.coef_[0]), strict=True))
+    weights = dict(zip(names, (float(w) for w in model.coef_[0]), strict=True))
     return weights, float(model.intercept_[0])
 
 
