@@ -3,7 +3,7 @@
 care/corpus/<language>.txt holds sentences that must bring help ("## care
 <family>") and sentences that must not ("## quiet <kind>"). A fifth of them,
 chosen by a hash of the sentence (so adding a sentence never moves another),
-is held out: the detector is never tuned on it, and its figures are reported
+is held out: the model is never trained on it, and its figures are reported
 apart.
 """
 
