@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "accounts.middleware.CachedUserAuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.devices.SignInMiddleware",  # at most one write a minute per session; see docs/account-protection.md
+    # While an operator upgrades (manage.py maintenance on): a 503 for all but staff; probes pass.
+    "journal_site.middleware.maintenance.MaintenanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "journal_site.middleware.private_headers.PrivateResponseHeadersMiddleware",
 ]
