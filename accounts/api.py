@@ -49,6 +49,8 @@ class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, validators=[username_characters])
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
+    # The token of an invitation link, when the site's sign-up is by invitation.
+    invite = serializers.CharField(write_only=True, required=False, max_length=100)
 
     def validate_username(self, value: str) -> str:
         value = usernames.normalize(value)
@@ -78,17 +80,28 @@ class RegisterSerializer(serializers.Serializer):
 class RegisterApi(TokenEndpoint):
     @extend_schema(
         request=RegisterSerializer,
-        responses={201: RegisterSerializer, 429: OpenApiResponse(description="too many sign-up attempts")},
+        responses={
+            201: RegisterSerializer,
+            403: OpenApiResponse(description="sign-up is closed, or by invitation and `invite` does not admit it"),
+            429: OpenApiResponse(description="too many sign-up attempts"),
+        },
         auth=[],
     )
     def post(self, request):
         """Create an account. Username and email are unique in any letter case; the password must be strong.
 
+        When the site's sign-up is by invitation, `invite` is the token of the link an admin made (the last
+        part of `/accounts/signup/invite/<token>/`); when it is closed, the answer is 403.
         Attempts are limited per client address (429 with Retry-After), whatever their outcome.
         """
         wait = throttling.attempt(throttling.signup_checks(request=request))
         if wait:
             raise exceptions.Throttled(wait=wait, detail=throttling.signup_refusal(wait))
+        invite = request.data.get("invite") if isinstance(request.data, dict) else None
+        try:  # before the fields are checked: a refused sign-up learns nothing about taken names
+            services.sign_up_check(invite if isinstance(invite, str) else None)
+        except services.SignUpRefused as refused:
+            raise exceptions.PermissionDenied(refused.message) from None
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -99,7 +112,10 @@ class RegisterApi(TokenEndpoint):
                 password=data["password"],
                 language=services.supported_language(request.LANGUAGE_CODE),
                 base_url=request.build_absolute_uri("/"),
+                invite_token=data.get("invite"),
             )
+        except services.SignUpRefused as refused:
+            raise exceptions.PermissionDenied(refused.message) from None
         except services.RegistrationConflict as conflict:
             raise serializers.ValidationError({"username": [conflict.message]}) from None
         return Response(RegisterSerializer(user).data, status=status.HTTP_201_CREATED)

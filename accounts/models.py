@@ -296,3 +296,57 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"data key {self.version} of user {self.user_id}"
+
+
+# --- Who may sign up (docs/operations.md, Sign-up) ---------------------------------------------------
+
+
+class SignUpMode(models.TextChoices):
+    OPEN = "open", _("open: anyone may sign up")
+    INVITE = "invite", _("by invitation: only with a link an admin made")
+    CLOSED = "closed", _("closed: nobody may sign up")
+
+
+class SiteSettings(models.Model):
+    """The site's one row of settings an admin changes in the admin (not in the environment)."""
+
+    sign_up = models.CharField(_("sign-up"), max_length=10, choices=SignUpMode.choices, default=SignUpMode.OPEN)
+
+    class Meta:
+        db_table = "site_settings"
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return str(_("site settings"))
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Invite(models.Model):
+    """A sign-up link made by an admin: used once, until it expires. Only a hash of its token is kept."""
+
+    VALID_DAYS = 7
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(_("for"), max_length=200, blank=True, help_text=_("who it is for, as a reminder"))
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True, editable=False)
+    used_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        db_table = "account_invites"
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return self.note or f"invitation {self.pk}"
+
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -1,5 +1,6 @@
 """Every write to accounts: sign-up, sign-in, profile, password, tokens, deletion."""
 
+import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -21,7 +22,16 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import activity, devices, tasks, throttling, twofactor
-from accounts.models import LANGUAGE_CHOICES, ActivityEvent, EmailChange, SignIn, User
+from accounts.models import (
+    LANGUAGE_CHOICES,
+    ActivityEvent,
+    EmailChange,
+    Invite,
+    SignIn,
+    SignUpMode,
+    SiteSettings,
+    User,
+)
 from accounts.selectors import user_cache_key
 from journal_site import outbox, prefetch
 from journal_site.deletion import delete_in_batches
@@ -45,6 +55,14 @@ class RegistrationConflict(Exception):
     """The username or email was taken by a sign-up that committed a moment earlier."""
 
     message = gettext_lazy("This username or email address is already taken.")
+
+
+class SignUpRefused(Exception):
+    """Sign-up is closed, or by invitation and the link is missing, used or expired."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 class TokenAlreadyUsed(Exception):
@@ -99,18 +117,75 @@ def supported_language(code: str | None) -> str:
 user_registered = Signal()
 
 
+# --- Who may sign up (docs/operations.md, Sign-up) -----------------------------------------------------
+
+
+def _invite_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_prepare(invite: Invite, *, by: User | None, days: int = Invite.VALID_DAYS) -> str:
+    """Give an unsaved invitation its token (returned: shown once, never stored), maker and expiry."""
+    token = secrets.token_urlsafe(24)
+    invite.token_hash, invite.created_by = _invite_hash(token), by
+    invite.expires_at = timezone.now() + timedelta(days=days)
+    return token
+
+
+def invite_make(*, by: User | None, note: str = "", days: int = Invite.VALID_DAYS) -> tuple[Invite, str]:
+    """A new sign-up link's invitation and its token."""
+    invite = Invite(note=note)
+    token = invite_prepare(invite, by=by, days=days)
+    invite.save()
+    return invite, token
+
+
+def sign_up_check(invite_token: str | None, *, for_update: bool = False) -> Invite | None:
+    """The invitation a sign-up uses (None when sign-up is open). Raises SignUpRefused.
+
+    While the site has no account at all, anyone may sign up, whatever the setting: a new site's first
+    person can always make theirs (and is then made an admin with `manage.py createsuperuser` or in
+    the shell, as before).
+    """
+    mode = SiteSettings.current().sign_up
+    if mode == SignUpMode.OPEN or not User.objects.exists():
+        return None
+    if mode == SignUpMode.CLOSED:
+        raise SignUpRefused(gettext_lazy("Sign-up is closed on this journal. Ask its administrator for an account."))
+    if not invite_token:
+        raise SignUpRefused(gettext_lazy("Sign-up on this journal is by invitation: open the link you were sent."))
+    invites = Invite.objects.select_for_update() if for_update else Invite.objects
+    invite = invites.filter(token_hash=_invite_hash(invite_token)).first()
+    if invite is None or not invite.usable():
+        raise SignUpRefused(gettext_lazy("This invitation link has been used or has expired. Ask for a new one."))
+    return invite
+
+
 def user_register(
-    *, username: str, email: str, password: str, language: str = "en", tz: str = "UTC", base_url: str = ""
+    *,
+    username: str,
+    email: str,
+    password: str,
+    language: str = "en",
+    tz: str = "UTC",
+    base_url: str = "",
+    invite_token: str | None = None,
 ) -> User:
     """Create an account; the welcome email (and whatever listens to user_registered) follows after the commit.
 
-    Raises RegistrationConflict when the name or email was taken after the form checked it.
+    Raises SignUpRefused when sign-up is closed or the invitation does not admit it (an invitation is
+    used up in the same transaction), RegistrationConflict when the name or email was taken after the
+    form checked it.
     """
     try:
         with transaction.atomic():
+            invite = sign_up_check(invite_token, for_update=True)
             user = User.objects.create_user(
                 username=username, email=email, password=password, language=language, timezone=tz
             )
+            if invite is not None:
+                invite.used_at, invite.used_by = timezone.now(), user
+                invite.save(update_fields=["used_at", "used_by"])
             outbox.enqueue(tasks.send_welcome_email, kwargs={"user_id": user.pk, "base_url": base_url})
             user_registered.send(sender=User, user=user)
     except IntegrityError as error:  # uq_users_username_ci or uq_users_email_ci

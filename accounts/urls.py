@@ -5,6 +5,8 @@ from accounts import views, views_security
 app_name = "accounts"
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
+    # The token is a key to sign-up: logs write the route (journal_site/access_log.py).
+    path("accounts/signup/invite/<str:token>/", views.signup, name="signup_invite"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),

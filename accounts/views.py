@@ -39,12 +39,21 @@ def _posted(request: HttpRequest):
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HttpRequest, token: str | None = None) -> HttpResponse:
+    """Sign-up, open or by an invitation link (`token`); a closed or uninvited sign-up says why, with a 403."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    try:
+        services.sign_up_check(token)
+    except services.SignUpRefused as refused:
+        return render(request, "accounts/signup_refused.html", {"reason": refused.message}, status=403)
     form = SignUpForm(_posted(request))
+    context = {
+        "form": form,
+        "action": reverse("accounts:signup_invite", args=[token]) if token else reverse("accounts:signup"),
+    }
     if request.method == "POST" and (wait := throttling.attempt(throttling.signup_checks(request=request))):
-        return _too_many_requests(request, "accounts/signup.html", form, wait)
+        return _too_many_requests(request, "accounts/signup.html", form, wait, context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -55,21 +64,26 @@ def signup(request: HttpRequest) -> HttpResponse:
                 language=services.supported_language(translation.get_language()),
                 tz=data["timezone"],
                 base_url=request.build_absolute_uri("/"),
+                invite_token=token,
             )
+        except services.SignUpRefused as refused:  # the link was used a moment ago, or sign-up just closed
+            return render(request, "accounts/signup_refused.html", {"reason": refused.message}, status=403)
         except services.RegistrationConflict as conflict:
             form.add_error(None, conflict.message)
         else:
             login(request, user, backend=BACKEND)
             messages.success(request, _("Welcome! Your journal is ready."))
             return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accounts/signup.html", context, status=400 if form.errors else 200)
 
 
-def _too_many_requests(request: HttpRequest, template: str, form, wait: int) -> HttpResponse:
+def _too_many_requests(
+    request: HttpRequest, template: str, form, wait: int, context: dict | None = None
+) -> HttpResponse:
     """The form again, not validated (that would answer the question refused), with a 429 and the wait."""
     form._errors, form.cleaned_data = ErrorDict(), {}
     form.add_error(None, throttling.signup_refusal(wait))
-    response = render(request, template, {"form": form}, status=429)
+    response = render(request, template, {"form": form, **(context or {})}, status=429)
     response["Retry-After"] = str(wait)
     return response
 

@@ -15,7 +15,12 @@ from gunicorn.glogging import Logger
 # URL names whose path holds a secret. tests/security checks that every route
 # with a part named like one of SECRET_PARTS is listed here.
 SECRET_ROUTES = frozenset(
-    {"accounts:password_reset_confirm", "accounts:email_change_undo", "accounts:email_change_confirm"}
+    {
+        "accounts:password_reset_confirm",
+        "accounts:email_change_undo",
+        "accounts:email_change_confirm",
+        "accounts:signup_invite",
+    }
 )
 SECRET_PARTS = frozenset({"token", "uidb64", "key", "signature"})
 

@@ -47,7 +47,8 @@ def maintenance_read() -> Maintenance | None:
     value = cache.get(KEY)
     if not isinstance(value, dict):
         return None
-    return Maintenance(since=str(value.get("since", "")), retry_after=int(value.get("retry_after", RETRY_AFTER_DEFAULT)))
+    retry_after = int(value.get("retry_after", RETRY_AFTER_DEFAULT))
+    return Maintenance(since=str(value.get("since", "")), retry_after=retry_after)
 
 
 def maintenance_current() -> Maintenance | None:

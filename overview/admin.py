@@ -7,19 +7,23 @@ text: no diary or conversation model is registered here, and neither are the
 refresh-token tables (a token is a key to someone's journal).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import activity, services
 from accounts.forms import AdminSignInForm
-from accounts.models import ActivityEvent, User
+from accounts.models import ActivityEvent, Invite, SiteSettings, User
 from accounts.selectors import user_search_condition
 from conversations.models import ConversationHistory
 from diary.models import DiaryEntry
@@ -185,3 +189,70 @@ class UserAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for user in queryset:
             services.user_delete(user=user)
+
+
+# --- Who may sign up (docs/operations.md, Sign-up) ----------------------------------------------------
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """The one row of site settings: whether sign-up is open, by invitation or closed."""
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the one row is made when the list is opened (changelist_view)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = SiteSettings.current()  # made on first sight, so there is always one to change
+        return redirect("admin:accounts_sitesettings_change", settings_row.pk)
+
+
+class InviteForm(forms.ModelForm):
+    days = forms.IntegerField(
+        label=_("valid for (days)"), min_value=1, max_value=90, initial=Invite.VALID_DAYS
+    )
+
+    class Meta:
+        model = Invite
+        fields = ["note"]
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    """Sign-up links: each used once, until it expires. The link is shown once, when it is made."""
+
+    form = InviteForm
+    list_display = ["__str__", "created_at", "expires_at", "state", "used_by"]
+    readonly_fields = ["created_by", "created_at", "expires_at", "used_at", "used_by"]
+    ordering = ["-created_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["note", "days"] if obj is None else ["note", *self.readonly_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.modelform_factory(Invite, fields=["note"])
+        return super().get_form(request, obj, change, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or obj.used_at is None)
+
+    @admin.display(description=_("state"))
+    def state(self, invite: Invite) -> str:
+        if invite.used_at is not None:
+            return _("used")
+        return _("open") if invite.usable() else _("expired")
+
+    def save_model(self, request, obj: Invite, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token = services.invite_prepare(obj, by=request.user, days=form.cleaned_data["days"])
+        super().save_model(request, obj, form, change)
+        link = request.build_absolute_uri(reverse("accounts:signup_invite", args=[token]))
+        messages.warning(
+            request,
+            format_html(_("Send this sign-up link now; it is shown only this once: {}"), link),
+        )

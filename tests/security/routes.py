@@ -48,6 +48,7 @@ MATRIX: dict[str, Route] = {
     "api-docs": Route("public"),
     "api-emotions": Route("public"),  # the vocabulary, the same for everyone
     "accounts:signup": Route("public", ("GET", "POST")),
+    "accounts:signup_invite": Route("public", ("GET", "POST")),  # a made-up link: 403 unless sign-up is open
     "accounts:login": Route("public", ("GET", "POST")),
     "accounts:logout": Route("public", ("POST",)),
     "accounts:password_reset": Route("public", ("GET", "POST")),
@@ -179,6 +180,7 @@ def url_for(name: str, data: dict) -> str:
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "accounts:email_change_undo": {"token": "eyJjaGFuZ2UiOjF9:forged:signature"},
         "accounts:email_change_confirm": {"token": "eyJjaGFuZ2UiOjF9:forged:signature"},
+        "accounts:signup_invite": {"token": "made-up"},
         "api-me-session": {"sign_in_id": data["sign_in"].pk},
         "accounts:session_revoke": {"sign_in_id": data["sign_in"].pk},
     }
