@@ -248,3 +248,24 @@ def test_limit_pages_share_the_error_design(page, owner, settings):
     assert f"Please wait {response.headers['retry-after']} second" in page.locator("main").inner_text()
     audit(page, "error-429", problems)
     assert not problems, json.dumps(problems, indent=1)
+
+
+def test_closed_sign_up_and_maintenance_pages_share_the_design(page, owner):
+    from django.core.management import call_command
+
+    from accounts.models import SignUpMode, SiteSettings
+
+    problems: dict = {}
+    SiteSettings.objects.update_or_create(pk=1, defaults={"sign_up": SignUpMode.CLOSED})
+    visit(page, "/accounts/signup/", status=403)
+    assert "Sign-up is closed" in page.locator("main").inner_text()
+    audit(page, "sign-up-closed", problems)
+    call_command("maintenance", "on", "--retry-after", "600")
+    try:
+        response = visit(page, "/accounts/login/", status=503)
+        assert response.headers["retry-after"] == "600"
+        assert page.locator("h1").inner_text() == "The journal is being upgraded"
+        audit(page, "maintenance", problems)
+    finally:
+        call_command("maintenance", "off")
+    assert not problems, json.dumps(problems, indent=1)
