@@ -113,6 +113,8 @@ class ImportJob(models.Model):
     skipped_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker last took it up (or it was handed to one again: portability.resume_stalled_imports).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

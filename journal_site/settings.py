@@ -347,6 +347,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    # An import whose worker was killed goes to a worker again within minutes, not the hour of
+    # CELERY_VISIBILITY_TIMEOUT (portability/imports.py, import_jobs_resume).
+    "portability-resume-stalled-imports": {
+        "task": "portability.resume_stalled_imports",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Finishes rotations of users' data keys: seals again and retires the old keys (docs/encryption.md).
     "accounts-data-keys-retire": {
         "task": "accounts.data_keys_retire",

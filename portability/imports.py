@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +43,9 @@ IMPORT_BATCH = 1000  # rows per INSERT: memory stays bounded, round trips few (d
 IMPORT_INLINE_MAX_BYTES = 256 * 1024
 # Payloads of jobs no worker finished within this time are dropped by the daily cleanup.
 IMPORT_JOB_STALE = timedelta(days=1)
+# A job unfinished and unlocked this long after a worker took it up has lost its worker (import_jobs_resume).
+IMPORT_STALL = timedelta(minutes=5)
+IMPORT_RESUME_BATCH = 100
 FAILED_MESSAGE = gettext_lazy("The import failed and nothing was imported. Please try again.")
 PROGRESS_TIMEOUT = 24 * 3600
 # The uploaded file waits for its job sealed with its owner's key (docs/encryption.md).
@@ -224,7 +227,7 @@ def import_job_run(*, job_id: int) -> None:
     """The body of the task: validate, then insert with progress. Safe to run twice."""
     claimed = ImportJob.objects.filter(
         pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
-    ).update(status=ImportJob.Status.RUNNING)
+    ).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
     if not claimed:
         return  # finished already (a redelivered message)
     job = ImportJob.objects.select_related("user").get(pk=job_id)
@@ -263,6 +266,35 @@ def import_job_run(*, job_id: int) -> None:
             _finish(job_id, status=ImportJob.Status.FAILED, error=str(FAILED_MESSAGE))
         finally:
             cache.delete(key)
+
+
+def import_jobs_resume(*, now: datetime | None = None) -> int:
+    """Hand again to a worker every unfinished job no worker is importing: its worker was killed.
+
+    A worker inserting a job's rows holds the job's row lock for the whole transaction (import_job_run),
+    so a job that is unfinished, was taken up more than IMPORT_STALL ago and whose row is not locked has
+    lost its worker (kill -9, systemd's SIGKILL after TimeoutStopSec, a machine gone): its transaction was
+    rolled back, nothing of it is saved, and the broker would hand it out again only after
+    CELERY_VISIBILITY_TIMEOUT (an hour). Running a job twice imports it once, so a slow worker handed its
+    job twice only does the parsing again.
+    """
+    now = now or timezone.now()
+    cutoff = now - IMPORT_STALL
+    with transaction.atomic():
+        stalled = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING], created_at__lt=cutoff)
+            .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+            .values_list("pk", flat=True)[:IMPORT_RESUME_BATCH]
+        )
+        if stalled:
+            ImportJob.objects.filter(pk__in=stalled).update(started_at=now)
+            for job_id in stalled:
+                cache.delete(import_progress_key(job_id))  # the dead run's count would read as progress
+                outbox.enqueue(import_entries, args=(job_id,))
+    if stalled:
+        logger.warning("import jobs handed to a worker again: %s", stalled)
+    return len(stalled)
 
 
 def import_jobs_cleanup(*, now: datetime | None = None) -> int:

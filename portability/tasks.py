@@ -21,6 +21,14 @@ def cleanup_import_jobs() -> int:
     return import_jobs_cleanup()
 
 
+@shared_task(name="portability.resume_stalled_imports", ignore_result=True)
+def resume_stalled_imports() -> int:
+    """Queued by beat every minute: hands again to a worker every import whose worker was killed."""
+    from portability.imports import import_jobs_resume
+
+    return import_jobs_resume()
+
+
 # Their names while the code lived in the diary; kept for one release (docs/jobs.md).
 former_name("diary.import_entries", now="portability.import_entries")
 former_name("diary.cleanup_import_jobs", now="portability.cleanup_import_jobs")

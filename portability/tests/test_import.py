@@ -508,3 +508,85 @@ def test_two_imports_of_one_file_at_the_same_moment_create_each_entry_once():
     assert not [outcome for outcome in results if isinstance(outcome, Exception)], results
     assert sorted(results) == [(0, 1500), (1500, 0)]
     assert DiaryEntry.objects.filter(user=owner).count() == 1500
+
+
+# --- A worker killed mid-import (import_jobs_resume) ----------------------------------------------------
+
+
+def _killed_mid_import(owner, *, minutes_ago: int):
+    """A large file's job as a killed worker leaves it: taken up, running, its count in the cache."""
+    from django.utils import timezone
+
+    job = import_start(user=owner, upload=_file(_own(_entry(1), _entry(2), _entry(3))))
+    then = timezone.now() - imports.IMPORT_STALL - timezone.timedelta(minutes=minutes_ago)
+    ImportJob.objects.filter(pk=job.pk).update(status="running", total=3, created_at=then, started_at=then)
+    cache.set(f"import:progress:{job.pk}", 2)
+    return job
+
+
+def test_an_import_whose_worker_was_killed_is_handed_on_and_imports_once(
+    owner, small_inline_limit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = _killed_mid_import(owner, minutes_ago=1)
+    with django_capture_on_commit_callbacks(execute=False) as handed:
+        assert imports.import_jobs_resume() == 1
+    assert len(handed) == 1  # the task, sent after the commit (through the outbox with a broker)
+    job.refresh_from_db()
+    assert job.status == "running" and job.started_at > job.created_at
+    assert cache.get(f"import:progress:{job.pk}") is None  # no stale "2 of 3" while it waits
+    with django_capture_on_commit_callbacks(execute=False):
+        assert imports.import_jobs_resume() == 0  # handed on once, not every minute
+    import_entries(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 3)
+    assert DiaryEntry.objects.filter(user=owner).count() == 3
+
+
+def test_a_job_taken_up_moments_ago_or_finished_is_left_alone(owner, small_inline_limit,
+                                                             django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = import_start(user=owner, upload=_file(_own(_entry(1), _entry(2))))
+        ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
+        assert imports.import_jobs_resume(now=timezone.now() + imports.IMPORT_STALL / 2) == 0
+        import_entries(job.pk)
+        assert imports.import_jobs_resume(now=timezone.now() + imports.IMPORT_STALL * 2) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_a_live_worker_is_importing_is_left_alone(owner, small_inline_limit):
+    """The live worker holds the job's row lock while it inserts; the watchdog skips a locked row."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    import threading
+
+    from django.db import transaction
+
+    job = _killed_mid_import(owner, minutes_ago=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def live_worker() -> None:
+        try:
+            with transaction.atomic():
+                list(ImportJob.objects.select_for_update().filter(pk=job.pk))
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=live_worker)
+    worker.start()
+    try:
+        assert locked.wait(10)
+        assert imports.import_jobs_resume() == 0
+    finally:
+        release.set()
+        worker.join(10)
+    assert imports.import_jobs_resume() == 1  # the lock is gone: now it is a lost job
+
+
+def test_beat_queues_the_watchdog_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["portability-resume-stalled-imports"]
+    assert entry["task"] == "portability.resume_stalled_imports" and entry["schedule"] == 60.0
