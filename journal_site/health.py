@@ -17,6 +17,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: 503 only when the database is down; a cache or broker outage is "degraded".
 
+    Which checks failed is told only to a caller that may scrape /metrics (loopback, METRICS_ALLOWED_IPS
+    or METRICS_TOKEN); anyone else learns the status alone.
+
     The site serves without Redis or the broker (work after a commit waits in
     the outbox), so a balancer must keep sending it traffic then.
     """
@@ -26,8 +29,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
     failed = [name for name, result in results.items() if result != "ok"]
     unavailable = any(name in REQUIRED for name in failed)
     status = "unavailable" if unavailable else ("degraded" if failed else "ok")
-    body = {"status": status, "checks": results}
-    if failed:
-        body["failed"] = failed
-        body["detail"] = ("Not ready: " if unavailable else "Degraded: ") + ", ".join(failed)
+    body = {"status": status}
+    # Which backend failed is for the operator (who may scrape /metrics), not for the whole internet.
+    from journal_site.ops_views import metrics_allowed
+
+    if metrics_allowed(request):
+        body["checks"] = results
+        if failed:
+            body["failed"] = failed
+            body["detail"] = ("Not ready: " if unavailable else "Degraded: ") + ", ".join(failed)
     return JsonResponse(body, status=503 if unavailable else 200)

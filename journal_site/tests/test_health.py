@@ -96,3 +96,12 @@ def test_broker_check_fails_when_the_broker_does_not_answer(settings, monkeypatc
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
     assert readiness.check_broker() == "failed"
+
+
+def test_readyz_tells_a_stranger_the_status_alone(client, monkeypatch, settings):
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
+    monkeypatch.setattr(readiness, "check_database", lambda: "failed")
+    response = client.get("/readyz", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 503 and response.json() == {"status": "unavailable"}
+    insider = client.get("/readyz", REMOTE_ADDR="127.0.0.1")
+    assert insider.json()["failed"] == ["database"]
