@@ -36,9 +36,31 @@ READINESS = Gauge(
     ["check"],
     multiprocess_mode="livemostrecent",
 )
+# What runs in the background, read on each scrape (docs/metrics.md): a worker ran beat's heartbeat
+# (so beat queues, the queue drains and a worker runs), the last backup, and the outbox's backlog.
+HEARTBEAT = Gauge(
+    "celery_heartbeat_timestamp_seconds",
+    "When a worker last ran the heartbeat beat queues every minute (Unix time)",
+    multiprocess_mode="max",
+)
+BACKUP = Gauge(
+    "backup_last_success_timestamp_seconds",
+    "When deploy/journal-backup last made a backup that lists (Unix time)",
+    multiprocess_mode="max",
+)
+OUTBOX = Gauge(
+    "outbox_messages_waiting",
+    "Tasks recorded in the outbox and not yet handed to the broker (counted up to 100,000)",
+    multiprocess_mode="livemostrecent",
+)
+OUTBOX_COUNT_MAX = 100_000
+_background_pending: futures.Future | None = None
+
 READINESS_CHECKS = ("database", "cache", "broker")
 READINESS_WAIT_SECONDS = 2.0
-_readiness_executor = futures.ThreadPoolExecutor(max_workers=len(READINESS_CHECKS), thread_name_prefix="readiness")
+_readiness_executor = futures.ThreadPoolExecutor(
+    max_workers=len(READINESS_CHECKS) + 1, thread_name_prefix="readiness"
+)
 _readiness_pending: dict[str, futures.Future] = {}
 _readiness_lock = threading.Lock()
 POOL_SAMPLE_SECONDS = 5.0
@@ -103,6 +125,35 @@ def sample_readiness(*, wait: float | None = None) -> None:
     for name, future in pending.items():
         ok = future.done() and future.exception() is None and future.result() == "ok"
         READINESS.labels(check=name).set(1 if ok else 0)
+
+
+def _read_background() -> None:
+    from django.core.cache import cache
+    from django.db import connection
+
+    from journal_site.models import OutboxMessage
+    from journal_site.tasks import BACKUP_KEY, HEARTBEAT_KEY
+
+    try:
+        values = cache.get_many([HEARTBEAT_KEY, BACKUP_KEY])
+        if isinstance(values.get(HEARTBEAT_KEY), int | float):
+            HEARTBEAT.set(values[HEARTBEAT_KEY])
+        if isinstance(values.get(BACKUP_KEY), dict):
+            BACKUP.set(float(values[BACKUP_KEY].get("at", 0)))
+        OUTBOX.set(OutboxMessage.objects.values("pk")[:OUTBOX_COUNT_MAX].count())
+    finally:
+        connection.close()
+
+
+def sample_background(*, wait: float | None = None) -> None:
+    """Read the heartbeat, the last backup and the outbox's backlog for a scrape, for at most `wait` seconds
+    (a cache or database that does not answer leaves the gauges as they were; readiness says why)."""
+    global _background_pending
+    with _readiness_lock:
+        if _background_pending is None or _background_pending.done():
+            _background_pending = _readiness_executor.submit(_read_background)
+        pending = _background_pending
+    futures.wait([pending], timeout=READINESS_WAIT_SECONDS if wait is None else wait)
 
 
 def _on_request_finished(**kwargs) -> None:

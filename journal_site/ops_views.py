@@ -12,7 +12,7 @@ from prometheus_client import multiprocess
 
 from journal_site.metrics import sample_memory
 from journal_site.net import address_in, client_ip
-from journal_site.ops_metrics import sample_pools, sample_readiness
+from journal_site.ops_metrics import sample_background, sample_pools, sample_readiness
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
@@ -38,6 +38,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     sample_memory(force=True)
     sample_pools(force=True)
     sample_readiness()
+    sample_background()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Every worker writes its own files; add them all up for one answer.
         registry = prometheus_client.CollectorRegistry()

@@ -4,6 +4,8 @@ from celery import current_app, shared_task
 from django.core.cache import cache
 
 HEARTBEAT_KEY = "ops:celery:heartbeat"
+# The time and size of the last backup deploy/journal-backup made (manage.py backup_recorded).
+BACKUP_KEY = "ops:backup:last"
 
 
 def former_name(old: str, *, now: str) -> None:

@@ -113,3 +113,43 @@ def test_every_metric_the_site_exposes_is_documented(client):
     prefixes = {name.rstrip("*_") for name in re.findall(r"`([a-z_]+_\*)`", docs)}
     missing = sorted(n for n in names if n not in documented and not n.startswith(tuple(prefixes)))
     assert not missing, f"docs/metrics.md does not document {missing}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_scrape_reads_the_heartbeat_the_last_backup_and_the_outbox(client):
+    import re
+
+    from django.core.cache import cache
+
+    from journal_site.models import OutboxMessage
+    from journal_site.tasks import BACKUP_KEY, HEARTBEAT_KEY
+
+    cache.set(HEARTBEAT_KEY, 1_765_000_000.0)
+    cache.set(BACKUP_KEY, {"at": 1_764_990_000.0, "bytes": 10})
+    OutboxMessage.objects.bulk_create([OutboxMessage(task_name="journal_site.heartbeat") for _ in range(3)])
+    text = client.get("/metrics").content.decode()
+
+    def value(name: str) -> float:
+        return float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))
+
+    assert value("celery_heartbeat_timestamp_seconds") == 1_765_000_000.0
+    assert value("backup_last_success_timestamp_seconds") == 1_764_990_000.0
+    assert value("outbox_messages_waiting") == 3
+
+
+def test_the_backup_command_records_the_time_and_size(tmp_path):
+    import time
+
+    from django.core.cache import cache
+    from django.core.management import CommandError, call_command
+
+    from journal_site.tasks import BACKUP_KEY
+
+    archive = tmp_path / "journal-20261207T050000Z.dump"
+    archive.write_bytes(b"x" * 42)
+    before = time.time()
+    call_command("backup_recorded", str(archive))
+    recorded = cache.get(BACKUP_KEY)
+    assert recorded["bytes"] == 42 and before <= recorded["at"] <= time.time()
+    with pytest.raises(CommandError):
+        call_command("backup_recorded", str(tmp_path / "missing.dump"))

@@ -65,3 +65,29 @@ def test_a_url_without_a_password_passes_as_it_is(tools, tmp_path):
                  DATABASE_URL="postgres://postgres@127.0.0.1:5432/journal")
     dump = next(call for call in calls if call[0] == "pg_dump")
     assert "--dbname=postgres://postgres@127.0.0.1:5432/journal" in dump[1] and dump[2] == ""
+
+
+def test_a_backup_is_recorded_for_its_alert_and_stands_when_it_cannot_be(tools, tmp_path):
+    """journal-backup runs `journal-manage backup_recorded <archive>` (docs/metrics.md); if that fails the
+    backup is still made and the script still succeeds, with a warning."""
+    import shutil
+
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    for name in ("journal-backup", "journal-dburl"):
+        shutil.copy(ROOT / "deploy" / name, deploy / name)
+    recorded = tmp_path / "recorded.log"
+    manage = deploy / "journal-manage"
+    manage.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{recorded}"\n')
+    manage.chmod(0o755)
+    environment = {"PATH": f"{tools}:{os.environ['PATH']}", "DATABASE_URL": URL}
+    done = subprocess.run([str(deploy / "journal-backup"), str(tmp_path / "backups")], env=environment,
+                          capture_output=True, text=True, timeout=60, check=True)
+    archive = done.stdout.strip()
+    assert recorded.read_text().split() == ["backup_recorded", archive]
+
+    manage.write_text("#!/bin/sh\nexit 1\n")
+    done = subprocess.run([str(deploy / "journal-backup"), str(tmp_path / "backups")], env=environment,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and Path(done.stdout.strip()).name.startswith("journal-")
+    assert "could not record it" in done.stderr

@@ -25,6 +25,14 @@ def test_rules_pass_promtool_check():
     assert "SUCCESS" in result.stdout
 
 
+def test_host_rules_pass_promtool_check():
+    result = promtool("check", "rules", "host-rules.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    groups = yaml.safe_load((PROMETHEUS / "host-rules.yml").read_text())["groups"]
+    alerts = {rule["alert"] for group in groups for rule in group["rules"]}
+    assert {"JournalDiskFilling", "JournalDiskFull", "JournalCertificateExpiring"} <= alerts
+
+
 def test_rules_pass_their_unit_tests():
     result = promtool("test", "rules", "journal-rules.test.yml")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -54,6 +62,11 @@ def test_every_alert_the_issue_names_exists():
         "JournalDatabasePoolTimeouts",
         "JournalDatabaseNotReady",
         "JournalDown",
+        "JournalBackgroundStalled",
+        "JournalWorkerDown",
+        "JournalOutboxBacklog",
+        "JournalBackupOld",
+        "JournalHighMemory",
     } <= alerts
 
 
@@ -100,5 +113,6 @@ def test_rules_name_only_metrics_the_site_exposes(client):
     families = exposed | {f"{name}_{suffix}" for name in exposed for suffix in ("total", "count", "bucket", "sum")}
     names = metric_names_in_rules()
     assert {"http_request_duration_seconds_bucket", "readiness_check_ok", "db_pool_timeouts_total"} <= names
+    assert {"celery_heartbeat_timestamp_seconds", "backup_last_success_timestamp_seconds"} <= names
     missing = sorted(name for name in names if name not in families)
     assert not missing, f"the rules use metrics /metrics does not expose: {missing}"
