@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
+    path("", include("overview.urls")),  # the admin's status page, before the admin's own URLs
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -119,6 +119,8 @@ MATRIX: dict[str, Route] = {
     # --- admins only ----------------------------------------------------------------------------
     "api-admin-users": Route("admin"),
     "admin:*": Route("admin"),  # the whole Django admin, see ADMIN_PATHS
+    "overview:status": Route("admin"),
+    "overview:status_email": Route("admin", ("POST",)),
 }
 
 
