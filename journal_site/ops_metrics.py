@@ -56,13 +56,9 @@ OUTBOX = Gauge(
 OUTBOX_COUNT_MAX = 100_000
 _background_pending: futures.Future | None = None
 
-READINESS_CHECKS = ("database", "cache", "broker")
 READINESS_WAIT_SECONDS = 2.0
-_readiness_executor = futures.ThreadPoolExecutor(
-    max_workers=len(READINESS_CHECKS) + 1, thread_name_prefix="readiness"
-)
-_readiness_pending: dict[str, futures.Future] = {}
-_readiness_lock = threading.Lock()
+_background_executor = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ops-background")
+_background_lock = threading.Lock()
 POOL_SAMPLE_SECONDS = 5.0
 _last_pool_sample = 0.0
 
@@ -95,36 +91,18 @@ def sample_pools(*, force: bool = False) -> None:
         POOL_WAITING.labels(alias=alias).set(stats.get("requests_waiting", 0))
 
 
-def _run_check(name: str) -> str:
-    from django.db import connection
-
-    from journal_site import readiness
-
-    try:
-        return getattr(readiness, f"check_{name}")()
-    finally:
-        connection.close()  # this thread's connection goes back to the pool
-
-
 def sample_readiness(*, wait: float | None = None) -> None:
-    """Run the readiness checks for a scrape, each in its own thread, for at most `wait` seconds.
+    """Run the readiness checks for a scrape (journal_site/readiness.py), for at most `wait` seconds.
 
     A service that has not answered by then (READINESS_WAIT_SECONDS) reads 0:
     a scrape must come back well within Prometheus's timeout, even while an
-    unreachable PostgreSQL makes a pooled connection wait DB_POOL_TIMEOUT. A
-    check still running from an earlier scrape is waited for, never started twice.
+    unreachable PostgreSQL makes a pooled connection wait DB_POOL_TIMEOUT.
     """
-    wait = READINESS_WAIT_SECONDS if wait is None else wait
-    with _readiness_lock:
-        for name in READINESS_CHECKS:
-            future = _readiness_pending.get(name)
-            if future is None or future.done():
-                _readiness_pending[name] = _readiness_executor.submit(_run_check, name)
-        pending = dict(_readiness_pending)
-    futures.wait(pending.values(), timeout=wait)
-    for name, future in pending.items():
-        ok = future.done() and future.exception() is None and future.result() == "ok"
-        READINESS.labels(check=name).set(1 if ok else 0)
+    from journal_site import readiness
+
+    results = readiness.check_all(wait=READINESS_WAIT_SECONDS if wait is None else wait)
+    for name, result in results.items():
+        READINESS.labels(check=name).set(1 if result == "ok" else 0)
 
 
 def _read_background() -> None:
@@ -149,9 +127,9 @@ def sample_background(*, wait: float | None = None) -> None:
     """Read the heartbeat, the last backup and the outbox's backlog for a scrape, for at most `wait` seconds
     (a cache or database that does not answer leaves the gauges as they were; readiness says why)."""
     global _background_pending
-    with _readiness_lock:
+    with _background_lock:
         if _background_pending is None or _background_pending.done():
-            _background_pending = _readiness_executor.submit(_read_background)
+            _background_pending = _background_executor.submit(_read_background)
         pending = _background_pending
     futures.wait([pending], timeout=READINESS_WAIT_SECONDS if wait is None else wait)
 

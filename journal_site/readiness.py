@@ -3,6 +3,7 @@
 import logging
 import threading
 import time
+from concurrent import futures
 
 from django.conf import settings
 from django.db import connection
@@ -48,8 +49,37 @@ def check_broker() -> str:
     return "ok"
 
 
-def check_all() -> dict[str, str]:
-    return {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+CHECKS = ("database", "cache", "broker")
+# How long a probe waits for the checks: a service that has not answered by then counts as failed. A
+# PostgreSQL that is gone makes a pooled connection wait DB_POOL_TIMEOUT, far longer than a probe waits.
+CHECK_WAIT_SECONDS = 2.0
+_executor = futures.ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="readiness")
+_pending: dict[str, futures.Future] = {}
+_pending_lock = threading.Lock()
+
+
+def _run(name: str) -> str:
+    try:
+        return globals()[f"check_{name}"]()
+    finally:
+        connection.close()  # this thread's connection goes back to the pool
+
+
+def check_all(*, wait: float | None = None) -> dict[str, str]:
+    """Every check, each in its own thread, for at most `wait` seconds (CHECK_WAIT_SECONDS); one that has
+    not answered by then reads "failed". A check still running from an earlier call is waited for, never
+    started twice, so a slow service never piles up threads."""
+    with _pending_lock:
+        for name in CHECKS:
+            future = _pending.get(name)
+            if future is None or future.done():
+                _pending[name] = _executor.submit(_run, name)
+        pending = dict(_pending)
+    futures.wait(pending.values(), timeout=CHECK_WAIT_SECONDS if wait is None else wait)
+    return {
+        name: future.result() if future.done() and future.exception() is None else "failed"
+        for name, future in pending.items()
+    }
 
 
 # Without the database nothing can be served; the site outlives a cache or broker outage.

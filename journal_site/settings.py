@@ -180,7 +180,9 @@ REQUEST_TIMEOUT_SECONDS = env_int("REQUEST_TIMEOUT_SECONDS", 30, minimum=1)
 # the sums. docs/operations-consistency.md explains both.
 DB_POOL_MIN = env_int("DB_POOL_MIN", 1, minimum=0)
 DB_POOL_MAX = env_int("DB_POOL_MAX", 4, minimum=1)
-DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 30.0, minimum=0.1)
+# A request waits this long for a free connection, then answers 503: while PostgreSQL is away every
+# request holds a thread this long (docs/limits.md).
+DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 10.0, minimum=0.1)
 DB_POOL_MAX_LIFETIME = env_float("DB_POOL_MAX_LIFETIME", 3600.0, minimum=1.0)
 # Connections opened beyond the minimum are closed after this long unused, so
 # a burst does not leave PostgreSQL full.

@@ -89,3 +89,34 @@ def test_postgres_restart_fails_cleanly_then_recovers_by_itself(deployment, post
         # The cluster is shared by the other live tests: leave it running even if this test failed midway.
         with contextlib.suppress(subprocess.CalledProcessError):
             postgres.start()
+
+
+def test_after_a_longer_postgres_outage_the_site_heals_at_once_and_probes_answer_fast(deployment, postgres, tmp_path):
+    """Half a minute down with traffic: probes answer within seconds throughout, and pages serve again within
+    seconds of PostgreSQL's return, not after the pool's growing reconnection back-off."""
+    server, base = gunicorn(deployment, tmp_path)  # the shipped DB_POOL_TIMEOUT and reconnection settings
+    try:
+        alice = signed_in_session(base, "alice", PASSWORD)
+        assert write_entry(alice, base, 1).status_code == 201
+        postgres.stop()
+        slowest_probe = 0.0
+        down_until = time.monotonic() + 35
+        while time.monotonic() < down_until:  # traffic and probes through the outage
+            started = time.monotonic()
+            ready = requests.get(base + "/readyz", timeout=30)
+            slowest_probe = max(slowest_probe, time.monotonic() - started)
+            assert ready.status_code == 503
+            with contextlib.suppress(requests.RequestException):
+                alice.get(base + "/api/v1/entries/", timeout=30)
+        postgres.start()
+        back = time.monotonic()
+        wait_for(lambda: alice.get(base + "/api/v1/entries/", timeout=30).status_code == 200, 90, "recovery")
+        healed = time.monotonic() - back
+        print(f"slowest /readyz during the outage {slowest_probe:.1f} s; pages again {healed:.1f} s after the return")
+        assert slowest_probe < 5
+        assert healed < 15
+        assert write_entry(alice, base, 2).status_code == 201
+    finally:
+        server.kill()
+        with contextlib.suppress(subprocess.CalledProcessError):
+            postgres.start()
