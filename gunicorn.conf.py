@@ -71,6 +71,7 @@ fight over. It is off unless GUNICORN_CONTROL_SOCKET names a path for this
 instance alone.
 """
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -103,11 +104,18 @@ max_connections = _int("MAX_CONNECTIONS", 100)
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
 _shared_cache = bool(os.environ.get("REDIS_URL", "").strip())
 workers = _int("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count()) if _shared_cache else 1)
+# JSON lines, like the site's own logs (settings.LOG_FORMAT: json in production).
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if os.environ.get("DJANGO_ENV") == "production" else "text")
 if workers > 1 and not _shared_cache:
-    print(
-        f"WARNING: WEB_CONCURRENCY={workers} without REDIS_URL: each worker keeps its own cache "
+    _warning = (
+        f"WEB_CONCURRENCY={workers} without REDIS_URL: each worker keeps its own cache "
         "(sessions, users, statistics, rate limits), so they disagree. Set REDIS_URL, "
-        "or leave WEB_CONCURRENCY unset for one worker.",
+        "or leave WEB_CONCURRENCY unset for one worker."
+    )
+    print(
+        json.dumps({"levelname": "WARNING", "name": "gunicorn.conf", "message": _warning})
+        if LOG_FORMAT == "json"
+        else f"WARNING: {_warning}",
         file=sys.stderr,
     )
 worker_class = "gthread"
@@ -161,6 +169,27 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # %(U)s is the path, except for a URL carrying a secret (a password-reset
 # link), which is written as its route: journal_site/access_log.py.
 logger_class = "journal_site.access_log.RouteAccessLogger"
+# With JSON logs, gunicorn's error log is JSON lines too, and its access log one object per request
+# whose fields are the request's (journal_site/access_log.py).
+if LOG_FORMAT == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            }
+        },
+        "handlers": {
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        },
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
 
 
 def on_starting(server):

@@ -59,3 +59,24 @@ def test_gunicorns_access_log_never_holds_a_reset_or_undo_token(gunicorn, tmp_pa
     assert '"GET /accounts/password/reset/<uidb64>/<token>/" 200' in log
     assert '"GET /accounts/email/undo/<str:token>/" 400' in log
     assert '"GET /healthz" 200' in log
+
+
+@pytest.mark.slow
+def test_gunicorn_writes_json_lines_when_the_logs_are_json(gunicorn, tmp_path):  # noqa: F811
+    """With LOG_FORMAT=json (the production default) gunicorn's own lines are JSON too: one object per
+    request with its fields, and its error log (start, workers) as JSON objects."""
+    import json
+
+    port, _ = gunicorn(GUNICORN_ACCESS_LOG="1", LOG_FORMAT="json")
+    for path in (RESET, "/healthz"):
+        request(port, path)
+    lines = [line for line in (tmp_path / "gunicorn.log").read_text().splitlines() if line.strip()]
+    not_json = [line for line in lines if not line.startswith("{")]
+    assert not not_json, not_json
+    records = [json.loads(line) for line in lines]
+    access = [r for r in records if r.get("name") == "gunicorn.access"]
+    health = next(r for r in access if r["path"] == "/healthz")
+    assert health["method"] == "GET" and health["status"] == 200 and isinstance(health["duration_ms"], int)
+    assert any(r["path"] == "/accounts/password/reset/<uidb64>/<token>/" for r in access)
+    assert "0123456789abcdef" not in "\n".join(lines)
+    assert any(r.get("name") == "gunicorn.error" and "Booting worker" in r["message"] for r in records)
