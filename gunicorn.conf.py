@@ -175,6 +175,8 @@ if LOG_FORMAT == "json":
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
+        # settings.LOGGING's formatter (journal_site/logfilters.py, JSON_FORMATTER), written out: this file is
+        # read before the project can be imported (gunicorn runs from its virtualenv's bin).
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",

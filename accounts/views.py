@@ -46,7 +46,7 @@ def signup(request: HttpRequest, token: str | None = None) -> HttpResponse:
     try:
         services.sign_up_check(token)
     except services.SignUpRefused as refused:
-        return render(request, "accounts/signup_refused.html", {"reason": refused.message}, status=403)
+        return render(request, "accounts/signup.html", {"refused": refused.message}, status=403)
     form = SignUpForm(_posted(request))
     context = {
         "form": form,
@@ -67,7 +67,7 @@ def signup(request: HttpRequest, token: str | None = None) -> HttpResponse:
                 invite_token=token,
             )
         except services.SignUpRefused as refused:  # the link was used a moment ago, or sign-up just closed
-            return render(request, "accounts/signup_refused.html", {"reason": refused.message}, status=403)
+            return render(request, "accounts/signup.html", {"refused": refused.message}, status=403)
         except services.RegistrationConflict as conflict:
             form.add_error(None, conflict.message)
         else:

@@ -4,6 +4,12 @@ import logging
 import threading
 import time
 
+# The JSON lines formatter of the site's logs (settings.LOGGING); gunicorn.conf.py writes the same out.
+JSON_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+}
+
 
 class OncePerMinute(logging.Filter):
     """Let one record a minute through, its traceback reduced to the exception's name.

@@ -25,6 +25,7 @@ from journal_site.env import (
     env_list,
     env_str,
 )
+from journal_site.logfilters import JSON_FORMATTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Created at start-up, never here (JournalSiteConfig.ready); importing the settings writes nothing.
@@ -561,10 +562,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        },
+        "json": JSON_FORMATTER,
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "filters": {
