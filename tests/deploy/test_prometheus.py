@@ -116,3 +116,11 @@ def test_rules_name_only_metrics_the_site_exposes(client):
     assert {"celery_heartbeat_timestamp_seconds", "backup_last_success_timestamp_seconds"} <= names
     missing = sorted(name for name in names if name not in families)
     assert not missing, f"the rules use metrics /metrics does not expose: {missing}"
+
+
+def test_every_alert_is_exercised_by_the_unit_tests():
+    groups = yaml.safe_load((PROMETHEUS / "journal-rules.yml").read_text())["groups"]
+    alerts = {rule["alert"] for group in groups for rule in group["rules"] if "alert" in rule}
+    tests = yaml.safe_load((PROMETHEUS / "journal-rules.test.yml").read_text())["tests"]
+    exercised = {case["alertname"] for test in tests for case in test.get("alert_rule_test", [])}
+    assert alerts - exercised == set()

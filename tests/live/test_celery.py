@@ -186,3 +186,50 @@ def test_two_beats_by_mistake_run_each_daily_cleanup_once(deployment, tmp_path):
         "from conversations.models import ConversationHistory as C; print(C.objects.count())",
     )
     assert left.strip().splitlines()[-1] == "0"
+
+
+def test_an_import_whose_worker_was_killed_goes_on_with_another_worker(deployment, tmp_path):
+    """kill -9 of the worker mid-import, with the shipped visibility timeout (an hour): nothing of the import
+    is saved, and the watchdog beat runs every minute hands it to the next worker, which imports it once."""
+    rows = 20_000
+    export = {"format": "journal-export", "version": 1, "entries": [
+        {"uid": f"journal:live-{n}", "created_at": "2026-01-01T12:00:00+00:00", "title": f"Day {n}",
+         "content": f"Entry number {n} of the import.", "mood": 3} for n in range(rows)
+    ]}
+    server, base = gunicorn(deployment, tmp_path, workers=1, threads=4)
+    first = celery_worker(deployment, tmp_path, "first")
+    second = None
+    try:
+        api = requests.Session()
+        api.headers["Authorization"] = f"Bearer {token(base)}"
+        started = api.post(base + "/api/v1/import/", files={"file": ("export.json", json.dumps(export))}, timeout=60)
+        assert started.status_code == 202, started.text[:300]
+        status_url = f"{base}/api/v1/import/{started.json()['id']}/"
+
+        def inserting() -> bool:
+            job = api.get(status_url, timeout=10).json()
+            return job["status"] == "running" and job["processed"] > 0
+
+        wait_for(inserting, 120, "the first worker inserting rows")
+        first.kill(signal.SIGKILL)
+        assert api.get(status_url, timeout=10).json()["status"] == "running"
+        count = "from diary.models import DiaryEntry as E; print(E.objects.count())"
+        assert manage(deployment, "shell", "--no-imports", "-c", count).strip().splitlines()[-1] == "0"
+
+        second = celery_worker(deployment, tmp_path, "second")
+        # The watchdog as beat queues it every minute, run as it would be five minutes on.
+        resumed = manage(
+            deployment, "shell", "--no-imports", "-c",
+            "from datetime import timedelta; from django.utils import timezone; "
+            "from portability.imports import import_jobs_resume; "
+            "print(import_jobs_resume(now=timezone.now() + timedelta(minutes=6)))",
+        )
+        assert resumed.strip().splitlines()[-1] == "1"
+        wait_for(lambda: api.get(status_url, timeout=10).json()["status"] == "done", 180, "the import, done")
+        job = api.get(status_url, timeout=10).json()
+    finally:
+        for service in (first, second, server):
+            if service is not None:
+                service.kill()
+    assert (job["created"], job["processed"]) == (rows, rows)
+    assert manage(deployment, "shell", "--no-imports", "-c", count).strip().splitlines()[-1] == str(rows)
