@@ -184,6 +184,11 @@ DB_POOL_MAX = env_int("DB_POOL_MAX", 4, minimum=1)
 # A request waits this long for a free connection, then answers 503: while PostgreSQL is away every
 # request holds a thread this long (docs/limits.md).
 DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 10.0, minimum=0.1)
+# How long the pool keeps retrying a connection it could not open, its waits doubling each time, before it
+# gives up and opens a new one when a request next asks. psycopg_pool's default, 300 s, let the waits grow
+# to a minute: PostgreSQL back, the site stayed down until the next try (23.5 s measured in CI after a 35 s
+# outage, tests/live/test_faults.py). Short, the next request's try comes within a few seconds.
+DB_POOL_RECONNECT_TIMEOUT = env_float("DB_POOL_RECONNECT_TIMEOUT", 5.0, minimum=0.1)
 DB_POOL_MAX_LIFETIME = env_float("DB_POOL_MAX_LIFETIME", 3600.0, minimum=1.0)
 # Connections opened beyond the minimum are closed after this long unused, so
 # a burst does not leave PostgreSQL full.
@@ -211,6 +216,7 @@ if DATABASE_URL:
             "min_size": DB_POOL_MIN,
             "max_size": DB_POOL_MAX,
             "timeout": DB_POOL_TIMEOUT,
+            "reconnect_timeout": DB_POOL_RECONNECT_TIMEOUT,
             "max_lifetime": DB_POOL_MAX_LIFETIME,
             "max_idle": DB_POOL_MAX_IDLE,
         },

@@ -87,7 +87,7 @@ def test_database_url_gives_postgres_with_pool_and_statement_timeout(tmp_path):
     )
     assert "postgresql" in out
     assert "'min_size': 1" in out and "'max_size': 4" in out and "'max_idle': 10.0" in out
-    assert "'timeout': 10.0" in out and "'max_lifetime': 3600.0" in out
+    assert "'timeout': 10.0" in out and "'max_lifetime': 3600.0" in out and "'reconnect_timeout': 5.0" in out
     assert "statement_timeout=30000" in out and "'prepare_threshold': None" in out
 
 
