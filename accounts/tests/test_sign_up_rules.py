@@ -138,3 +138,13 @@ class TestAdmin:
         admin_client.logout()
         SiteSettings.objects.update_or_create(pk=1, defaults={"sign_up": SignUpMode.INVITE})
         assert client.get(f"/accounts/signup/invite/{token}/").status_code == 200  # the link works
+
+
+def test_deleting_the_maker_or_the_user_of_an_invitation_keeps_it_without_them(someone):
+    invite, _token = services.invite_make(by=someone)
+    invited = UserFactory(username="invited")
+    Invite.objects.filter(pk=invite.pk).update(used_by=invited, used_at=timezone.now())
+    services.user_delete(user=someone)
+    services.user_delete(user=invited)
+    invite.refresh_from_db()
+    assert (invite.created_by, invite.used_by) == (None, None) and invite.used_at is not None
