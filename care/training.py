@@ -1,10 +1,12 @@
 """Learning care/model.json from the corpus (docs/care.md); needs scikit-learn, a development dependency.
 
 Only the tuning part of the corpus teaches the model: the held-out fifth is
-never seen. The threshold is chosen on scores the model gives sentences it
-was not trained on (five folds of the tuning part), as the lowest that keeps
-those false alarms at most THRESHOLD_FALSE_ALARMS, so it holds on new text
-and not only on the sentences the weights were fitted to.
+never seen. Each line teaches as a whole, and each sentence of a safe line as
+safe. The threshold is chosen on scores the model gives lines it was not
+trained on (five folds of the tuning part), each scored as the reader scores
+a text, as the lowest that keeps those false alarms at most
+THRESHOLD_FALSE_ALARMS, averaged over the kinds of safe line: so it holds on
+new text and not only on the lines the weights were fitted to.
 """
 
 from __future__ import annotations
