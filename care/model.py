@@ -25,6 +25,7 @@ the threshold stored with the weights is a sign.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator
@@ -38,6 +39,8 @@ _PIECE = 4
 _STEM = 5
 # A text of up to this many sentences is also read whole, as the corpus's lines are.
 WINDOW = 3
+# Words read on each side of a pattern's match (around_matches).
+MATCH_REACH = 8
 
 
 def features(tokens: list[Token], patterns: Iterable[str] = ()) -> set[str]:
@@ -98,10 +101,29 @@ def windows(tokens: list[Token], matches: list[Match]) -> Iterator[set[str]]:
         yield set().union(*found)
 
 
+def around_matches(tokens: list[Token], matches: list[Match]) -> Iterator[set[str]]:
+    """The features of the words around each pattern's match (MATCH_REACH each side, within its sentence):
+    in a long run-on sentence ("…made dinner for the kids, and I just want to die") the match would be
+    one feature among a hundred; here it weighs with its neighbours only."""
+    for match in matches:
+        sentence = tokens[match.start].sentence
+        start = match.start
+        while start > 0 and match.start - start < MATCH_REACH and tokens[start - 1].sentence == sentence:
+            start -= 1
+        end = match.end
+        while end < len(tokens) and end - match.end < MATCH_REACH and tokens[end].sentence == sentence:
+            end += 1
+        yield features(tokens[start:end], (match.family,))
+
+
 def model_flags(tokens: list[Token], matches: list[Match]) -> bool:
-    """Whether a sentence of the text, or the whole of a short text, reads as a sign of crisis."""
+    """Whether a sentence of the text, the whole of a short text, or the words around a pattern's match
+    read as a sign of crisis."""
     weights, bias, threshold = _model()
-    return any(score(found, weights, bias) > threshold for found in windows(tokens, matches))
+    return any(
+        score(found, weights, bias) > threshold
+        for found in itertools.chain(windows(tokens, matches), around_matches(tokens, matches))
+    )
 
 
 def warm_up() -> None:

@@ -87,3 +87,11 @@ def test_a_celery_worker_process_loads_the_reader_when_it_starts(monkeypatch):
     for thread in [t for t in threading.enumerate() if t.name == "care-warm-up"]:
         thread.join(5)
     assert started == ["care"]
+
+
+@pytest.mark.parametrize("ending", ["and I just want to die", "and I want to kill myself", "i chcę umrzeć"])
+def test_a_sign_at_the_end_of_a_long_run_on_sentence_still_counts(ending):
+    """A pattern's match weighs with the words around it, not diluted among a hundred others."""
+    day = ("had a long day at work with meetings all morning and a client call in the afternoon then I picked "
+           "up groceries and made dinner for the kids and walked the dog around the block twice ")
+    assert crisis_detect(day * 3 + ending)
