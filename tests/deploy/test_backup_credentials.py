@@ -91,3 +91,23 @@ def test_a_backup_is_recorded_for_its_alert_and_stands_when_it_cannot_be(tools, 
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and Path(done.stdout.strip()).name.startswith("journal-")
     assert "could not record it" in done.stderr
+
+
+def test_journal_manage_runs_directly_for_the_journal_user_itself(tmp_path):
+    """journal-backup.service runs as the journal user with NoNewPrivileges: runuser would refuse it, so
+    journal-manage runs manage.py directly when it already is that user."""
+    import getpass
+
+    app = tmp_path / "app"
+    (app / ".venv" / "bin").mkdir(parents=True)
+    calls = tmp_path / "python.log"
+    python = app / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nprintf "%s|%s\\n" "$*" "${{SITE_URL:-}}" >> "{calls}"\n')
+    python.chmod(0o755)
+    env_file = tmp_path / "journal.env"
+    env_file.write_text("SITE_URL=https://journal.example.com\n")
+    environment = {"PATH": os.environ["PATH"], "APP_DIR": str(app), "ENV_FILE": str(env_file),
+                   "RUN_AS": getpass.getuser()}
+    subprocess.run([str(ROOT / "deploy" / "journal-manage"), "backup_recorded", "/x.dump"], env=environment,
+                   check=True, capture_output=True, text=True, timeout=30)
+    assert calls.read_text().splitlines() == ["manage.py backup_recorded /x.dump|https://journal.example.com"]
