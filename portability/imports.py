@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -259,32 +259,32 @@ def import_job_run(*, job_id: int) -> None:
                     skipped_count=skipped + parsed.skipped,
                 )
         except ImportInvalid as exc:
-            _finish(job_id, status=ImportJob.Status.FAILED, error=str(exc))
+            _fail(job_id, error=str(exc))
         except Exception as exc:
             # The message of a database error can quote the data: log only its kind.
             logger.error("import job %s failed: %s", job_id, type(exc).__name__)
-            _finish(job_id, status=ImportJob.Status.FAILED, error=str(FAILED_MESSAGE))
+            _fail(job_id, error=str(FAILED_MESSAGE))
         finally:
             cache.delete(key)
 
 
 def import_jobs_resume(*, now: datetime | None = None) -> int:
-    """Hand again to a worker every unfinished job no worker is importing: its worker was killed.
+    """Hand again to a worker every job a worker took up and no worker is importing: its worker was killed.
 
     A worker inserting a job's rows holds the job's row lock for the whole transaction (import_job_run),
-    so a job that is unfinished, was taken up more than IMPORT_STALL ago and whose row is not locked has
-    lost its worker (kill -9, systemd's SIGKILL after TimeoutStopSec, a machine gone): its transaction was
-    rolled back, nothing of it is saved, and the broker would hand it out again only after
-    CELERY_VISIBILITY_TIMEOUT (an hour). Running a job twice imports it once, so a slow worker handed its
-    job twice only does the parsing again.
+    so a running job taken up more than IMPORT_STALL ago whose row is not locked has lost its worker
+    (kill -9, systemd's SIGKILL after TimeoutStopSec, a machine gone): its transaction was rolled back,
+    nothing of it is saved, and the broker would hand it out again only after CELERY_VISIBILITY_TIMEOUT
+    (an hour). A job still waiting in the queue (pending) is the broker's, and left alone. Running a job
+    twice imports it once, so a slow worker handed its job twice only does the parsing again; a second
+    delivery that gives up never fails a job the first finished.
     """
     now = now or timezone.now()
     cutoff = now - IMPORT_STALL
     with transaction.atomic():
         stalled = list(
             ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING], created_at__lt=cutoff)
-            .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+            .filter(status=ImportJob.Status.RUNNING, started_at__lt=cutoff)
             .values_list("pk", flat=True)[:IMPORT_RESUME_BATCH]
         )
         if stalled:
@@ -312,3 +312,10 @@ def import_jobs_cleanup(*, now: datetime | None = None) -> int:
 
 def _finish(job_id: int, **fields) -> None:
     ImportJob.objects.filter(pk=job_id).update(payload=None, finished_at=timezone.now(), **fields)
+
+
+def _fail(job_id: int, *, error: str) -> None:
+    """Fail a job still unfinished: a second delivery that gave up waiting never undoes one that finished."""
+    ImportJob.objects.filter(pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]).update(
+        status=ImportJob.Status.FAILED, error=error, payload=None, finished_at=timezone.now()
+    )

@@ -543,12 +543,16 @@ def test_an_import_whose_worker_was_killed_is_handed_on_and_imports_once(
     assert DiaryEntry.objects.filter(user=owner).count() == 3
 
 
-def test_a_job_taken_up_moments_ago_or_finished_is_left_alone(owner, small_inline_limit,
-                                                             django_capture_on_commit_callbacks):
+def test_a_job_taken_up_moments_ago_waiting_in_the_queue_or_finished_is_left_alone(
+    owner, small_inline_limit, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     with django_capture_on_commit_callbacks(execute=False):
         job = import_start(user=owner, upload=_file(_own(_entry(1), _entry(2))))
+        # Pending for an hour: still the broker's (a long queue), never handed out twice.
+        ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - imports.IMPORT_STALL * 12)
+        assert imports.import_jobs_resume() == 0
         ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
         assert imports.import_jobs_resume(now=timezone.now() + imports.IMPORT_STALL / 2) == 0
         import_entries(job.pk)
@@ -590,3 +594,14 @@ def test_a_job_a_live_worker_is_importing_is_left_alone(owner, small_inline_limi
 def test_beat_queues_the_watchdog_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["portability-resume-stalled-imports"]
     assert entry["task"] == "portability.resume_stalled_imports" and entry["schedule"] == 60.0
+
+
+def test_a_second_delivery_that_gives_up_never_fails_a_finished_job(owner, small_inline_limit,
+                                                                     django_capture_on_commit_callbacks):
+    """A duplicate waiting on the first delivery's lock may time out; by then the job is done and stays so."""
+    with django_capture_on_commit_callbacks(execute=False):
+        job = import_start(user=owner, upload=_file(_own(_entry(1), _entry(2))))
+    import_entries(job.pk)
+    imports._fail(job.pk, error="nothing was imported")  # what the duplicate's except clause runs
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 2)
