@@ -9,12 +9,15 @@ flushed or restarted without persistence) ends maintenance.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 KEY = "ops:maintenance"
 CHECK_SECONDS = 2.0
@@ -61,8 +64,11 @@ def maintenance_current() -> Maintenance | None:
     with _lock:
         checked, state = _seen
         if now - checked >= CHECK_SECONDS:
-            state = maintenance_read()
-            _seen = (now, state)
+            try:
+                state = maintenance_read()
+            except Exception:  # the cache does not answer: keep what was seen, look again later
+                logger.warning("maintenance: the cache did not answer")
+            _seen = (time.monotonic(), state)
     return state
 
 

@@ -139,10 +139,11 @@ MIDDLEWARE = [
     # their statistics version for the two middleware below (journal_site/prefetch.py).
     "journal_site.middleware.ratelimit.RateLimitMiddleware",
     "accounts.middleware.CachedUserAuthenticationMiddleware",
+    # While an operator upgrades (manage.py maintenance on): a 503 for all but staff; probes pass. Right
+    # after the user is known, before anything below writes (preferences, the sign-in's last use).
+    "journal_site.middleware.maintenance.MaintenanceMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.devices.SignInMiddleware",  # at most one write a minute per session; see docs/account-protection.md
-    # While an operator upgrades (manage.py maintenance on): a 503 for all but staff; probes pass.
-    "journal_site.middleware.maintenance.MaintenanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "journal_site.middleware.private_headers.PrivateResponseHeadersMiddleware",
 ]

@@ -14,8 +14,10 @@ class MaintenanceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(PASSING):
+            return self.get_response(request)
         state = maintenance_current()
-        if state is None or request.path.startswith(PASSING) or getattr(request.user, "is_staff", False):
+        if state is None or getattr(request.user, "is_staff", False):
             return self.get_response(request)
         response = error_response(
             request, 503, _("The journal is being upgraded. Please try again in a few minutes."),
