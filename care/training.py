@@ -89,6 +89,9 @@ def threshold_choose(sentences: list[Sentence], read, labels: list[int]) -> floa
                 best = max((score(found, weights, bias) for found in read[i][1]), default=-math.inf)
                 quiet_scores.setdefault(sentences[i].kind, []).append(best)
 
+    if not quiet_scores:
+        raise ValueError("the corpus's tuning part has no safe lines to set the threshold on")
+
     def false_alarms(threshold: float) -> float:
         return sum(sum(s > threshold for s in scores) / len(scores) for scores in quiet_scores.values()) / len(
             quiet_scores
