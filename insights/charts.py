@@ -318,43 +318,57 @@ def weekday_chart(*, weekdays: list[dict[str, Any]], chart_id: str = "chart-week
                 body=body, kind="weekdays")
 
 
+def _bar_rows(
+    items: list[dict[str, Any]], *, labels: list[str], tips: list[str], label_w: float, mood_w: int,
+    after_mood: list[str] | None = None, more: str = "",
+) -> tuple[list[str], int]:
+    """Horizontal bars of how many entries each item has, with a dot and the mean mood of their days, and
+    `after_mood` beside it; `more` under the last row. The body and the height of the drawing."""
+    row_h, top = 26, 6
+    height = top * 2 + (max(len(items), 1) + (1 if more else 0)) * row_h
+    bar_max = WIDTH - label_w - mood_w - 44
+    peak = max((item["entries"] for item in items), default=1)
+    dot_x = WIDTH - mood_w + 8
+    body = []
+    for index, item in enumerate(items):
+        y = top + index * row_h
+        mid = y + row_h / 2
+        bar_w = max(item["entries"] / peak * bar_max, 2)
+        body.append(_text(label_w - 8, mid + 4, labels[index], anchor="end"))
+        body.append(
+            f'<rect class="bar" x="{label_w}" y="{_num(y + 5)}" width="{_num(bar_w)}" height="{row_h - 10}">'
+            f"{_tip(tips[index])}</rect>"
+        )
+        body.append(_text(label_w + bar_w + 6, mid + 4, number_format(item["entries"]), cls="value"))
+        body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
+        mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
+        body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
+        if after_mood:
+            body.append(_text(dot_x + 44, mid + 4, after_mood[index]))
+    if more:
+        body.append(_text(label_w, top + len(items) * row_h + row_h / 2 + 4, more, cls="more"))
+    return body, height
+
+
 def emotions_chart(*, emotions: list[dict[str, Any]], limit: int = 12, chart_id: str = "chart-emotions") -> SafeString:
     """Horizontal bars: how often each emotion was tagged, with the average mood of its days."""
     rows = emotions[:limit]
     hidden = len(emotions) - len(rows)
-    # Room for the longest name at the larger type phones get (about 10 units a character).
-    label_w = min(max([len(emotion_label(e["code"])) for e in rows] or [4]) * 10 + 14, 190)
-    row_h, top, mood_w = 26, 6, 56
-    height = top * 2 + (max(len(rows), 1) + (1 if hidden else 0)) * row_h
-    bar_max = WIDTH - label_w - mood_w - 44
-    peak = max((e["entries"] for e in rows), default=1)
-    body = []
-    for index, item in enumerate(rows):
-        y = top + index * row_h
-        mid = y + row_h / 2
-        label = emotion_label(item["code"])
-        bar_w = max(item["entries"] / peak * bar_max, 2)
-        tip = ngettext(
+    labels = [emotion_label(e["code"]) for e in rows]
+    tips = [
+        ngettext(
             "%(emotion)s: %(count)s entry; mood on those days %(mood)s",
             "%(emotion)s: %(count)s entries; mood on those days %(mood)s",
             item["entries"],
         ) % {"emotion": label, "count": number_format(item["entries"]), "mood": mood_words(item["mood"])}
-        body.append(_text(label_w - 8, mid + 4, label, anchor="end"))
-        body.append(
-            f'<rect class="bar" x="{label_w}" y="{_num(y + 5)}" width="{_num(bar_w)}" height="{row_h - 10}">'
-            f"{_tip(tip)}</rect>"
-        )
-        body.append(_text(label_w + bar_w + 6, mid + 4, number_format(item["entries"]), cls="value"))
-        dot_x = WIDTH - mood_w + 8
-        body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
-        mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
-        body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
-    more = ""
-    if hidden:
-        # The table under the chart lists them all.
-        more = ngettext("+%(count)s more emotion", "+%(count)s more emotions", hidden) % {
-            "count": number_format(hidden)}
-        body.append(_text(label_w, top + len(rows) * row_h + row_h / 2 + 4, more, cls="more"))
+        for item, label in zip(rows, labels, strict=True)
+    ]
+    # The table under the chart lists them all.
+    more = ngettext("+%(count)s more emotion", "+%(count)s more emotions", hidden) % {
+        "count": number_format(hidden)} if hidden else ""
+    # Room for the longest name at the larger type phones get (about 10 units a character).
+    label_w = min(max([len(label) for label in labels] or [4]) * 10 + 14, 190)
+    body, height = _bar_rows(rows, labels=labels, tips=tips, label_w=label_w, mood_w=56, more=more)
     if rows:
         happiest = max((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
         saddest = min((e for e in rows if e["mood"] is not None), key=lambda e: e["mood"], default=None)
@@ -389,37 +403,27 @@ def tags_chart(*, tags: list[dict[str, Any]], chart_id: str = "chart-tags") -> S
     """Horizontal bars: how often each own tag was used, with the mood of the days with it and without it."""
     rows = tags[:TAGS_SHOWN]
     hidden = len(tags) - len(rows)
-    label_w = min(max([len(_short(t["name"])) for t in rows] or [4]) * 8 + 14, 190)
-    row_h, top, mood_w = 26, 6, 104
-    height = top * 2 + (max(len(rows), 1) + (1 if hidden else 0)) * row_h
-    bar_max = WIDTH - label_w - mood_w - 44
-    peak = max((t["entries"] for t in rows), default=1)
-    body = []
-    for index, item in enumerate(rows):
-        y = top + index * row_h
-        mid = y + row_h / 2
-        tip = ngettext(
+    tips = [
+        ngettext(
             "%(tag)s: %(count)s entry; mood on those days %(mood)s, on other days %(without)s",
             "%(tag)s: %(count)s entries; mood on those days %(mood)s, on other days %(without)s",
             item["entries"],
         ) % {"tag": item["name"], "count": number_format(item["entries"]), "mood": mood_words(item["mood"]),
              "without": mood_words(item["mood_without"])}
-        bar_w = max(item["entries"] / peak * bar_max, 2)
-        body.append(_text(label_w - 8, mid + 4, "#" + _short(item["name"]), anchor="end"))
-        body.append(
-            f'<rect class="bar" x="{label_w}" y="{_num(y + 5)}" width="{_num(bar_w)}" height="{row_h - 10}">'
-            f"{_tip(tip)}</rect>"
-        )
-        body.append(_text(label_w + bar_w + 6, mid + 4, number_format(item["entries"]), cls="value"))
-        dot_x = WIDTH - mood_w + 8
-        body.append(f'<circle class="dot {mood_class(item["mood"])}" cx="{dot_x}" cy="{_num(mid)}" r="6"/>')
-        mood_text = number_format(item["mood"], 1) if item["mood"] is not None else NO_VALUE
-        body.append(_text(dot_x + 12, mid + 4, mood_text, cls="value"))
-        without = number_format(item["mood_without"], 1) if item["mood_without"] is not None else NO_VALUE
-        body.append(_text(dot_x + 44, mid + 4, _("vs %(mood)s") % {"mood": without}))
-    if hidden:
-        more = ngettext("+%(count)s more tag", "+%(count)s more tags", hidden) % {"count": number_format(hidden)}
-        body.append(_text(label_w, top + len(rows) * row_h + row_h / 2 + 4, more, cls="more"))
+        for item in rows
+    ]
+    without = [
+        _("vs %(mood)s") % {
+            "mood": number_format(t["mood_without"], 1) if t["mood_without"] is not None else NO_VALUE}
+        for t in rows
+    ]
+    more = ngettext("+%(count)s more tag", "+%(count)s more tags", hidden) % {
+        "count": number_format(hidden)} if hidden else ""
+    label_w = min(max([len(_short(t["name"])) for t in rows] or [4]) * 8 + 14, 190)
+    body, height = _bar_rows(
+        rows, labels=["#" + _short(t["name"]) for t in rows], tips=tips, label_w=label_w, mood_w=104,
+        after_mood=without, more=more,
+    )
     if rows:
         desc = _("Your tags used most often, most frequent first, with the mood of the days with each and of the "
                  "other days: %(list)s.") % {"list": "; ".join(
