@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 from accounts.keys import unseal_row
 from accounts.timezones import user_zone
 from diary import selectors, services, writing
+from diary.attachments import attachment_data, attachment_list, attachments_by_entry
 from diary.emotions import EMOTIONS, MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, emotion_choices
 from diary.lexicon import emotions_detect
 from diary.models import DiaryEntry
@@ -136,6 +137,19 @@ class EntryWriteSerializer(serializers.Serializer):
         return attrs
 
 
+class AttachmentSerializer(serializers.Serializer):
+    """A photo of an entry. The URLs are relative to the site and answer the bytes to the owner
+    (a session or a bearer token); `thumbnail_url` is null until the thumbnails are made."""
+
+    id = serializers.IntegerField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    width = serializers.IntegerField(read_only=True)
+    height = serializers.IntegerField(read_only=True)
+    caption = serializers.CharField(read_only=True)
+    thumbnail_url = serializers.CharField(read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True)
+
+
 class EntrySerializer(serializers.Serializer):
     """A diary entry."""
 
@@ -148,16 +162,25 @@ class EntrySerializer(serializers.Serializer):
     exclude_from_ai = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    attachments = serializers.SerializerMethodField(help_text=gettext_lazy("The entry's photos, in order."))
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, entry) -> list[dict]:
+        return [attachment_data(row) for row in attachment_list(entry=entry)]
 
 
-# The serializer's own fields, so the read paths below can never drift from it.
-ENTRY_FIELDS = tuple(EntrySerializer().fields)
+# The serializer's own columns, so the read paths below can never drift from it; the photos come from
+# their own table, one query a page (attachments_by_entry).
+ENTRY_FIELDS = tuple(name for name in EntrySerializer().fields if name != "attachments")
 _MOMENTS = frozenset({"created_at", "updated_at"})
 
 
-def entry_data(entry: dict, zone) -> dict:
-    """What EntrySerializer writes, from a `values(*ENTRY_FIELDS)` row, without its per-field machinery."""
-    return {name: iso_datetime(entry[name], zone) if name in _MOMENTS else entry[name] for name in ENTRY_FIELDS}
+def entry_data(entry: dict, zone, photos: list | None = None) -> dict:
+    """What EntrySerializer writes, from a `values(*ENTRY_FIELDS)` row and the entry's photos, without its
+    per-field machinery."""
+    data = {name: iso_datetime(entry[name], zone) if name in _MOMENTS else entry[name] for name in ENTRY_FIELDS}
+    data["attachments"] = [attachment_data(row) for row in photos or ()]
+    return data
 
 
 class EntryCursorPagination(CursorPagination):
@@ -262,12 +285,13 @@ class EntryListCreateApi(generics.ListCreateAPIView):
         paginator = self.paginator
         rows = paginator.paginate_queryset(self.get_queryset().values(*ENTRY_FIELDS), request, view=self)
         zone = timezone.get_current_timezone()
+        photos = attachments_by_entry(user_id=request.user.pk, entry_ids=[row["id"] for row in rows])
         opened = (unseal_row(row, model=DiaryEntry, user_id=request.user.pk) for row in rows)
         return json_response(
             {
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
-                "results": [entry_data(row, zone) for row in opened],
+                "results": [entry_data(row, zone, photos.get(row["id"])) for row in opened],
             }
         )
 
@@ -311,7 +335,7 @@ class EntryDetailApi(generics.RetrieveUpdateDestroyAPIView):
     def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:
         entry = self.get_object()
         row = {name: getattr(entry, name) for name in ENTRY_FIELDS}
-        return json_response(entry_data(row, timezone.get_current_timezone()))
+        return json_response(entry_data(row, timezone.get_current_timezone(), attachment_list(entry=entry)))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         entry = self.get_object()

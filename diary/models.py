@@ -166,3 +166,56 @@ class EntryTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Attachment(models.Model):
+    """A photo in an entry (docs/photos.md).
+
+    The files live in the attachments store, sealed with `file_key`, a random key of this photo alone,
+    which is itself sealed with the owner's data key. `original` names the full-size file; the
+    thumbnails are `<original>.320` and `<original>.1280` once `thumbs_ready`. `digest` (a hash of the
+    sealed original) keys the URLs, so a browser may keep what they answer.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_attachments", db_index=False
+    )
+    # DO_NOTHING keeps an account's entries deletable in one statement (no cascade to collect); the entry's
+    # delete service removes its photos first, and the foreign key (checked at commit) refuses any other
+    # delete that would leave a photo without its entry. An account's photos go with the account.
+    entry = models.ForeignKey(DiaryEntry, on_delete=models.DO_NOTHING, related_name="attachments", db_index=False)
+    position = models.PositiveIntegerField(default=0)
+    caption = SealedTextField(_("caption"), blank=True, default="")
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # The plain size of the original, and what every file of the photo takes in the store (the quota).
+    byte_size = models.PositiveBigIntegerField()
+    stored_bytes = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=32)
+    file_key = SealedTextField(editable=False)
+    original = models.CharField(max_length=200, unique=True, editable=False)
+    thumbs_ready = models.BooleanField(default=False)
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "diary_attachments"
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        indexes = [
+            models.Index(fields=["entry", "position", "id"], name="ix_diary_attachments_entry"),
+            models.Index(fields=["user"], name="ix_diary_attachments_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk}"
+
+    @property
+    def thumbnail_names(self) -> dict[str, str]:
+        return {size: f"{self.original}.{size}" for size in ("320", "1280")}
+
+    @property
+    def file_names(self) -> list[str]:
+        return [self.original, *self.thumbnail_names.values()]

@@ -18,13 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.attachments import entry_files
 from diary.cache import user_stats_invalidate
 from diary.emotions import EMOTION_CODES, MOOD_RANGE_MESSAGE
 from diary.excerpts import excerpt_from_markdown
-from diary.models import DiaryEntry, EntryTemplate, UserTag
+from diary.models import Attachment, DiaryEntry, EntryTemplate, UserTag
 from diary.search import json_number_in, tag_hashes
 from diary.words import word_count
 from diary.writing import user_tags
+from journal_site.blobs import blobs_delete
 
 TITLE_MAX_LENGTH = 200
 CONTENT_MAX_LENGTH = 100_000
@@ -318,6 +320,12 @@ def entry_update(*, entry: DiaryEntry, data: Mapping[str, Any]) -> DiaryEntry:
 def entry_delete(*, entry: DiaryEntry) -> None:
     user_id = entry.user_id
     with text_budget(user_id=user_id, delta=-text_bytes(entry.title, entry.content)), transaction.atomic():
+        # Its photos first (their foreign key does not cascade: diary.models.Attachment), their files
+        # once the rows are gone for good.
+        files = entry_files(entry_ids=[entry.pk])
+        if files:
+            Attachment.objects.filter(entry=entry).delete()
+            transaction.on_commit(partial(blobs_delete, files))
         entry.delete()
         _invalidate_on_commit(user_id)
 

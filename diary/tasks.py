@@ -24,3 +24,19 @@ def entries_seal_task() -> dict[str, int]:
     if result["more"] and not result["busy"]:
         outbox.enqueue(entries_seal_task)
     return result
+
+
+@shared_task(name="diary.photo_thumbnails", ignore_result=True, acks_late=True)
+def photo_thumbnails_task(*, attachment_id: int) -> bool:
+    """Make a new photo's thumbnails (docs/photos.md); queued through the outbox when the photo is kept."""
+    from diary.attachments import attachment_thumbnails_make
+
+    return attachment_thumbnails_make(attachment_id=attachment_id)
+
+
+@shared_task(name="diary.photos_orphans_delete", ignore_result=True)
+def photos_orphans_delete_task() -> int:
+    """Daily: remove stored photo files that no photo names any more (docs/photos.md, Erasure)."""
+    from diary.attachments import orphans_delete
+
+    return orphans_delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diary import views
+from diary import views, views_photos
 
 app_name = "diary"
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
     path("diary/<int:entry_id>/", views.entry_detail, name="detail"),
     path("diary/<int:entry_id>/edit/", views.entry_edit, name="edit"),
     path("diary/<int:entry_id>/delete/", views.entry_delete, name="delete"),
+    path("diary/<int:entry_id>/photos/", views_photos.photo_add, name="photo_add"),
+    path("diary/photos/<int:attachment_id>/", views_photos.photo_change, name="photo_change"),
+    path(
+        "diary/photos/<int:attachment_id>/<str:digest>/<str:variant>",
+        views_photos.PhotoFileView.as_view(),
+        name="photo",
+    ),
 ]

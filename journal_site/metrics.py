@@ -63,6 +63,14 @@ RATE_LIMIT_BACKEND_ERRORS = Counter(
     "rate_limit_backend_errors", "Requests let through because the rate limiter could not reach Redis"
 )
 REQUEST_BODY_TOO_LARGE = Counter("request_body_too_large", "Requests refused with 413")
+# Photos (docs/photos.md): uploads by outcome (kept, or why refused), the bytes kept, and thumbnail time.
+PHOTO_UPLOADS = Counter("photo_uploads", "Photo uploads by outcome (kept, or the reason for refusing)", ["outcome"])
+PHOTO_UPLOAD_BYTES = Counter("photo_upload_bytes", "Bytes of the photos kept (the clean copy, before sealing)")
+PHOTO_THUMBNAIL_DURATION = Histogram(
+    "photo_thumbnail_duration_seconds",
+    "Time to make a photo's thumbnails in the background",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 MEMORY_SAMPLE_SECONDS = 5.0

@@ -372,6 +372,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Seals entries written before sealing began, if any wait; queued after migrate too (docs/encryption.md).
     "diary-entries-seal": {"task": "diary.entries_seal", "schedule": 3600.0, "options": {"expires": 3500}},
+    # Photo files that no photo names any more (a crash mid-upload, a failed delete): docs/photos.md.
+    "diary-photos-orphans-delete": {"task": "diary.photos_orphans_delete", "schedule": _daily_cleanup},
     # Claims each user with a conditional update, so a duplicate run sends nothing twice.
     "reminders": {"task": "diary.send_due_reminders", "schedule": 300.0, "options": {"expires": 290}},
 }
@@ -462,6 +464,45 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# --- Photos (docs/photos.md) -------------------------------------------------------------------
+
+# Where the sealed photo files live: a folder under VAR_DIR by default, any S3-compatible bucket when
+# ATTACHMENTS_S3_BUCKET is set. The journal serves every byte itself after the owner check, so the
+# bucket stays private (no public URLs, no ACLs).
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET")
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT_URL"),
+            "region_name": env_str("ATTACHMENTS_S3_REGION"),
+            # Unset: boto3's own chain (the instance's role, ~/.aws, AWS_* variables).
+            "access_key": env_str("ATTACHMENTS_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("ATTACHMENTS_S3_SECRET_ACCESS_KEY"),
+            "location": env_str("ATTACHMENTS_S3_PREFIX", ""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            # A file being read waits on disk above 1 MB, not in memory.
+            "max_memory_size": 1024 * 1024,
+            "addressing_style": env_choice("ATTACHMENTS_S3_ADDRESSING", "path", {"path", "virtual", "auto"}),
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("ATTACHMENTS_DIR", str(VAR_DIR / "attachments")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 64_000_000, minimum=10_000)
+PHOTO_QUOTA_BYTES = env_int("PHOTO_QUOTA_BYTES", 2 * 1024 * 1024 * 1024, minimum=0)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_MAX_AGE = 3600
 

@@ -1,5 +1,6 @@
 """The request body size limit: 413 before the body is read (docs/limits.md)."""
 
+import re
 import tempfile
 
 from django.conf import settings
@@ -13,8 +14,13 @@ from journal_site.metrics import REQUEST_BODY_TOO_LARGE
 from journal_site.middleware.common import route_path, wants_json
 from journal_site.views import error_page
 
-# The import upload, from the API and from the settings page, has its own larger limit.
+# The import upload (from the API and from the settings page) and the photo upload (from the API and
+# from the entry page) have their own larger limits; every other route keeps MAX_BODY_BYTES.
 IMPORT_ROUTES = ("insights-api-import", "portability:import")
+PHOTO_ROUTES = ("api-entry-attachments", "diary:photo_add")
+# A photo's multipart envelope: the boundaries, the headers and the caption.
+PHOTO_ENVELOPE_BYTES = 64 * 1024
+_SOME_ID = 987654321
 
 
 class BodySizeLimitMiddleware:
@@ -32,12 +38,20 @@ class BodySizeLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.import_paths = None
+        self.photo_paths = None
 
     def limit_for(self, request: HttpRequest) -> int:
         if self.import_paths is None:
             self.import_paths = frozenset(route_path(name) for name in IMPORT_ROUTES)
         if request.path_info in self.import_paths:
             return settings.IMPORT_MAX_BYTES
+        if self.photo_paths is None:
+            # The routes take an entry's id: a pattern made from each route's own path, once per process.
+            self.photo_paths = re.compile("|".join(
+                re.escape(route_path(name, args=[_SOME_ID])).replace(str(_SOME_ID), "[0-9]{1,18}")
+                for name in PHOTO_ROUTES))
+        if request.method == "POST" and self.photo_paths.fullmatch(request.path_info):
+            return settings.PHOTO_MAX_BYTES + PHOTO_ENVELOPE_BYTES
         return settings.MAX_BODY_BYTES
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

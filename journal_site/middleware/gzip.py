@@ -13,6 +13,8 @@ class MinimumSizeGZipMiddleware(GZipMiddleware):
     minimum_size = 1000
 
     def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("image/"):
+            return response  # already compressed; gzip would only cost time and the Content-Length
         if not response.streaming and len(response.content) < self.minimum_size:
             return response
         return super().process_response(request, response)

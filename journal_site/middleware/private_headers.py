@@ -9,6 +9,9 @@ class PrivateResponseHeadersMiddleware:
     Those pages and answers carry diary and conversation text; no browser
     history cache or shared proxy may keep them. A request that carries
     credentials (a JWT) counts as signed in even before DRF has looked.
+
+    A photo's file is the one exception (diary.views_photos): its address names its content, so it
+    says `private, immutable` itself, and signing out clears it from the browser (Clear-Site-Data).
     """
 
     def __init__(self, get_response):
@@ -18,6 +21,6 @@ class PrivateResponseHeadersMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and not getattr(response, "private_cacheable", False):
             response["Cache-Control"] = "private, no-store"
         return response

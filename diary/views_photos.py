@@ -1,0 +1,127 @@
+"""Photos on the pages: adding them from the editor, captions, order, removal, and the files themselves.
+
+The files are answered here for the pages and the API alike (a session or a bearer token), after the owner
+check; docs/photos.md has the headers and why a browser may keep what they answer.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from diary import attachments, selectors
+from diary.attachments import QuotaExceeded, attachment_data, quota_message
+from diary.images import EXTENSIONS, PhotoRefused
+from diary.localtime import in_user_timezone
+
+# A photo's URL names its content (the digest), so what it answers never changes: a browser may keep it
+# for a year, privately; signing out clears the site's cache (Clear-Site-Data).
+CACHE_FOREVER = "private, max-age=31536000, immutable"
+
+
+class PhotoFileView(APIView):
+    """One file of a photo: the original, or a thumbnail (320 or 1280 px) once it is made."""
+
+    # Not in the API schema: it answers image bytes, and clients take its address from `attachments`.
+    schema = None
+
+    def get(self, request: Request, attachment_id: int, digest: str, variant: str) -> HttpResponse:
+        attachment = attachments.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+        if digest != attachment.digest:
+            raise Http404
+        chunks = attachments.attachment_bytes(attachment=attachment, variant=variant)
+        if variant == "original":
+            content_type = attachment.content_type
+            filename = f"photo-{attachment.pk}.{EXTENSIONS.get(content_type, 'bin')}"
+            length = attachment.byte_size
+        else:
+            content_type, filename, length = "image/webp", f"photo-{attachment.pk}-{variant}.webp", None
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        if length is not None:
+            response["Content-Length"] = str(length)
+        disposition = "attachment" if request.query_params.get("download") == "1" else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        response["Cache-Control"] = CACHE_FOREVER
+        response["X-Content-Type-Options"] = "nosniff"
+        # Kept by the browser, never rewritten below: PrivateResponseHeadersMiddleware leaves it be.
+        response.private_cacheable = True
+        return response
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _editor_url(entry_id: int) -> str:
+    return reverse("diary:edit", args=[entry_id]) + "#photos"
+
+
+@login_required
+@in_user_timezone
+@require_POST
+def photo_add(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Add the photos chosen in the editor (one request a photo from the page's script, any number without)."""
+    entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id)
+    files = request.FILES.getlist("file")
+    caption = request.POST.get("caption", "")
+    if not files:
+        message = _("Choose a photo first.")
+        if _wants_json(request):
+            return JsonResponse({"file": [message]}, status=400)
+        messages.error(request, message)
+        return redirect(_editor_url(entry.pk))
+    added = []
+    for upload in files:
+        try:
+            added.append(attachments.attachment_create(entry=entry, source=upload, caption=caption))
+        except PhotoRefused as refusal:
+            return _refused(request, entry.pk, {"file": [str(refusal.message)]}, status=400, added=added)
+        except QuotaExceeded as error:
+            return _refused(request, entry.pk, {"detail": quota_message(error)}, status=403, added=added)
+        except ValidationError as error:
+            return _refused(request, entry.pk, error.message_dict, status=400, added=added)
+    if _wants_json(request):
+        return JsonResponse({"attachments": [attachment_data(row) for row in added]}, status=201)
+    messages.success(request, _("Photo added.") if len(added) == 1 else _("Photos added."))
+    return redirect(_editor_url(entry.pk))
+
+
+def _refused(request: HttpRequest, entry_id: int, errors: dict, *, status: int, added: list) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(errors, status=status)
+    if added:
+        messages.success(request, _("Photo added.") if len(added) == 1 else _("Photos added."))
+    for value in errors.values():
+        for message in value if isinstance(value, list) else [value]:
+            messages.error(request, message)
+    return redirect(_editor_url(entry_id))
+
+
+@login_required
+@require_POST
+def photo_change(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """The editor's buttons for one photo: save its caption, move it earlier or later, or remove it."""
+    attachment = attachments.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "caption":
+            attachments.attachment_update(attachment=attachment, caption=request.POST.get("caption", ""))
+            messages.success(request, _("Caption saved."))
+        elif action in ("earlier", "later"):
+            attachments.attachment_move(attachment=attachment, step=-1 if action == "earlier" else 1)
+        elif action == "delete":
+            attachments.attachment_delete(attachment=attachment)
+            messages.success(request, _("Photo removed."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as error:
+        for value in error.message_dict.values():
+            for message in value:
+                messages.error(request, message)
+    return redirect(_editor_url(attachment.entry_id))
