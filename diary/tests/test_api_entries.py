@@ -10,7 +10,8 @@ from diary.tests.factories import EntryFactory, entry_at
 
 pytestmark = pytest.mark.django_db
 
-ENTRY_KEYS = {"id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at", "updated_at"}
+ENTRY_KEYS = {"id", "title", "content", "mood", "emotion_tags", "tags", "exclude_from_ai", "created_at", "updated_at",
+              "attachments"}
 
 
 def _entries(user, count, **fields):
@@ -244,7 +245,8 @@ def test_api_list_query_count_does_not_grow(call_api, owner, count, django_asser
     _entries(owner, count)
     view = api.EntryListCreateApi.as_view()
     # 1. one page of the user's entries (LIMIT page size + 1, to know whether there is a next page)
-    with django_assert_num_queries(1):
+    # 2. the photos of the page's entries (diary.attachments.attachments_by_entry)
+    with django_assert_num_queries(2):
         response = call_api(view, owner, "/api/v1/entries/")
     assert response.status_code == 200
 
@@ -253,13 +255,17 @@ def test_api_list_next_page_query_count(call_api, owner, django_assert_num_queri
     _entries(owner, 30)
     view = api.EntryListCreateApi.as_view()
     first = json.loads(call_api(view, owner, "/api/v1/entries/", {"limit": 10}).content)
-    with django_assert_num_queries(1):  # the keyset page: created_at < cursor position, LIMIT 11
+    # 1. the keyset page: created_at < cursor position, LIMIT 11
+    # 2. the photos of its entries
+    with django_assert_num_queries(2):
         response = call_api(view, owner, first["next"])
     assert len(json.loads(response.content)["results"]) == 10
 
 
 def test_api_detail_query_count(call_api, owner, django_assert_num_queries):
     entry = EntryFactory(user=owner)
-    with django_assert_num_queries(1):  # the entry, by id and owner
+    # 1. the entry, by id and owner
+    # 2. its photos
+    with django_assert_num_queries(2):
         response = call_api(api.EntryDetailApi.as_view(), owner, f"/api/v1/entries/{entry.pk}/", entry_id=entry.pk)
     assert response.status_code == 200
