@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.keys import unseal
 from accounts.models import User
 from accounts.timezones import user_zone
 from diary import images
@@ -84,6 +85,48 @@ def attachments_by_entry(*, user_id: int, entry_ids: list[int]) -> dict[int, lis
         for row in Attachment.objects.filter(user_id=user_id, entry_id__in=entry_ids).defer("file_key"):
             found.setdefault(row.entry_id, []).append(row)
     return found
+
+
+def covers_attach(entries) -> None:
+    """Give each entry its `cover`, the first photo's small thumbnail for its card (or None): one query
+    for the whole page. Every page that shows cards calls it, since a card is kept by what it shows
+    (diary.templatetags.diary_tags.entry_card)."""
+    entries = list(entries)
+    for entry in entries:
+        entry.cover = None
+    if not entries:
+        return
+    by_id = {entry.pk: entry for entry in entries}
+    rows = (Attachment.objects.filter(entry_id__in=list(by_id)).order_by("entry_id", "position", "id")
+            .values_list("entry_id", "id", "digest", "thumbs_ready", "caption"))
+    for entry_id, attachment_id, digest, ready, caption in rows:
+        entry = by_id[entry_id]
+        if entry.cover is None:
+            entry.cover = {"url": reverse("diary:photo", args=[attachment_id, digest, "320"]) if ready else None,
+                           "caption": unseal(user_id=entry.user_id, field=Attachment._meta.get_field("caption").place,
+                                             value=caption)}
+
+
+def inline_addresses(photos: list[Attachment]) -> dict[int, str]:
+    """What `![caption](attachment:<id>)` in an entry's text shows: the large thumbnail, else the original."""
+    return {row.pk: photo_url(row, "1280" if row.thumbs_ready else "original") for row in photos}
+
+
+def photo_view(attachment: Attachment) -> dict:
+    """What a page shows of a photo: its addresses (the thumbnails once made), size and caption."""
+    ready = attachment.thumbs_ready
+    return {
+        "id": attachment.pk,
+        "caption": attachment.caption,
+        "width": attachment.width,
+        "height": attachment.height,
+        "ready": ready,
+        "original": photo_url(attachment, "original"),
+        "small": photo_url(attachment, "320"),
+        "large": photo_url(attachment, "1280"),
+        "content_type": attachment.content_type,
+        "taken_at": attachment.taken_at,
+    }
 
 
 def photo_space_used(*, user_id: int) -> int:

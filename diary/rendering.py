@@ -4,9 +4,9 @@ Entries are GitHub-flavoured Markdown rendered by comrak (cmark-gfm's Rust port,
 used through its public Python API), whose running time is linear in its input
 (see docs/markdown-rendering.md). Raw HTML in an entry is left out by comrak, and
 the HTML it produces is sanitised with nh3 against a short allow-list anyway: a
-pasted `<script>` or `onerror=` must never reach a page. Images are not allowed:
-the page's CSP would block remote ones, and loading them would tell a third party
-when an entry was read.
+pasted `<script>` or `onerror=` must never reach a page. Images from elsewhere are
+not allowed: the page's CSP would block remote ones, and loading them would tell a
+third party when an entry was read. An entry's own photos are (`attachment:<id>`).
 """
 
 import re
@@ -96,7 +96,39 @@ def _split_long_text(match: re.Match) -> str:
     return _ESCAPED_RUN.sub(r"\g<0><wbr>", match.group(0))
 
 
-def markdown_render(text: str) -> SafeString:
-    """Render Markdown to HTML that is safe to put into a page as is."""
-    return mark_safe(_cleaner.clean(_LONG_TEXT.sub(_split_long_text, _html(text))))  # noqa: S308 - sanitised by nh3 just above  # nosec B308 B703
+# An entry's own photos may stand in its text: `![caption](attachment:12)` (docs/photos.md). Only
+# those: an image from anywhere else would tell its server when the entry was read.
+_photo_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS | {"img"},
+    attributes={**ALLOWED_ATTRIBUTES, "img": {"src", "alt"}},
+    url_schemes=URL_SCHEMES | {"attachment"},
+    link_rel="noopener noreferrer nofollow",
+    clean_content_tags={"script", "style"},
+    strip_comments=True,
+)
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\bsrc="attachment:([0-9]{1,18})"')
+_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def markdown_render(text: str, *, photos: dict[int, str] | None = None) -> SafeString:
+    """Render Markdown to HTML that is safe to put into a page as is.
+
+    `photos` maps the entry's own photo ids to their addresses; with it, `attachment:<id>` images show
+    those photos, and any other image is left out (its alt text stays). Without it no image is shown.
+    """
+    source = _LONG_TEXT.sub(_split_long_text, _html(text))
+    if photos is None:
+        return mark_safe(_cleaner.clean(source))  # noqa: S308 - sanitised by nh3 just above  # nosec B308 B703
+
+    def own_photo(match: re.Match) -> str:
+        tag = match.group(0)
+        src, alt = _SRC.search(tag), _ALT.search(tag)
+        alt_text = alt.group(1) if alt else ""
+        address = photos.get(int(src.group(1))) if src else None
+        if address is None:
+            return alt_text  # already escaped by nh3
+        return f'<img class="entry-photo" src="{address}" alt="{alt_text}" loading="lazy">'
+
+    return mark_safe(_IMG.sub(own_photo, _photo_cleaner.clean(source)))  # noqa: S308 - nh3 above, our own tag  # nosec B308 B703
 

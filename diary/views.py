@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from care.detector import crisis_detect
 from care.helplines import help_for_user
-from diary import selectors, services, writing
+from diary import attachments, selectors, services, writing
 from diary.days import streak_summary
 from diary.emotions import MOOD_MAX, MOOD_MIN, MOOD_RANGE_MESSAGE, MOODS, emotion_choices, mood_choices
 from diary.forms import EntryForm, EntryTemplateForm, tags_text
@@ -62,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "moods": mood_choices(),
         "summary": streak_summary(user=request.user),
     }
+    attachments.covers_attach([*context["today_entries"], *(e for group in years.values() for e in group)])
     checked = request.GET.get("checked", "")
     if _DIGITS.fullmatch(checked):
         # Just saved by a check-in: offer a note, or another mood for the same entry.
@@ -121,6 +123,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         context["last_page"] = paginator.num_pages
         return render(request, "diary/entry_list.html", context, status=404)
     page.object_list = list(page.object_list)
+    attachments.covers_attach(page.object_list)
     if filters.q:
         selectors.entry_highlight(page.object_list, q=filters.q)
         context["searching"] = True
@@ -212,6 +215,8 @@ def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, 
         "emotion_groups": [{**group, "boxes": [boxes[code] for code in group["emotions"]]} for group in groups],
         "emotions_chosen": len(chosen),
         "tag_names": writing.user_tag_names(user=request.user),
+        "photos": [attachments.photo_view(row) for row in attachments.attachment_list(entry=entry)] if entry else [],
+        "photo_space": _photo_space(request.user, used=entry is not None),
     }
     if entry is None:
         index = _prompt_choice(request)
@@ -222,6 +227,15 @@ def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, 
         context["templates"] = writing.entry_templates(user=request.user)
         context["starters"] = [] if context["templates"] else starters()
     return render(request, "diary/entry_form.html", context, status=status)
+
+
+def _photo_space(user, *, used: bool) -> dict:
+    """The photo limits the editor states; the space used only where photos can be added (a saved entry)."""
+    space = {"max_file": attachments.size_text(settings.PHOTO_MAX_BYTES),
+             "quota": attachments.size_text(settings.PHOTO_QUOTA_BYTES)}
+    if used:
+        space["used"] = attachments.size_text(attachments.photo_space_used(user_id=user.pk))
+    return space
 
 
 def _prompt_choice(request: HttpRequest) -> int:
@@ -318,7 +332,12 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     care = None
     if crisis_detect(f"{entry.title}\n{entry.content}"):
         care = help_for_user(user=request.user, language=translation.get_language() or "en")
-    context = {"entry": entry, "older": older, "newer": newer, "care": care}
+    photos = attachments.attachment_list(entry=entry)
+    context = {
+        "entry": entry, "older": older, "newer": newer, "care": care,
+        "photos": [attachments.photo_view(row) for row in photos],
+        "body": markdown_render(entry.content, photos=attachments.inline_addresses(photos)),
+    }
     return render(request, "diary/entry_detail.html", context)
 
 

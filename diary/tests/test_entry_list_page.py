@@ -116,24 +116,25 @@ def test_list_page_query_count_does_not_grow(call_page, owner, count, django_ass
     # 1. the user's own tags for the filter (then kept with the user's statistics)
     # 2. COUNT of the user's matching entries (the paginator)
     # 3. the page: id, title, stored excerpt, mood, tags, dates, LIMIT 20
-    with django_assert_num_queries(3):
+    # 4. the first photo of each entry on the page, for the cards (one query, however many)
+    with django_assert_num_queries(4):
         response = call_page(views.entry_list, owner, "/diary/")
     assert response.status_code == 200
-    with django_assert_num_queries(2):  # the tags are kept
+    with django_assert_num_queries(3):  # the tags are kept
         response = call_page(views.entry_list, owner, "/diary/")
 
 
 def test_filtered_list_page_query_count(call_page, owner, django_assert_num_queries):
     _entries(owner, 30, emotion_tags=["calm"], mood=4)
-    with django_assert_num_queries(3):  # the own tags (kept afterwards), the count, the page
+    with django_assert_num_queries(4):  # the own tags (kept afterwards), the count, the page, its photos
         response = call_page(views.entry_list, owner, "/diary/", {"q": "quiet", "tag": "calm", "mood": "4"})
     assert response.status_code == 200
 
 
 def test_list_page_never_loads_full_content(call_page, owner, django_assert_num_queries):
     _entries(owner, 3)
-    with django_assert_num_queries(3) as captured:
+    with django_assert_num_queries(4) as captured:
         call_page(views.entry_list, owner, "/diary/")
-    columns = captured.captured_queries[-1]["sql"].split(" FROM ")[0]
+    columns = captured.captured_queries[-2]["sql"].split(" FROM ")[0]  # the page (the last: its photos)
     # The stored plain-text excerpt, never the content.
     assert '"diary_entries"."excerpt"' in columns and '"diary_entries"."content"' not in columns

@@ -182,7 +182,8 @@ def test_detail_page_query_count(call_page, owner, django_assert_num_queries):
     older, entry, newer = (entry_at(owner, f"2024-03-0{day} 10:00") for day in (1, 2, 3))
     # 1. the entry, by id and owner
     # 2. its neighbours: the next older and the next newer entry (UNION ALL of two one-row probes)
-    with django_assert_num_queries(2):
+    # 3. its photos
+    with django_assert_num_queries(3):
         response = call_page(views.entry_detail, owner, f"/diary/{entry.pk}/", entry_id=entry.pk)
     assert response.status_code == 200
     html = response.content.decode()
@@ -192,8 +193,9 @@ def test_detail_page_query_count(call_page, owner, django_assert_num_queries):
 def test_edit_page_query_count(call_page, owner, django_assert_num_queries):
     entry = EntryFactory(user=owner)
     call_page(views.entry_edit, owner, f"/diary/{entry.pk}/edit/", entry_id=entry.pk)  # caches emotion use
-    # 1. the entry, by id and owner  2. the user's tag names (autocomplete)
-    with django_assert_num_queries(2):
+    # 1. the entry, by id and owner  2. the user's tag names (autocomplete)  3. its photos
+    # 4. the space the user's photos take
+    with django_assert_num_queries(4):
         response = call_page(views.entry_edit, owner, f"/diary/{entry.pk}/edit/", entry_id=entry.pk)
     assert response.status_code == 200
 

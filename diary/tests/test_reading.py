@@ -253,7 +253,8 @@ def test_search_page_query_count(call_page, owner, django_assert_num_queries):
     # 1. the user's own tags for the filter (kept afterwards with the user's statistics)
     # 2. COUNT of the matching entries (the paginator)
     # 3. the page: list columns with the stored excerpt, LIMIT 20
-    with django_assert_num_queries(3):
+    # 4. the first photo of each entry on the page (one query)
+    with django_assert_num_queries(4):
         response = call_page(views.entry_list, owner, "/diary/", {"q": "sushi more"})
     assert response.status_code == 200 and response.content.count(b"<mark>sushi</mark>") == 20
 
