@@ -22,7 +22,9 @@ from portability.selectors import import_job_get_for_user, import_job_progress
 class ExportApi(APIView):
     fmt = "json"
 
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    # A zip of the JSON and the photos when the user has photos (docs/api.md).
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT,
+                              (200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request: Request):
         return export_response(user=request.user, fmt=self.fmt)
 
