@@ -4,12 +4,14 @@ Real nginx with a self-signed certificate made here, real gunicorn, a Celery
 worker, PostgreSQL and Redis of the test's own. A browser's path through it:
 HTTP moves to HTTPS, sign-in sets Secure/HttpOnly cookies, a form POST passes
 the CSRF origin check (Host keeps its port), a 5 MB import goes through to the
-worker, the client's address reaches the journal, and trickling clients hold
-nginx's connections, never gunicorn's threads.
+worker, a 5 MB photo goes through to its entry while 5 MB to any other route
+is refused by nginx itself, the client's address reaches the journal, and
+trickling clients hold nginx's connections, never gunicorn's threads.
 """
 
 import base64
 import http.client
+import io
 import json
 import os
 import re
@@ -270,6 +272,57 @@ def test_a_5_mb_import_goes_through_to_the_worker(stack):
     assert status["created"] == count and status["total"] == count, status
     # Built from the Host and X-Forwarded-Proto nginx passed on.
     assert status["status_url"] == f"{stack.origin}/api/v1/import/{job_id}/"
+
+
+def five_mb_jpeg() -> bytes:
+    """A photo of at least 5 MB: random colours, which JPEG cannot shrink."""
+    from PIL import Image
+
+    side = 2400
+    while True:
+        data = io.BytesIO()
+        Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(data, "JPEG", quality=90)
+        if len(data.getvalue()) >= 5 * 2**20:
+            return data.getvalue()
+        side += 200
+
+
+def api_headers(stack: Stack, session: requests.Session) -> dict[str, str]:
+    return {"X-CSRFToken": session.cookies["csrftoken"], "Origin": stack.origin, "Referer": stack.origin + "/"}
+
+
+def test_a_5_mb_photo_goes_through_to_its_entry_and_5_mb_elsewhere_stops_at_nginx(stack):
+    """nginx's own limit is the journal's 1 MB plus its envelope, except on the import and photo routes."""
+    session, _ = sign_in(stack)
+    headers = api_headers(stack, session)
+    entry = session.post(stack.origin + "/api/v1/entries/", json={"title": "Photos", "content": "Through nginx."},
+                         headers=headers, timeout=10)
+    assert entry.status_code == 201, entry.text[:1000]
+    entry_id = entry.json()["id"]
+    photo = five_mb_jpeg()
+    assert 5 * 2**20 <= len(photo) < 20 * 2**20
+
+    added = session.post(f"{stack.origin}/api/v1/entries/{entry_id}/attachments/", headers=headers,
+                         files={"file": ("big.jpg", photo, "image/jpeg")}, timeout=60)
+    assert added.status_code == 201, added.text[:1000]
+    assert added.json()["width"] == added.json()["height"] >= 2400
+    # The entry page's form, the other photo route.
+    form = session.post(f"{stack.origin}/diary/{entry_id}/photos/",
+                        data={"csrfmiddlewaretoken": session.cookies["csrftoken"]},
+                        files={"file": ("big.jpg", photo, "image/jpeg")},
+                        headers={"Origin": stack.origin, "Referer": f"{stack.origin}/diary/{entry_id}/"},
+                        allow_redirects=False, timeout=60)
+    assert form.status_code == 302, form.text[:1000]
+    listed = session.get(f"{stack.origin}/api/v1/entries/{entry_id}/attachments/", timeout=10).json()
+    assert len(listed) == 2
+
+    # The same 5 MB to any other route: nginx answers 413 itself, and the journal never reads it.
+    for path in (f"/api/v1/entries/{entry_id}/", "/api/v1/entries/", f"/diary/{entry_id}/photos/x/",
+                 f"/api/v1/entries/{entry_id}/attachments/{listed[0]['id']}/"):
+        refused = session.post(stack.origin + path, headers=headers,
+                               files={"file": ("big.jpg", photo, "image/jpeg")}, timeout=60)
+        assert refused.status_code == 413, (path, refused.status_code)
+        assert "<center>nginx" in refused.text and "detail" not in refused.text, path  # nginx's page, not the journal's
 
 
 def fetch_metrics(stack: Stack, *, source: str, headers: dict[str, str]) -> int:
