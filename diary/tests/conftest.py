@@ -32,3 +32,36 @@ def call_api():
         return view(request, **kwargs)
 
     return call
+
+
+@pytest.fixture
+def tasks_inline():
+    """Tasks run in the test's own thread, also when a real broker is configured (REDIS_URL)."""
+    from journal_site.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def photo_entry(owner):
+    from diary.tests.factories import EntryFactory
+
+    return EntryFactory(user=owner, title="With photos", content="A walk by the river.")
+
+
+@pytest.fixture
+def upload(owner_api, tasks_inline, django_capture_on_commit_callbacks):
+    """POST a file to an entry's photos through the API; what runs after the commit (the thumbnails) runs
+    before it returns, unless `after_commit=False`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def send(entry, data: bytes, *, name: str = "photo.jpg", caption: str = "", api=None, after_commit=True):
+        with django_capture_on_commit_callbacks(execute=after_commit):
+            return (api or owner_api).post(f"/api/v1/entries/{entry.pk}/attachments/",
+                                           {"file": SimpleUploadedFile(name, data), "caption": caption},
+                                           format="multipart")
+
+    return send
