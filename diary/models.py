@@ -111,6 +111,11 @@ class ImportJob(models.Model):
     processed = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    # The photos a zip brought to the new entries: kept, left out (missing, damaged, refused, past an
+    # entry's limit), and left out once the photo space was full (docs/import-limits.md).
+    photos_added = models.PositiveIntegerField(default=0)
+    photos_skipped = models.PositiveIntegerField(default=0)
+    photos_over_quota = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     # When a worker last took it up (or it was handed to one again: portability.resume_stalled_imports).

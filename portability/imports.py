@@ -3,12 +3,19 @@
 Rows are inserted in one transaction, 1,000 at a time; entries already in the
 diary (same source id, or same date, title and text) are skipped, so importing
 the same file twice creates no duplicates. Text is stored exactly as written;
-pages escape or sanitise it when they show it.
+pages escape or sanitise it when they show it, save that the references to the
+photos a zip brings are rewritten to the photos kept ("attachment:<id>").
+
+A new entry's photos go through diary.attachments.attachment_create, like an
+upload: checked, cleaned and sealed. One that is missing, damaged or refused is
+counted and left out; a full photo space stops the photos, not the entries
+(docs/import-limits.md).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,14 +31,23 @@ from django.utils.translation import gettext_lazy
 
 from accounts.keys import seal_bytes, unseal, unseal_bytes
 from accounts.timezones import user_zone
+from diary.attachments import QuotaExceeded, attachment_create
 from diary.cache import user_stats_invalidate
 from diary.excerpts import excerpt_from_markdown
-from diary.models import DiaryEntry, ImportJob, UserTag
+from diary.images import PhotoRefused
+from diary.models import Attachment, DiaryEntry, ImportJob, UserTag
 from diary.services import USER_TAGS_MAX, text_budget_take, text_bytes
 from diary.words import word_count
 from diary.writing import user_tags
-from journal_site import outbox
-from portability.readers import ImportInvalid, ImportRecord, ImportTooLarge, import_expanded_size, import_parse
+from journal_site import blobs, outbox
+from portability.readers import (
+    ImportInvalid,
+    ImportRecord,
+    ImportTooLarge,
+    PhotoArchive,
+    import_expanded_size,
+    import_parse,
+)
 from portability.selectors import import_progress_key
 from portability.tasks import import_entries
 
@@ -54,6 +70,15 @@ PAYLOAD_FIELD = "diary_import_jobs.payload"
 
 class ImportFailed(ImportInvalid):
     """The import broke for a reason that is not the file's; a failed job records it."""
+
+
+@dataclass(order=True)
+class ImportOutcome:
+    created: int = 0
+    skipped: int = 0
+    photos_added: int = 0
+    photos_skipped: int = 0  # not in the file, damaged, refused, or past an entry's limit
+    photos_over_quota: int = 0  # left out once the photo space was full
 
 
 def _batches(records: list[ImportRecord], size: int) -> Iterator[list[ImportRecord]]:
@@ -120,21 +145,87 @@ def _spelled_within_cap(names: list[str], spelled: dict[str, str]) -> list[str]:
     return kept
 
 
+def _references_rewritten(content: str, kept: dict[str, int]) -> str:
+    """The entry's text with each reference to a kept photo naming the new photo ("attachment:<id>")."""
+    pattern = "|".join(re.escape(reference) for reference in sorted(kept, key=len, reverse=True))
+    return re.sub(f"(?:{pattern})(?![\\w-])", lambda found: f"attachment:{kept[found.group(0)]}", content)
+
+
+def _photos_attach(
+    *, entry: DiaryEntry, record: ImportRecord, archive: PhotoArchive | None, outcome: ImportOutcome,
+    stored: list[str],
+) -> None:
+    """Keep the record's photos in its new entry, in the file's order, and point its text at them."""
+    kept: dict[str, int] = {}
+    for photo in record.photos:
+        if outcome.photos_over_quota:
+            outcome.photos_over_quota += 1
+            continue
+        source = archive.open(photo.member, md5=photo.md5) if archive and photo.member else None
+        if source is None:
+            outcome.photos_skipped += 1
+            continue
+        try:
+            with source:
+                attachment = attachment_create(entry=entry, source=source, caption=photo.caption)
+        except (PhotoRefused, ValidationError):
+            outcome.photos_skipped += 1
+            continue
+        except QuotaExceeded:
+            outcome.photos_over_quota += 1
+            continue
+        stored.extend(attachment.file_names)
+        outcome.photos_added += 1
+        if photo.taken_at and attachment.taken_at is None:
+            # The kept copy carries no EXIF, so an export's photo says when it was taken in the file alone.
+            Attachment.objects.filter(pk=attachment.pk).update(taken_at=photo.taken_at)
+        if photo.reference:
+            kept[photo.reference] = attachment.pk
+    if kept:
+        before = text_bytes(entry.title, entry.content)
+        entry.content = _references_rewritten(entry.content, kept)
+        entry.word_count = word_count(entry.content)
+        entry.excerpt = excerpt_from_markdown(entry.content)
+        try:
+            text_budget_take(user_id=entry.user_id, delta=text_bytes(entry.title, entry.content) - before)
+        except ValidationError as error:
+            raise ImportInvalid(error.message_dict["content"][0]) from None
+        entry.save(update_fields=["content", "word_count", "excerpt", "search_index"])
+
+
 def import_records(
-    *, user_id: int, records: list[ImportRecord], progress: Callable[[int], None] | None = None
-) -> tuple[int, int]:
-    """Insert validated records in batches of 1,000, all or nothing. Returns (created, skipped)."""
+    *, user_id: int, records: list[ImportRecord], progress: Callable[[int], None] | None = None,
+    archive: PhotoArchive | None = None,
+) -> ImportOutcome:
+    """Insert validated records in batches of 1,000, all or nothing, and the new entries' photos from
+    `archive` (the zip's)."""
+    outcome = ImportOutcome()
+    stored: list[str] = []  # the files of the photos kept, removed again if the import fails
+    try:
+        _records_insert(user_id=user_id, records=records, progress=progress, archive=archive, outcome=outcome,
+                        stored=stored)
+    except BaseException:
+        blobs.blobs_delete(stored)
+        raise
+    return outcome
+
+
+def _records_insert(
+    *, user_id: int, records: list[ImportRecord], progress: Callable[[int], None] | None,
+    archive: PhotoArchive | None, outcome: ImportOutcome, stored: list[str],
+) -> None:
     from accounts.models import User
 
-    created = skipped = 0
     with transaction.atomic():
         # One import per user at a time: a second one waits and then finds everything already there.
         list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
         existing = _Existing.of(user_id)
         # One spelling per tag: a name the user's list has ("Walk") is kept as the list spells it.
         spelled = {name.casefold(): name for name in user_tags(user=user_id).values()}
+        owner = None
         for batch in _batches(records, IMPORT_BATCH):
             present = _already_there(user_id=user_id, batch=batch, existing=existing)
+            fresh = [r for r in batch if r.source_id not in present]
             new = [
                 DiaryEntry(
                     user_id=user_id,
@@ -149,8 +240,7 @@ def import_records(
                     source_id=r.source_id,
                     created_at=r.created_at,
                 )
-                for r in batch
-                if r.source_id not in present
+                for r in fresh
             ]
             try:
                 text_budget_take(user_id=user_id, delta=sum(text_bytes(e.title, e.content) for e in new))
@@ -161,15 +251,20 @@ def import_records(
             UserTag.objects.bulk_create(
                 [UserTag(user_id=user_id, name=name) for name in names.values()], ignore_conflicts=True
             )
-            created += len(new)
-            skipped += len(batch) - len(new)
+            for entry, record in zip(new, fresh, strict=True):
+                if record.photos:
+                    if owner is None:
+                        owner = User.objects.get(pk=user_id)
+                    entry.user = owner  # attachment_create reads the owner's time zone
+                    _photos_attach(entry=entry, record=record, archive=archive, outcome=outcome, stored=stored)
+            outcome.created += len(new)
+            outcome.skipped += len(batch) - len(new)
             if progress:
-                progress(created + skipped)
-        if created:
+                progress(outcome.created + outcome.skipped)
+        if outcome.created:
             user_stats_invalidate(user_id=user_id)
             # Again after the commit, so statistics computed meanwhile from the old rows are not kept.
             transaction.on_commit(lambda: user_stats_invalidate(user_id=user_id))
-    return created, skipped
 
 
 # --- Import: jobs ------------------------------------------------------------------------------------
@@ -198,7 +293,7 @@ def import_start(*, user, upload) -> ImportJob:
     if import_expanded_size(data) <= IMPORT_INLINE_MAX_BYTES:
         try:
             parsed = import_parse(data=data, tz=user_zone(user=user), max_bytes=IMPORT_INLINE_MAX_BYTES)
-            created, skipped = import_records(user_id=user.pk, records=parsed.records)
+            outcome = import_records(user_id=user.pk, records=parsed.records, archive=parsed.archive)
         except ImportInvalid:
             raise
         except Exception as exc:
@@ -214,9 +309,8 @@ def import_start(*, user, upload) -> ImportJob:
             file_format=parsed.file_format,
             total=parsed.total,
             processed=parsed.total,
-            created_count=created,
-            skipped_count=skipped + parsed.skipped,
             finished_at=timezone.now(),
+            **_counts(outcome, parsed.skipped),
         )
     job = ImportJob.objects.create(user=user, payload=seal_bytes(user_id=user.pk, field=PAYLOAD_FIELD, data=data))
     outbox.enqueue(import_entries, args=(job.pk,))
@@ -246,18 +340,14 @@ def import_job_run(*, job_id: int) -> None:
                 state = ImportJob.objects.select_for_update().filter(pk=job_id).values_list("status", flat=True)
                 if list(state) != [ImportJob.Status.RUNNING]:
                     return
-                created, skipped = import_records(
+                outcome = import_records(
                     user_id=user.pk,
                     records=parsed.records,
                     progress=lambda done: cache.set(key, parsed.skipped + done, PROGRESS_TIMEOUT),
+                    archive=parsed.archive,
                 )
-                _finish(
-                    job_id,
-                    status=ImportJob.Status.DONE,
-                    processed=parsed.total,
-                    created_count=created,
-                    skipped_count=skipped + parsed.skipped,
-                )
+                _finish(job_id, status=ImportJob.Status.DONE, processed=parsed.total,
+                        **_counts(outcome, parsed.skipped))
         except ImportInvalid as exc:
             _fail(job_id, error=str(exc))
         except Exception as exc:
@@ -308,6 +398,17 @@ def import_jobs_cleanup(*, now: datetime | None = None) -> int:
         status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED], payload__isnull=False
     ).update(payload=None)
     return stale + finished
+
+
+def _counts(outcome: ImportOutcome, skipped_in_file: int) -> dict[str, int]:
+    """What a finished job records of its import."""
+    return {
+        "created_count": outcome.created,
+        "skipped_count": outcome.skipped + skipped_in_file,
+        "photos_added": outcome.photos_added,
+        "photos_skipped": outcome.photos_skipped,
+        "photos_over_quota": outcome.photos_over_quota,
+    }
 
 
 def _finish(job_id: int, **fields) -> None:

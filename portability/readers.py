@@ -1,22 +1,29 @@
-"""Import readers: this journal's own JSON export, Day One's JSON (or its zip) and jrnl's JSON.
+"""Import readers: this journal's own JSON export (or its zip with photos), Day One's JSON (or its zip)
+and jrnl's JSON.
 
 The whole file is validated before anything is written; the first bad record
 is named (ImportInvalid). Every record carries a ``source_id`` (the record's id
-in the file, or a fingerprint of its date, title and text). Zips are unpacked
-within the limits of docs/import-limits.md.
+in the file, or a fingerprint of its date, title and text) and the photos the
+file gives it (PhotoRef). Zips are unpacked within the limits of
+docs/import-limits.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import re
+import tempfile
 import zipfile
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import time as dt_time
 from functools import lru_cache
-from typing import Any
+from pathlib import PurePosixPath
+from typing import IO, Any
+from zlib import error as zlib_error
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from diary.attachments import CAPTION_MAX_LENGTH
 from diary.emotions import EMOTION_CODES, EMOTIONS, MOOD_MAX, MOOD_MIN
 from diary.models import DiaryEntry
 from diary.services import CONTENT_MAX_LENGTH, TAG_MAX_LENGTH, TAGS_MAX, TITLE_MAX_LENGTH, tags_clean
@@ -37,6 +45,15 @@ TITLE_MAX_CHARS = TITLE_MAX_LENGTH
 CONTENT_MAX_CHARS = CONTENT_MAX_LENGTH
 SOURCE_ID_MAX_CHARS = DiaryEntry._meta.get_field("source_id").max_length
 YEAR_MIN, YEAR_MAX = 1900, 2200
+# Where a zip keeps its photos: this journal's export and Day One's both use a "photos" folder.
+PHOTOS_FOLDER = "photos"
+# Photos one entry of a file may name; an entry keeps at most PHOTOS_PER_ENTRY_MAX of them.
+PHOTO_REFS_MAX = 1000
+# A photo being imported waits in memory up to this size, on disk above it.
+PHOTO_SPOOL_BYTES = 1024 * 1024
+_MD5 = re.compile(r"[0-9a-f]{32}")
+_DAYONE_IDENTIFIER = re.compile(r"[A-Za-z0-9-]{1,64}")
+_DAYONE_TYPE = re.compile(r"[a-z0-9]{1,10}")
 
 
 class ImportInvalid(Exception):
@@ -45,6 +62,22 @@ class ImportInvalid(Exception):
 
 class ImportTooLarge(Exception):
     pass
+
+
+@dataclass(slots=True)
+class PhotoRef:
+    """A photo an entry of the file names, in the entry's order.
+
+    `member` is the zip member holding it (None: not in the file), `md5` what its bytes must hash to,
+    `reference` the text that names it in the entry ("dayone-moment://<identifier>", "attachment:<id>"),
+    rewritten to the new photo's "attachment:<id>" once it is kept.
+    """
+
+    member: str | None
+    md5: str | None = None
+    caption: str = ""
+    reference: str | None = None
+    taken_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -57,6 +90,7 @@ class ImportRecord:
     exclude_from_ai: bool
     created_at: datetime
     tags: list[str] = field(default_factory=list)  # the user's own tags (this journal's export only)
+    photos: list[PhotoRef] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +99,7 @@ class ParsedImport:
     total: int = 0
     skipped: int = 0  # empty records and repeats within the file
     records: list[ImportRecord] = field(default_factory=list)
+    archive: PhotoArchive | None = None  # the zip's photos, unpacked as the entries naming them are added
 
 
 class _Bad(Exception):
@@ -77,6 +112,8 @@ FIELD_CONTENT = gettext_lazy("the content")
 FIELD_DATE = gettext_lazy("the date")
 FIELD_ID = gettext_lazy("the id")
 FIELD_TAG = gettext_lazy("a tag")
+FIELD_CAPTION = gettext_lazy("a photo's caption")
+FIELD_TAKEN = gettext_lazy("a photo's taken_at")
 
 
 def _check_text(value: Any, name: str, *, max_chars: int, default: str | None = None) -> str:
@@ -194,8 +231,9 @@ def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     except ValidationError as error:
         raise _Bad(error.messages[0]) from None
     mood = _check_mood(raw.get("mood"))
-    if not title and not content and mood is None:
-        return None  # a check-in (a mood alone) is an entry; nothing at all is not
+    photos = _own_photos(raw.get("attachments"), tz)
+    if not title and not content and mood is None and not photos:
+        return None  # a check-in (a mood alone) is an entry, and so are photos alone; nothing at all is not
     return ImportRecord(
         source_id=_check_source_id(raw.get("uid"), "journal:")
         or entry_fingerprint(created_at=created_at, title=title, content=content),
@@ -206,11 +244,70 @@ def _own_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
         exclude_from_ai=exclude,
         created_at=created_at,
         tags=own_tags,
+        photos=photos,
     )
 
 
+def _md5(value: Any) -> str | None:
+    if isinstance(value, str) and _MD5.fullmatch(value.lower()):
+        return value.lower()
+    return None
+
+
+def _own_photos(value: Any, tz: zoneinfo.ZoneInfo) -> list[PhotoRef]:
+    """The `attachments` of an entry of this journal's export: each names its file in the zip
+    (`path`, null when the export could not read it) and the file's md5 (docs/api.md)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > PHOTO_REFS_MAX:
+        raise _Bad(_("attachments must be a list"))
+    photos = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise _Bad(_("each of the attachments must be an object"))
+        path, md5, number = item.get("path"), item.get("md5"), item.get("id")
+        if path is not None and (not isinstance(path, str) or len(path) > 300):
+            raise _Bad(_("an attachment's path must be text"))
+        if md5 is not None and _md5(md5) is None:
+            raise _Bad(_("an attachment's md5 must be 32 hexadecimal digits"))
+        caption = _check_text(item.get("caption"), FIELD_CAPTION, max_chars=CAPTION_MAX_LENGTH, default="")
+        taken = item.get("taken_at")
+        known = isinstance(number, int) and not isinstance(number, bool) and number > 0
+        photos.append(PhotoRef(
+            member=path, md5=_md5(md5), caption=caption.strip(),
+            reference=f"attachment:{number}" if known else None,
+            taken_at=None if taken is None else _check_datetime(taken, FIELD_TAKEN, tz),
+        ))
+    return photos
+
+
+def _dayone_photos(value: Any) -> list[PhotoRef]:
+    """An entry's Day One `photos`, in `orderInEntry` order: each file is `photos/<md5>.<type>` in the zip,
+    and the text names it `dayone-moment://<identifier>`."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > PHOTO_REFS_MAX:
+        raise _Bad(_("the photos must be a list"))
+    ordered = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _Bad(_("each of the photos must be an object"))
+        order = item.get("orderInEntry")
+        order = order if isinstance(order, int) and not isinstance(order, bool) else PHOTO_REFS_MAX
+        md5, kind, identifier = _md5(item.get("md5")), item.get("type"), item.get("identifier")
+        kind = kind.lower() if isinstance(kind, str) and _DAYONE_TYPE.fullmatch(kind.lower()) else "jpeg"
+        known = isinstance(identifier, str) and _DAYONE_IDENTIFIER.fullmatch(identifier)
+        photo = PhotoRef(
+            member=f"{PHOTOS_FOLDER}/{md5}.{kind}" if md5 else None, md5=md5,
+            reference=f"dayone-moment://{identifier}" if known else None,
+        )
+        ordered.append((order, index, photo))
+    return [photo for _order, _index, photo in sorted(ordered, key=lambda item: item[:2])]
+
+
 def _foreign_record(
-    uid: Any, prefix: str, created_at: datetime, title: str, content: str, emotions: list[str], tags: list[str]
+    uid: Any, prefix: str, created_at: datetime, title: str, content: str, emotions: list[str], tags: list[str],
+    photos: list[PhotoRef] | None = None,
 ) -> ImportRecord:
     """A record from another journal app: no mood, not excluded, keyed by its id or a fingerprint."""
     return ImportRecord(
@@ -223,6 +320,7 @@ def _foreign_record(
         tags=tags,
         exclude_from_ai=False,
         created_at=created_at,
+        photos=photos or [],
     )
 
 
@@ -237,9 +335,11 @@ def _dayone_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
     first, _newline, rest = content.partition("\n")
     if first.startswith("# ") and len(first[2:].strip()) <= TITLE_MAX_CHARS:
         title, content = first[2:].strip(), rest.lstrip("\n")
-    if not title and not content:
+    photos = _dayone_photos(raw.get("photos"))
+    if not title and not content and not photos:
         return None
-    return _foreign_record(raw.get("uuid"), "dayone:", created_at, title, content, emotions, _own_tags(others))
+    return _foreign_record(raw.get("uuid"), "dayone:", created_at, title, content, emotions, _own_tags(others),
+                           photos)
 
 
 def _jrnl_record(raw: Any, tz: zoneinfo.ZoneInfo) -> ImportRecord | None:
@@ -338,36 +438,50 @@ def _named(archive: zipfile.ZipFile, ending: str) -> list[zipfile.ZipInfo]:
             if info.filename.lower().endswith(ending) and not info.filename.startswith("__MACOSX/")]
 
 
-def _zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The JSON members of a zip, or else its Markdown files (this journal's Markdown export), checked from
-    its central directory before anything is unpacked."""
+def _is_photo_member(info: zipfile.ZipInfo) -> bool:
+    """A file in a `photos/` folder: where this journal's zip and Day One's keep their photos."""
+    path = PurePosixPath(info.filename)
+    return (not info.is_dir() and path.parent.name.lower() == PHOTOS_FOLDER
+            and not info.filename.startswith("__MACOSX/"))
+
+
+def _zip_members(archive: zipfile.ZipFile) -> tuple[list[zipfile.ZipInfo], list[zipfile.ZipInfo]]:
+    """The JSON members of a zip, or else its Markdown files (this journal's Markdown export), and its photos,
+    all checked from its central directory before anything is unpacked (docs/import-limits.md)."""
     members = _named(archive, ".json") or _named(archive, ".md")
     if not members:
         raise ImportInvalid(_("The zip file holds no JSON or Markdown file.") + " " + str(FORMATS_READ))
-    if any(info.flag_bits & 0x1 for info in members):
+    photos = [info for info in archive.infolist() if _is_photo_member(info)]
+    unpacked = members + photos
+    if any(info.flag_bits & 0x1 for info in unpacked):
         raise ImportInvalid(_("The zip file is protected by a password. Export it again without one."))
-    if sum(info.file_size for info in members) > settings.IMPORT_MAX_BYTES:
+    if sum(info.file_size for info in unpacked) > settings.IMPORT_MAX_BYTES:
         raise _too_large()
-    for info in members:
+    for info in unpacked:
         if info.file_size > max(info.compress_size, 1) * IMPORT_ZIP_MAX_RATIO:
             raise ImportInvalid(_("The zip file expands too much to be an export (%(name)s).") % {
                 "name": info.filename})
-    return members
+    return members, photos
 
 
 def import_expanded_size(data: bytes) -> int:
-    """The bytes a file holds once unpacked; refuses a zip bomb from the zip's directory alone."""
+    """The bytes a file holds once unpacked, photos included; refuses a zip bomb from the zip's directory
+    alone."""
     if not _is_zip(data):
         return len(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(info.file_size for info in _zip_members(archive))
+            members, photos = _zip_members(archive)
+            return sum(info.file_size for info in members + photos)
     except _ZIP_ERRORS:
         raise ImportInvalid(_ZIP_DAMAGED) from None
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """A member, unpacked piece by piece: never more than its directory says, nor than the budget."""
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, out=None) -> bytes:
+    """A member, unpacked piece by piece: never more than its directory says, nor than the budget.
+
+    Into `out` (a file) when given, else returned.
+    """
     parts, size = [], 0
     with archive.open(info) as member:
         while chunk := member.read(ZIP_READ_CHUNK):
@@ -376,27 +490,88 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -
                 raise ImportInvalid(_ZIP_DAMAGED)
             if size > budget:
                 raise _too_large()
-            parts.append(chunk)
+            if out is None:
+                parts.append(chunk)
+            else:
+                out.write(chunk)
     return b"".join(parts)
 
 
-def _documents(data: bytes, max_bytes: int) -> list[tuple[str | None, Any]]:
+class PhotoArchive:
+    """The photos of an uploaded zip, found by name or by md5 and unpacked one at a time.
+
+    What is unpacked counts against what is left of the file's budget once its JSON is read, so the
+    photos stay within the limits the directory was checked against (docs/import-limits.md). A member
+    read once and found damaged is not read again.
+    """
+
+    def __init__(self, data: bytes, photos: list[zipfile.ZipInfo], budget: int) -> None:
+        self.archive = zipfile.ZipFile(io.BytesIO(data))
+        self.members = {info.filename: info for info in photos}
+        self.by_md5 = {PurePosixPath(name).stem.lower(): name for name in self.members}
+        self.budget = budget
+        self.read: set[str] = set()
+        self.damaged: set[str] = set()
+
+    def find(self, *, name: str | None, md5: str | None) -> str | None:
+        if name in self.members:
+            return name
+        return self.by_md5.get(md5) if md5 else None
+
+    def open(self, name: str, *, md5: str | None) -> IO[bytes] | None:
+        """The member's bytes in a temporary file at position 0 (the caller closes it), or None when the
+        file is damaged: its CRC or the md5 the entry gives does not match."""
+        if name in self.damaged:
+            return None
+        info = self.members[name]
+        out = tempfile.SpooledTemporaryFile(max_size=PHOTO_SPOOL_BYTES)  # noqa: SIM115 - handed to the caller
+        try:
+            # A photo two entries share is counted once: the budget stands for the file's own size.
+            budget = self.budget if name not in self.read else info.file_size
+            _read_member(self.archive, info, budget, out=out)
+            if name not in self.read:
+                self.budget -= info.file_size
+                self.read.add(name)
+            if md5 and _md5_of(out) != md5:
+                raise zipfile.BadZipFile
+        except (zipfile.BadZipFile, zlib_error, EOFError):
+            out.close()
+            self.damaged.add(name)
+            return None
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        return out
+
+
+def _md5_of(handle: IO[bytes]) -> str:
+    handle.seek(0)
+    digest = hashlib.md5(usedforsecurity=False)
+    while chunk := handle.read(ZIP_READ_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _documents(data: bytes, max_bytes: int) -> tuple[list[tuple[str | None, Any]], PhotoArchive | None]:
     """The JSON documents of an upload: the file itself, each .json file of a zip (Day One's export), or
-    each Markdown file of this journal's Markdown zip, read as a document of one entry."""
+    each Markdown file of this journal's Markdown zip, read as a document of one entry; and the zip's
+    photos, if it has any."""
     if not _is_zip(data):
-        return [(None, _decode_json(data))]
+        return [(None, _decode_json(data))], None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             budget = max_bytes
             documents = []
-            for info in _zip_members(archive):
+            members, photos = _zip_members(archive)
+            for info in members:
                 content = _read_member(archive, info, budget)
                 budget -= len(content)
                 if info.filename.lower().endswith(".md"):
                     documents.append((info.filename, _markdown_document(content, info.filename)))
                 else:
                     documents.append((info.filename, _decode_json(content, info.filename)))
-            return documents
+            return documents, (PhotoArchive(data, photos, budget) if photos else None)
     except _ZIP_ERRORS:
         raise ImportInvalid(_ZIP_DAMAGED) from None
 
@@ -451,13 +626,13 @@ def import_parse(*, data: bytes, tz: zoneinfo.ZoneInfo, max_bytes: int | None = 
 
     A zip is unpacked up to ``max_bytes`` (IMPORT_MAX_BYTES by default) and no further.
     """
-    documents = _documents(data, settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
+    documents, archive = _documents(data, settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
     formats = {_detect(document) for _name, document in documents}
     if len(formats) > 1:
         raise ImportInvalid(_("The zip file mixes exports of different programs."))
     file_format = formats.pop()
     reader = _READERS[file_format]
-    parsed = ParsedImport(file_format=file_format)
+    parsed = ParsedImport(file_format=file_format, archive=archive)
     seen: dict[str, tuple[str | None, int, ImportRecord]] = {}
     for name, document in documents:
         for number, raw in enumerate(document["entries"], start=1):
@@ -483,5 +658,7 @@ def import_parse(*, data: bytes, tz: zoneinfo.ZoneInfo, max_bytes: int | None = 
                 parsed.skipped += 1  # the same entry twice in one file
                 continue
             seen[record.source_id] = (name, number, record)
+            for photo in record.photos:  # a file the zip does not hold is left for the import to count
+                photo.member = archive.find(name=photo.member, md5=photo.md5) if archive else None
             parsed.records.append(record)
     return parsed

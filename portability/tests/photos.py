@@ -36,9 +36,9 @@ def has_gps(data: bytes) -> bool:
         return bool(image.getexif().get_ifd(GPS_IFD))
 
 
-def pixels(data: bytes) -> tuple[tuple[int, int], list]:
+def pixels(data: bytes) -> tuple[tuple[int, int], bytes]:
     with Image.open(io.BytesIO(data)) as image:
-        return image.size, list(image.convert("RGB").getdata())
+        return image.size, image.convert("RGB").tobytes()
 
 
 def md5(data: bytes) -> str:

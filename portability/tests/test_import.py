@@ -195,7 +195,8 @@ def test_records_are_written_in_batches_of_a_thousand(owner, monkeypatch):
     )
     parsed = import_parse(data=_many(2500), tz=UTC)
     done = []
-    assert import_records(user_id=owner.pk, records=parsed.records, progress=done.append) == (2500, 0)
+    outcome = import_records(user_id=owner.pk, records=parsed.records, progress=done.append)
+    assert (outcome.created, outcome.skipped) == (2500, 0)
     assert sizes == [1000, 1000, 500] and done == [1000, 2000, 2500]
 
 
@@ -506,7 +507,7 @@ def test_two_imports_of_one_file_at_the_same_moment_create_each_entry_once():
     parsed = import_parse(data=_many(1500), tz=UTC)
     results = run_at_once(lambda: import_records(user_id=owner.pk, records=parsed.records))
     assert not [outcome for outcome in results if isinstance(outcome, Exception)], results
-    assert sorted(results) == [(0, 1500), (1500, 0)]
+    assert sorted((outcome.created, outcome.skipped) for outcome in results) == [(0, 1500), (1500, 0)]
     assert DiaryEntry.objects.filter(user=owner).count() == 1500
 
 
