@@ -145,6 +145,16 @@ def test_the_example_environment_file_starts_a_production_site(tmp_path):
     assert "security." not in result.stdout + result.stderr, result.stdout + result.stderr  # no deploy warning
 
 
+def test_the_example_environment_file_names_every_photo_setting():
+    """Each ATTACHMENTS_* and PHOTO_* variable the settings read is in the example, commented out."""
+    settings_file = (ROOT / "journal_site" / "settings.py").read_text()
+    read = set(re.findall(r'env_\w+\(\s*"((?:ATTACHMENTS|PHOTO)_\w+)"', settings_file))
+    assert len(read) >= 10, read
+    example = (DEPLOY / "journal.env.example").read_text()
+    for name in read:
+        assert re.search(rf"^#{name}=", example, re.M), name
+
+
 def test_journal_manage_runs_manage_py_with_the_environment_file(tmp_path):
     """deploy/journal-manage as root, with the example file: the settings it loads are production's."""
     if os.geteuid() != 0:
