@@ -34,6 +34,7 @@ _SCAN_BYTES = 1024 * 1024
 _MARKUP = (b"<script", b"<html>", b"<html ", b"<!doctype html", b"<svg xmlns", b"<?php ", b"<?php\n",
            b"<iframe", b"onerror=", b"onload=")
 _ZIP_END = b"PK\x05\x06"
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
 _ZIP_END_BYTES = 22
 _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 0x9003
@@ -125,8 +126,21 @@ def _open(source: IO[bytes]) -> Image.Image:
     return image
 
 
+def _sniff(source: IO[bytes]) -> None:
+    """The file must begin as a picture of a kept format does, whatever its name says (SVG and the rest do not)."""
+    source.seek(0)
+    head = source.read(16)
+    source.seek(0)
+    picture = (head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a"))
+               or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+               or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS))
+    if not picture:
+        raise PhotoRefused(NOT_A_PHOTO, code="not_a_photo")
+
+
 def photo_prepare(source: IO[bytes]) -> PreparedPhoto:
     """A clean copy of an uploaded photo, or PhotoRefused saying why not."""
+    _sniff(source)
     _scan_for_other_content(source)
     image = _open(source)
     stored_as = STORED_AS[image.format]

@@ -137,7 +137,7 @@
         event.preventDefault();
         var body = new FormData(form);
         if (event.submitter && event.submitter.name) body.append(event.submitter.name, event.submitter.value);
-        fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+        fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin" })
           .then(function (response) { return response.text(); })
           .then(function (html) { redraw(section, html); });
       });
@@ -190,7 +190,7 @@
     form.addEventListener("submit", function (event) {
       if (!pending.length || event.defaultPrevented) return;
       event.preventDefault();
-      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" })
         .then(function (response) {
           var saved = response.redirected && /\/diary\/(\d+)\/$/.exec(new URL(response.url).pathname);
           if (!saved) { form.submit(); return null; }  // not saved: the server shows why, as without script
