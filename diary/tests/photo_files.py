@@ -97,3 +97,9 @@ TEXT = b"Dear diary, this is not a photo at all.\n" * 20
 def truncated_jpeg() -> bytes:
     data = noise_jpeg()
     return data[: len(data) * 2 // 3]
+
+
+def upload_file(name: str = "photo.jpg", data: bytes | None = None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, jpeg() if data is None else data)
