@@ -200,3 +200,16 @@ def test_an_outsider_importing_the_owners_zip_never_touches_the_owners_photos(ow
     import_start(user=outsider, upload=_upload(exported))
     assert [(p.pk, p.entry_id, p.position, p.caption) for p in _photos(owner)] == before
     assert not set(Attachment.objects.filter(user=outsider).values_list("entry__user", flat=True)) - {outsider.pk}
+
+
+
+def test_entries_without_photos_ask_no_query_more(outsider, exported, django_assert_num_queries):
+    from portability.imports import import_records
+    from portability.readers import import_parse
+
+    parsed = import_parse(data=exported, tz=UTC)
+    plain = [record for record in parsed.records if not record.photos]
+    # Lock the user, what the diary holds, the user's tags, the text budget, the entries.
+    with django_assert_num_queries(5):
+        outcome = import_records(user_id=outsider.pk, records=plain, archive=parsed.archive)
+    assert (outcome.created, outcome.photos_added) == (1, 0)
