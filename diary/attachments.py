@@ -69,7 +69,8 @@ def quota_message(error: QuotaExceeded) -> str:
 
 def attachment_get_for_user(*, user, attachment_id: int) -> Attachment:
     try:
-        return Attachment.objects.select_related("entry").get(pk=attachment_id, user=user)
+        # Not the entry: answering a photo's bytes has no use for the entry's text.
+        return Attachment.objects.get(pk=attachment_id, user=user)
     except Attachment.DoesNotExist:
         raise Http404 from None
 
@@ -213,7 +214,7 @@ def attachment_create(*, entry: DiaryEntry, source: IO[bytes], caption: str = ""
     try:
         with transaction.atomic():
             # One upload of the user at a time counts the space, so two at once cannot both pass the quota.
-            User.objects.select_for_update().filter(pk=user_id).exists()
+            list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
             _check_quota(user_id, stored)
             position = (Attachment.objects.filter(entry=entry).aggregate(last=Max("position"))["last"] or 0) + 1
             taken_at = None

@@ -540,6 +540,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 RATE_LIMIT_PER_MINUTE = env_int("RATE_LIMIT_PER_MINUTE", 60, minimum=1)
+# Reads of photo files, counted apart: a gallery or a list of cards asks for many at once (docs/photos.md).
+PHOTO_READS_PER_MINUTE = env_int("PHOTO_READS_PER_MINUTE", 600, minimum=1)
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 MAX_CONNECTIONS = env_int("MAX_CONNECTIONS", 100, minimum=1)
 CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 30, minimum=1)

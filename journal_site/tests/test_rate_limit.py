@@ -220,3 +220,16 @@ def test_redis_counters_expire_and_survive_a_script_flush():
     redis.script_flush()
     assert ratelimit.hit("ip:192.0.2.200").count == 2
     assert 60 < redis.ttl(key) <= 120
+
+
+@pytest.mark.urls("journal_site.urls")
+def test_photo_reads_have_an_allowance_of_their_own(client, settings):
+    """A gallery asks for many photos at once: they neither eat the person's 60 nor go unlimited."""
+    settings.PHOTO_READS_PER_MINUTE = 100
+    photo = "/diary/photos/1/0123456789abcdef0123456789abcdef/320"
+    assert 429 not in spend(client, 100, photo)  # no such photo for nobody: 401, never refused for rate
+    assert client.get(photo).status_code == 429
+    assert spend(client, 60, "/accounts/login/") == [200] * 60  # the ordinary allowance is untouched
+    assert client.get("/accounts/login/").status_code == 429
+    # An upload is no read: it counts against the ordinary allowance.
+    assert client.post("/diary/1/photos/").status_code == 429
