@@ -26,7 +26,7 @@ from accounts.forms import AdminSignInForm
 from accounts.models import ActivityEvent, Invite, SiteSettings, User
 from accounts.selectors import user_search_condition
 from conversations.models import ConversationHistory
-from diary.models import DiaryEntry
+from diary.models import Attachment, DiaryEntry
 from overview import selectors
 
 admin.site.login_form = AdminSignInForm
@@ -176,9 +176,11 @@ class UserAdmin(admin.ModelAdmin):
         ids = [user.pk for user in users]
         entries = DiaryEntry.objects.filter(user_id__in=ids).aggregate(n=Count("id"))["n"]
         conversation = ConversationHistory.objects.filter(user_id__in=ids).aggregate(n=Count("id"))["n"]
+        photos = Attachment.objects.filter(user_id__in=ids).aggregate(n=Count("id"))["n"]
         model_count = {
             User._meta.verbose_name_plural: len(users),
             DiaryEntry._meta.verbose_name_plural: entries,
+            Attachment._meta.verbose_name_plural: photos,
             _("conversation messages"): conversation,
         }
         return [str(user) for user in users], model_count, set(), []

@@ -145,17 +145,28 @@ def test_admin_cannot_deactivate_themselves(admin_client, admin_user):
     assert User.objects.get(pk=admin_user.pk).is_active
 
 
-def test_delete_confirmation_lists_counts_not_entries(admin_client, owner):
-    EntryFactory(user=owner, title="Private title")
+def test_delete_confirmation_lists_counts_not_entries(admin_client, owner, local_photo_store,
+                                                      django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from diary.attachments import attachment_create
+    from diary.tests.photo_files import jpeg
+
+    entry = EntryFactory(user=owner, title="Private title")
+    attachment_create(entry=entry, source=SimpleUploadedFile("p.jpg", jpeg()), caption="Private caption")
     response = admin_client.get(f"{LIST}{owner.pk}/delete/")
-    assert response.status_code == 200 and b"Private title" not in response.content
-    admin_client.post(f"{LIST}{owner.pk}/delete/", {"post": "yes"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Private title" not in html and "Private caption" not in html
+    assert "Photos: 1" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"{LIST}{owner.pk}/delete/", {"post": "yes"})
     assert not User.objects.filter(pk=owner.pk).exists()
+    assert local_photo_store.names() == []  # the account's files went with it
 
 
 def test_no_journal_or_token_model_is_in_the_admin():
     registered = {model._meta.label for model in admin.site._registry}
-    assert not {"diary.DiaryEntry", "conversations.ConversationHistory", "diary.ImportJob"} & registered
+    assert not {"diary.DiaryEntry", "diary.Attachment", "conversations.ConversationHistory", "diary.ImportJob"} & registered
     assert not {"token_blacklist.OutstandingToken", "token_blacklist.BlacklistedToken"} & registered
 
 
