@@ -4,6 +4,8 @@ The files are answered here for the pages and the API alike (a session or a bear
 check; docs/photos.md has the headers and why a browser may keep what they answer.
 """
 
+from collections.abc import Generator
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,13 +38,16 @@ class PhotoFileView(APIView):
         if digest != attachment.digest:
             raise Http404
         chunks = attachments.attachment_bytes(attachment=attachment, variant=variant)
+        # The first chunk is read before the answer starts: a file the store lost, or one that does not
+        # open (changed, swapped), fails the request with a 500 instead of a 200 cut short.
+        first = next(chunks, b"")
         if variant == "original":
             content_type = attachment.content_type
             filename = f"photo-{attachment.pk}.{EXTENSIONS.get(content_type, 'bin')}"
             length = attachment.byte_size
         else:
             content_type, filename, length = "image/webp", f"photo-{attachment.pk}-{variant}.webp", None
-        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response = StreamingHttpResponse(_after(first, chunks), content_type=content_type)
         if length is not None:
             response["Content-Length"] = str(length)
         disposition = "attachment" if request.query_params.get("download") == "1" else "inline"
@@ -52,6 +57,15 @@ class PhotoFileView(APIView):
         # Kept by the browser, never rewritten below: PrivateResponseHeadersMiddleware leaves it be.
         response.private_cacheable = True
         return response
+
+
+def _after(first: bytes, rest: Generator[bytes, None, None]) -> Generator[bytes, None, None]:
+    """`first`, then `rest`; closing it closes `rest` (the stored file) too, as the response does at its end."""
+    try:
+        yield first
+        yield from rest
+    finally:
+        rest.close()
 
 
 def _wants_json(request: HttpRequest) -> bool:

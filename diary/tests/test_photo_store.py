@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from PIL import Image
 
 from accounts import keys
@@ -240,6 +241,21 @@ def test_a_file_put_under_another_photos_name_does_not_open(photo_store, owner_a
     photo_store.put_raw(first.original, photo_store.raw(f"{first.original}.1280"))
     with pytest.raises(CannotOpen):
         attachments.attachment_read(attachment=first)
+
+
+def test_a_lost_or_swapped_file_fails_the_request_before_it_answers(photo_store, owner, photo_entry, upload):
+    """A 500 the moment the file does not open, not a 200 (with a length, kept a year) cut short."""
+    first = Attachment.objects.get(pk=upload(photo_entry, photo_files.jpeg()).json()["id"])
+    second = Attachment.objects.get(pk=upload(photo_entry, photo_files.png()).json()["id"])
+    browser = Client(raise_request_exception=False)
+    browser.force_login(owner)
+
+    photo_store.storage.delete(first.original)
+    assert browser.get(attachments.photo_url(first, "original")).status_code == 500
+    photo_store.storage.delete(f"{second.original}.320")
+    photo_store.put_raw(f"{second.original}.320", photo_store.raw(f"{second.original}.1280"))
+    assert browser.get(attachments.photo_url(second, "320")).status_code == 500
+    assert browser.get(attachments.photo_url(second, "original")).status_code == 200
 
 
 def test_a_cut_short_or_changed_sealed_file_does_not_open():
