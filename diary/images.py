@@ -152,7 +152,7 @@ def photo_prepare(source: IO[bytes]) -> PreparedPhoto:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             if animated:
                 # Frames are copied as they are: an animation keeps its timing, loses its comments.
-                image.save(out, format="GIF", save_all=True, optimize=False,
+                image.save(out, format="GIF", save_all=True, optimize=False, comment=b"",
                            duration=image.info.get("duration"), loop=image.info.get("loop", 0))
                 width, height = image.size
             else:
@@ -187,6 +187,9 @@ def _for_format(image: Image.Image, stored_as: str) -> Image.Image:
 def _save_options(stored_as: str, *, icc: bytes | None) -> dict:
     # Nothing but pixels and the colour profile is written: no exif=, no comment, no XMP.
     options: dict = {"format": stored_as}
+    if stored_as in ("JPEG", "GIF"):
+        # Pillow writes the comment it read unless told otherwise (an empty one is not written).
+        options["comment"] = b""
     if icc and stored_as in ("JPEG", "PNG", "WEBP"):
         options["icc_profile"] = icc
     if stored_as == "JPEG":
