@@ -103,3 +103,36 @@ def upload_file(name: str = "photo.jpg", data: bytes | None = None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, jpeg() if data is None else data)
+
+
+SECRET = b"Elm Street 5"
+
+
+def with_metadata(fmt: str) -> bytes:
+    """A picture in `fmt` carrying SECRET in every kind of metadata the format has (EXIF with GPS, XMP,
+    comments, text chunks), and an animated GIF."""
+    from PIL import PngImagePlugin
+
+    exif = Image.Exif()
+    exif[MAKE] = SECRET.decode()
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (52.0, 13.0, 37.5)})
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + SECRET + b"</x:xmpmeta>"
+    image = Image.new("RGB", (30, 20), RED)
+    if fmt == "JPEG":
+        return image_bytes(image, "JPEG", exif=exif, xmp=xmp, comment=SECRET)
+    if fmt == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Location", SECRET.decode())
+        text.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        return image_bytes(image, "PNG", exif=exif, pnginfo=text)
+    if fmt == "WEBP":
+        return image_bytes(image, "WEBP", exif=exif, xmp=xmp)
+    if fmt == "GIF":
+        return image_bytes(image, "GIF", comment=SECRET)
+    if fmt == "animated GIF":
+        frames = [Image.new("RGB", (30, 20), colour) for colour in (RED, BLUE, (20, 200, 20))]
+        return image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=120, loop=0,
+                           comment=SECRET)
+    if fmt == "HEIF":
+        return image_bytes(image, "HEIF", exif=exif, xmp=xmp)
+    raise ValueError(fmt)

@@ -124,6 +124,24 @@ def test_a_camera_photo_is_kept_upright_without_where_it_was_taken(photo_store, 
     assert row.taken_at.astimezone(user_zone(owner)).replace(tzinfo=None) == datetime(2024, 5, 6, 7, 8, 9)
 
 
+@pytest.mark.parametrize(("fmt", "content_type"), [
+    ("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp"), ("GIF", "image/gif"),
+    ("animated GIF", "image/gif"), ("HEIF", "image/jpeg"),
+])
+def test_no_metadata_of_any_format_is_kept(local_photo_store, owner_api, photo_entry, upload, fmt, content_type):
+    sent = photo_files.with_metadata(fmt)
+    assert photo_files.SECRET in sent
+    created = upload(photo_entry, sent, name="photo").json()
+    assert created["content_type"] == content_type
+    data, _response = _photo(owner_api, created)
+    assert photo_files.SECRET not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert not image.getexif().get_ifd(photo_files.GPS_IFD) and photo_files.MAKE not in image.getexif()
+        assert not {"comment", "xmp", "XML:com.adobe.xmp", "Location", "exif"} & set(image.info)
+        if fmt == "animated GIF":
+            assert image.n_frames == 3 and image.info["duration"] == 120
+
+
 def test_a_heic_photo_is_kept_as_jpeg(photo_store, owner_api, photo_entry, upload):
     created = upload(photo_entry, photo_files.heic(64, 48), name="IMG_0001.HEIC").json()
     assert (created["content_type"], created["width"], created["height"]) == ("image/jpeg", 64, 48)
