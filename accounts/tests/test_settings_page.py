@@ -88,10 +88,11 @@ def test_bad_settings_are_refused_beside_the_field_and_nothing_changes(owner_cli
 def test_settings_page_query_count(owner_client, django_assert_num_queries):
     owner_client.get("/settings/")
     # Session and user come from the cache; the page reads only the account's text count, which every
-    # entry write changes (docs/limits.md).
-    with django_assert_num_queries(1) as captured:
+    # entry write changes (docs/limits.md), and the space its photos take (the diary's section).
+    with django_assert_num_queries(2) as captured:
         assert owner_client.get("/settings/").status_code == 200
     assert captured.captured_queries[0]["sql"].startswith('SELECT "users"."text_bytes"')
+    assert 'SUM("diary_attachments"."stored_bytes")' in captured.captured_queries[1]["sql"]
 
 
 def test_settings_needs_csrf(owner):

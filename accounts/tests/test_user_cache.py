@@ -47,9 +47,9 @@ def test_missing_and_malformed_ids_are_none(db):
 
 def test_signed_in_page_costs_no_user_query(owner_client, owner, django_assert_num_queries):
     owner_client.get("/settings/")  # fills the caches
-    # The session comes from the session cache and the user from the user cache: the one query is the
-    # settings page's own read of the account's text count.
-    with django_assert_num_queries(1) as captured:
+    # The session comes from the session cache and the user from the user cache: the queries are the
+    # settings page's own reads of the account's text count and of its photos' space.
+    with django_assert_num_queries(2) as captured:
         response = owner_client.get("/settings/")
     assert response.status_code == 200 and response.context["user"].pk == owner.pk
     assert '"users"."text_bytes"' in captured.captured_queries[0]["sql"]

@@ -1,12 +1,15 @@
 """Fixtures of the security tests: the owner's data, an outsider's client, a generous rate limit."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import ActivityEvent, SignIn
 from conversations.tests.factories import MessageFactory
+from diary.attachments import attachment_create
 from diary.models import EntryTemplate, ImportJob, UserTag
 from diary.tests.factories import EntryFactory
+from diary.tests.photo_files import jpeg
 from tests.security.routes import MARKDOWN_PAYLOAD, PAYLOAD
 
 
@@ -16,9 +19,11 @@ def _generous_rate_limit(settings):
 
 
 @pytest.fixture
-def owner_data(owner):
-    """The owner's entry, messages, companion reply, import job, template and tag, every text field holding script."""
+def owner_data(owner, local_photo_store):
+    """The owner's entry with a photo, messages, companion reply, import job, template and tag, every text field
+    holding script."""
     entry = EntryFactory(user=owner, title=PAYLOAD[:200], content=MARKDOWN_PAYLOAD, emotion_tags=["joy"])
+    photo = attachment_create(entry=entry, source=SimpleUploadedFile("p.jpg", jpeg()), caption=PAYLOAD[:400])
     message = MessageFactory(user=owner, content=PAYLOAD, status="failed")
     asked = MessageFactory(user=owner, content=MARKDOWN_PAYLOAD, status="answered")
     MessageFactory(user=owner, role="assistant", content=MARKDOWN_PAYLOAD, status="answered", reply_to=asked)
@@ -30,7 +35,8 @@ def owner_data(owner):
     sign_in = SignIn.objects.create(user=owner, kind=SignIn.BROWSER, key="a" * 64, user_agent=PAYLOAD[:120])
     SignIn.objects.create(user=owner, kind=SignIn.API, key="b" * 32, user_agent=PAYLOAD[:120])
     ActivityEvent.objects.create(user=owner, kind=ActivityEvent.SIGN_IN, user_agent=PAYLOAD[:120])
-    return {"entry": entry, "message": message, "job": job, "template": template, "sign_in": sign_in}
+    return {"entry": entry, "message": message, "job": job, "template": template, "sign_in": sign_in,
+            "photo": photo}
 
 
 @pytest.fixture

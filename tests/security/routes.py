@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import SignIn, User
 from accounts.tests.factories import PASSWORD
 from conversations.models import ConversationHistory
-from diary.models import DiaryEntry, EntryTemplate, ImportJob, UserTag
+from diary.models import Attachment, DiaryEntry, EntryTemplate, ImportJob, UserTag
 
 MARKER = "owner-secret-7f3a"
 # Markup that would run script if any page rendered it unescaped; it carries the marker,
@@ -103,6 +104,12 @@ MATRIX: dict[str, Route] = {
     "conversations:save": Route("private", ("POST",)),
     # --- owned: one object of the owner's -------------------------------------------------------
     "api-entry": Route("owned", ("GET", "PUT", "PATCH", "DELETE")),
+    "api-entry-attachments": Route("owned", ("GET", "POST")),
+    "api-entry-attachments-order": Route("owned", ("PUT",)),
+    "api-entry-attachment": Route("owned", ("GET", "PATCH", "DELETE")),
+    "diary:photo_add": Route("owned", ("POST",)),
+    "diary:photo_change": Route("owned", ("POST",)),
+    "diary:photo": Route("owned"),  # a photo's bytes: for a session or a bearer token, so 401 like the API
     "api-me-session": Route("owned", ("DELETE",)),
     "accounts:session_revoke": Route("owned", ("POST",)),
     "insights-api-import-status": Route("owned"),
@@ -139,7 +146,8 @@ def route_names(patterns=None, namespace: str = "") -> set[str]:
 
 
 def is_api(name: str) -> bool:
-    return ":" not in name
+    """The JSON API, and a photo's file, which answers a session or a bearer token alike (401 without)."""
+    return ":" not in name or name == "diary:photo"
 
 
 # --- The owner's data and a snapshot of it -------------------------------------------------------
@@ -155,6 +163,7 @@ def snapshot(user: User) -> dict:
         "jobs": list(ImportJob.objects.filter(user=user).order_by("pk").values()),
         "templates": list(EntryTemplate.objects.filter(user=user).order_by("pk").values()),
         "tags": list(UserTag.objects.filter(user=user).order_by("pk").values()),
+        "photos": list(Attachment.objects.filter(user=user).order_by("pk").values()),
         "sign_ins": list(SignIn.objects.filter(user=user).order_by("pk").values()),
     }
 
@@ -162,6 +171,12 @@ def snapshot(user: User) -> dict:
 def url_for(name: str, data: dict) -> str:
     kwargs_by_name = {
         "api-entry": {"entry_id": data["entry"].pk},
+        "api-entry-attachments": {"entry_id": data["entry"].pk},
+        "api-entry-attachments-order": {"entry_id": data["entry"].pk},
+        "api-entry-attachment": {"entry_id": data["entry"].pk, "attachment_id": data["photo"].pk},
+        "diary:photo_add": {"entry_id": data["entry"].pk},
+        "diary:photo_change": {"attachment_id": data["photo"].pk},
+        "diary:photo": {"attachment_id": data["photo"].pk, "digest": data["photo"].digest, "variant": "original"},
         "diary:detail": {"entry_id": data["entry"].pk},
         "diary:edit": {"entry_id": data["entry"].pk},
         "diary:delete": {"entry_id": data["entry"].pk},
@@ -201,6 +216,7 @@ API_BODIES = {
     "api-conversation-messages": {"content": "The outsider says hello."},
     "api-emotions-suggest": {"content": "I feel happy today."},
     "api-tags": {"name": "the outsider's tag"},
+    "api-entry-attachment": {"caption": "Taken over"},
 }
 PAGE_BODIES = {
     "diary:edit": {
@@ -216,6 +232,7 @@ PAGE_BODIES = {
     "diary:templates": {"name": "Outsider's", "content": "The outsider's own template."},
     "diary:tags": {"old": "walk", "new": "stroll"},
     "diary:template_edit": {"name": "Taken", "content": "Overwritten by someone else."},
+    "diary:photo_change": {"action": "delete"},
     "accounts:preferences": {"theme": "dark", "language": "pl", "next": "/"},
     "accounts:delete_account": {"password": "wrong password"},
     "accounts:signup": {
@@ -231,6 +248,8 @@ PAGE_BODIES = {
 def send(client: Client, name: str, method: str, url: str, **extra):
     if is_api(name):
         body = json.dumps(API_BODIES.get(name, {}))
+        if name == "api-entry-attachments-order":
+            body = json.dumps({"order": [row.pk for row in Attachment.objects.filter(entry_id=_entry_id(url))]})
         if name == "insights-api-import":
             upload = io.BytesIO(json.dumps({"entries": [{"content": "Imported."}]}).encode())
             upload.name = "export.json"
@@ -241,10 +260,17 @@ def send(client: Client, name: str, method: str, url: str, **extra):
     return client.post(url, PAGE_BODIES.get(name, {}), **extra)
 
 
+def _entry_id(url: str) -> int:
+    return int(url.split("/entries/")[1].split("/")[0])
+
+
 def body_text(response) -> str:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
+    """The answer as text; a zip (an export with photos) as the text of its JSON and Markdown members."""
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if body.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            body = b"\n".join(archive.read(name) for name in archive.namelist() if name.endswith((".json", ".md")))
+    return body.decode("utf-8", "replace")
 
 
 def cases(*accesses: str):
