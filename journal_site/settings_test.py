@@ -31,3 +31,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 # otherwise name a file per xdist worker after this wrapped engine's database path.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+
+# Photos a test stores without a store of its own (conftest's photo_store) go to a folder of this process,
+# never the checkout's var/attachments. A process given VAR_DIR or ATTACHMENTS_DIR (a live test's server)
+# keeps what it was given.
+if not (os.environ.get("VAR_DIR") or os.environ.get("ATTACHMENTS_DIR")) and not ATTACHMENTS_S3_BUCKET:  # noqa: F405
+    import tempfile
+
+    STORAGES["attachments"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="journal-test-photos-")  # noqa: F405
