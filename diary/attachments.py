@@ -252,12 +252,12 @@ def attachment_thumbnails_make(*, attachment_id: int) -> bool:
     with tempfile.SpooledTemporaryFile(max_size=blobs.SPOOL_BYTES) as plain:
         for chunk in blobs.blob_open(attachment.original, key=key, role="original"):
             plain.write(chunk)
-        for size, name in names.items():
-            plain.seek(0)
-            thumbnail = images.thumbnail_make(plain, int(size))
-            blobs.blobs_delete([name])  # a run cut short earlier may have left one
-            stored, _digest = blobs.blob_save(name, thumbnail, key=key, role=size)
-            added += stored
+        plain.seek(0)
+        made = images.thumbnails_make(plain, tuple(int(size) for size in names))
+    for size, name in names.items():
+        blobs.blobs_delete([name])  # a run cut short earlier may have left one
+        stored, _digest = blobs.blob_save(name, made[int(size)], key=key, role=size)
+        added += stored
     done = Attachment.objects.filter(pk=attachment_id, thumbs_ready=False).update(
         thumbs_ready=True, stored_bytes=F("stored_bytes") + added)
     if not done:

@@ -37,6 +37,7 @@ _ZIP_END = b"PK\x05\x06"
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
 _ZIP_END_BYTES = 22
 _EXIF_IFD = 0x8769
+_ORIENTATION = 0x0112
 _DATE_TIME_ORIGINAL = 0x9003
 _DATE_TIME = 0x0132
 
@@ -156,7 +157,9 @@ def photo_prepare(source: IO[bytes]) -> PreparedPhoto:
                            duration=image.info.get("duration"), loop=image.info.get("loop", 0))
                 width, height = image.size
             else:
-                upright = ImageOps.exif_transpose(image) or image
+                # Turned only when the camera says so: exif_transpose copies even an upright photo.
+                turned = image.getexif().get(_ORIENTATION, 1) in range(2, 9)
+                upright = (ImageOps.exif_transpose(image) or image) if turned else image
                 upright = _for_format(upright, stored_as)
                 width, height = upright.size
                 upright.save(out, **_save_options(stored_as, icc=image.info.get("icc_profile")))
@@ -193,7 +196,7 @@ def _save_options(stored_as: str, *, icc: bytes | None) -> dict:
     if icc and stored_as in ("JPEG", "PNG", "WEBP"):
         options["icc_profile"] = icc
     if stored_as == "JPEG":
-        options.update(quality=92, optimize=True)
+        options.update(quality=92)  # optimize=True: twice the time and more memory for some 2 % fewer bytes
     elif stored_as == "WEBP":
         options.update(quality=92, method=4)
     elif stored_as == "PNG":
@@ -201,13 +204,24 @@ def _save_options(stored_as: str, *, icc: bytes | None) -> dict:
     return options
 
 
-def thumbnail_make(source: IO[bytes], size: int) -> io.BytesIO:
-    """A WebP at most `size` pixels on its longer side (the first frame of an animation)."""
+def thumbnails_make(source: IO[bytes], sizes: tuple[int, ...] = THUMBNAIL_SIZES) -> dict[int, io.BytesIO]:
+    """WebPs at most each of `sizes` pixels on their longer side (the first frame of an animation).
+
+    The photo is decoded once, a JPEG already scaled down while it is read (Pillow's draft mode), and each
+    smaller thumbnail is made from the one before: a 12-megapixel photo in about half the time and memory
+    of decoding it whole for each size.
+    """
+    made = {}
     with Image.open(source, formats=list(CONTENT_TYPES)) as image:
         image.seek(0)
+        icc = image.info.get("icc_profile")
+        if image.format == "JPEG":
+            image.draft("RGB", (max(sizes), max(sizes)))
         frame = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB")
+    for size in sorted(sizes, reverse=True):
         frame.thumbnail((size, size), Image.Resampling.LANCZOS)
         out = io.BytesIO()
-        frame.save(out, format="WEBP", quality=80, method=4, icc_profile=image.info.get("icc_profile"))
-    out.seek(0)
-    return out
+        frame.save(out, format="WEBP", quality=80, method=4, icc_profile=icc)
+        out.seek(0)
+        made[size] = out
+    return made
