@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 UTC_ZONE = ZoneInfo("UTC")
 
 
-@pytest.fixture
-def tasks_inline():
-    """Tasks run in the test's own thread, also when a real broker is configured (REDIS_URL)."""
-    from journal_site.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
-
-
 def _raw(pk: int, *columns: str) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM diary_entries WHERE id = %s", [pk])

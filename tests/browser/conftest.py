@@ -165,3 +165,17 @@ def screenshot(page, name: str) -> None:
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}-{scheme}.png"), full_page=True)
     page.emulate_media(color_scheme="light")
     page.set_viewport_size(original)
+
+
+def checked_screenshots(page, name: str, phone: dict) -> None:
+    """As `screenshot`, at `phone` width, each page checked by axe first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    for label, size in (("desktop", DESKTOP), ("phone", phone)):
+        page.set_viewport_size(size)
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            assert_accessible(page)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}-{scheme}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size(original)

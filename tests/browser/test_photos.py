@@ -11,7 +11,7 @@ import pytest
 from diary.models import Attachment, DiaryEntry
 from diary.tests.factories import EntryFactory
 from diary.tests.photo_files import jpeg
-from tests.browser.conftest import DESKTOP, SCREENSHOTS, assert_accessible, assert_fits_width, open_page, signed_in_as
+from tests.browser.conftest import assert_fits_width, checked_screenshots, open_page, signed_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def shots(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            assert_accessible(page)
-            page.screenshot(path=str(SCREENSHOTS / f"photos-{name}-{label}-{scheme}.png"), full_page=True)
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(original)
+    checked_screenshots(page, f"photos-{name}", PHONE)
 
 
 @pytest.fixture

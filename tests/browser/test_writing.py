@@ -14,7 +14,7 @@ from accounts.tests.factories import PASSWORD
 from diary.models import DiaryEntry, EntryTemplate
 from diary.prompts import PROMPTS
 from diary.tests.factories import EntryFactory
-from tests.browser.conftest import DESKTOP, SCREENSHOTS, assert_accessible, open_page, signed_in_as
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, checked_screenshots, open_page, signed_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,16 +24,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "diary" / "tests" / "word_count
 
 def shots(page, name: str) -> None:
     """The page at phone and desktop width, light and dark, each checked by axe first."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            assert_accessible(page)
-            page.screenshot(path=str(SCREENSHOTS / f"writing-{name}-{label}-{scheme}.png"), full_page=True)
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(original)
+    checked_screenshots(page, f"writing-{name}", PHONE)
 
 
 def message(page) -> str:
