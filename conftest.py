@@ -54,6 +54,18 @@ def _default_language():
 
 
 @pytest.fixture
+def tasks_inline():
+    """Tasks run where they are queued (the test's thread, or its live server's), also when a real broker is
+    configured (REDIS_URL)."""
+    from journal_site.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
 def owner(db):
     return UserFactory(username="owner", email="owner@example.com")
 

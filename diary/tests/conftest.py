@@ -35,17 +35,6 @@ def call_api():
 
 
 @pytest.fixture
-def tasks_inline():
-    """Tasks run in the test's own thread, also when a real broker is configured (REDIS_URL)."""
-    from journal_site.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
-
-
-@pytest.fixture
 def photo_entry(owner):
     from diary.tests.factories import EntryFactory
 

@@ -13,7 +13,8 @@ from diary.tests.factories import EntryFactory
 from diary.tests.photo_files import jpeg
 from tests.browser.conftest import assert_fits_width, checked_screenshots, open_page, signed_in_as
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Thumbnails are made by a task: here inline, in the live server, whatever broker the suite has.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_inline")]
 
 PHONE = {"width": 390, "height": 844}
 

@@ -11,6 +11,7 @@ read byte by byte for the markers, each of their words and their lemmas.
 
 import json
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -98,9 +99,12 @@ def test_a_dump_of_the_database_or_redis_holds_no_sealed_word(deployment, tmp_pa
                             env={"PATH": path, "DATABASE_URL": deployment["DATABASE_URL"]})
     assert dumped.returncode == 0, dumped.stderr
     archive = Path(dumped.stdout.strip())
-    # The archive is compressed: read it back as SQL through pg_restore to see every row.
-    restored = subprocess.run([_pg_bin("pg_restore"), "--file", "-", str(archive)], capture_output=True, check=True,
-                              timeout=120).stdout
+    # The archive holds the database's dump (and the photo folder): the dump is compressed, so it is read
+    # back as SQL through pg_restore to see every row.
+    with tarfile.open(archive) as bundle:
+        (tmp_path / "database.dump").write_bytes(bundle.extractfile("database.dump").read())
+    restored = subprocess.run([_pg_bin("pg_restore"), "--file", "-", str(tmp_path / "database.dump")],
+                              capture_output=True, check=True, timeout=120).stdout
     _assert_clean(restored, needles, "the backup archive")
 
     port = deployment["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
