@@ -21,8 +21,15 @@ from diary.api import (
     StrictCharField,
     _api_validation_error,
 )
-from diary.attachments import CAPTION_MAX_LENGTH, QuotaExceeded, attachment_data, quota_message
+from diary.attachments import (
+    CAPTION_MAX_LENGTH,
+    STORE_UNAVAILABLE_MESSAGE,
+    QuotaExceeded,
+    attachment_data,
+    quota_message,
+)
 from diary.images import PhotoRefused
+from journal_site.blobs import StoreUnavailable
 from journal_site.parsers import JSONParser
 
 
@@ -44,6 +51,9 @@ def _refusal(error: Exception) -> Response:
         return Response({"file": [str(error.message)], "code": error.code}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(error, QuotaExceeded):
         return Response({"detail": quota_message(error), "code": "quota_exceeded"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(error, StoreUnavailable):
+        return Response({"detail": str(STORE_UNAVAILABLE_MESSAGE), "code": "store_unavailable"},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"})
     raise error
 
 
@@ -77,7 +87,7 @@ class AttachmentListCreateApi(APIView):
         caption = request.data.get("caption", "")
         try:
             attachment = attachments.attachment_create(entry=entry, source=upload, caption=caption)
-        except (PhotoRefused, QuotaExceeded) as error:
+        except (PhotoRefused, QuotaExceeded, StoreUnavailable) as error:
             return _refusal(error)
         except DjangoValidationError as error:
             raise _api_validation_error(error) from None

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.keys import unseal
 from accounts.models import User
@@ -57,6 +58,9 @@ def size_text(size: int) -> str:
             value = size / step
             return f"{value:.1f} {unit}" if value < 10 and value != int(value) else f"{round(value)} {unit}"
     return _("%(n)d bytes") % {"n": size}
+
+
+STORE_UNAVAILABLE_MESSAGE = gettext_lazy("The photo could not be stored just now. Please try again in a minute.")
 
 
 def quota_message(error: QuotaExceeded) -> str:
@@ -210,7 +214,11 @@ def attachment_create(*, entry: DiaryEntry, source: IO[bytes], caption: str = ""
     key = blobs.file_key_new()
     name = f"u{user_id}/{secrets.token_hex(16)}"
     with prepared.data:
-        stored, digest = blobs.blob_save(name, prepared.data, key=key, role="original")
+        try:
+            stored, digest = blobs.blob_save(name, prepared.data, key=key, role="original")
+        except blobs.StoreUnavailable:
+            PHOTO_UPLOADS.labels(outcome="store_unavailable").inc()
+            raise
     try:
         with transaction.atomic():
             # One upload of the user at a time counts the space, so two at once cannot both pass the quota.

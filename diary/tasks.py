@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from journal_site.blobs import StoreUnavailable
+
 
 @shared_task(name="diary.send_due_reminders", ignore_result=True)
 def send_due_reminders() -> int:
@@ -26,9 +28,13 @@ def entries_seal_task() -> dict[str, int]:
     return result
 
 
-@shared_task(name="diary.photo_thumbnails", ignore_result=True, acks_late=True)
+@shared_task(name="diary.photo_thumbnails", ignore_result=True, acks_late=True,
+             autoretry_for=(StoreUnavailable,), retry_backoff=30, max_retries=6)
 def photo_thumbnails_task(*, attachment_id: int) -> bool:
-    """Make a new photo's thumbnails (docs/photos.md); queued through the outbox when the photo is kept."""
+    """Make a new photo's thumbnails (docs/photos.md); queued through the outbox when the photo is kept.
+
+    A store that does not take the files is tried again, from 30 s apart up to some 30 minutes.
+    """
     from diary.attachments import attachment_thumbnails_make
 
     return attachment_thumbnails_make(attachment_id=attachment_id)

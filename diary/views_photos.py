@@ -18,9 +18,10 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from diary import attachments, selectors
-from diary.attachments import QuotaExceeded, attachment_data, quota_message
+from diary.attachments import STORE_UNAVAILABLE_MESSAGE, QuotaExceeded, attachment_data, quota_message
 from diary.images import EXTENSIONS, PhotoRefused
 from diary.localtime import in_user_timezone
+from journal_site.blobs import StoreUnavailable
 
 # A photo's URL names its content (the digest), so what it answers never changes: a browser may keep it
 # for a year, privately; signing out clears the site's cache (Clear-Site-Data).
@@ -98,6 +99,8 @@ def photo_add(request: HttpRequest, entry_id: int) -> HttpResponse:
             return _refused(request, entry.pk, {"file": [str(refusal.message)]}, status=400, added=added)
         except QuotaExceeded as error:
             return _refused(request, entry.pk, {"detail": quota_message(error)}, status=403, added=added)
+        except StoreUnavailable:
+            return _refused(request, entry.pk, {"detail": str(STORE_UNAVAILABLE_MESSAGE)}, status=503, added=added)
         except ValidationError as error:
             return _refused(request, entry.pk, error.message_dict, status=400, added=added)
     if _wants_json(request):

@@ -17,17 +17,21 @@ by default, an S3-compatible bucket through django-storages in production), neve
 """
 
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from typing import IO
 
+from botocore.exceptions import BotoCoreError, ClientError
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 
 from journal_site.encryption import KEY_BYTES, CannotOpen
+
+logger = logging.getLogger(__name__)
 
 MAGIC = b"\x00p1"
 CHUNK_BYTES = 64 * 1024
@@ -36,6 +40,10 @@ _HEADER_BYTES = len(MAGIC) + 4
 # A sealed file waits in memory up to this size, on disk above it, before it is handed to the store.
 SPOOL_BYTES = 1024 * 1024
 _COUNTER_MAX = 2 ** 88 - 1
+
+
+class StoreUnavailable(Exception):
+    """The attachments store did not take a file (it is full, down or refusing): try again later."""
 
 
 def store() -> Storage:
@@ -116,7 +124,12 @@ def blob_save(name: str, source: IO[bytes], *, key: bytes, role: str) -> tuple[i
             spooled.write(piece)
         size = spooled.tell()
         spooled.seek(0)
-        saved = store().save(name, File(spooled, name=name))
+        try:
+            saved = store().save(name, File(spooled, name=name))
+        except (OSError, BotoCoreError, ClientError) as error:
+            # A full disk, a bucket that does not answer: the caller says so (503), nothing is kept.
+            logger.warning("the attachment store refused a file", extra={"error": type(error).__name__})
+            raise StoreUnavailable from error
     if saved != name:  # names are random: another file under it means a bug, not a collision to work around
         store().delete(saved)
         raise RuntimeError(f"the attachment store renamed {name} to {saved}")

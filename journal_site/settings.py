@@ -472,6 +472,8 @@ STORAGES = {
 # bucket stays private (no public URLs, no ACLs).
 ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET")
 if ATTACHMENTS_S3_BUCKET:
+    from botocore.config import Config as _S3Config
+
     STORAGES["attachments"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -487,7 +489,13 @@ if ATTACHMENTS_S3_BUCKET:
             "querystring_auth": True,
             # A file being read waits on disk above 1 MB, not in memory.
             "max_memory_size": 1024 * 1024,
-            "addressing_style": env_choice("ATTACHMENTS_S3_ADDRESSING", "path", {"path", "virtual", "auto"}),
+            # A store that does not answer fails the request within REQUEST_TIMEOUT_SECONDS (a 503 saying so),
+            # not after botocore's own minute. (Given a client_config, django-storages takes the addressing
+            # style from it alone.)
+            "client_config": _S3Config(
+                connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"},
+                s3={"addressing_style": env_choice("ATTACHMENTS_S3_ADDRESSING", "path", {"path", "virtual", "auto"})},
+            ),
         },
     }
 else:
