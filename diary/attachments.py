@@ -224,6 +224,9 @@ def attachment_create(*, entry: DiaryEntry, source: IO[bytes], caption: str = ""
             # One upload of the user at a time counts the space, so two at once cannot both pass the quota.
             list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
             _check_quota(user_id, stored)
+            if Attachment.objects.filter(entry=entry).count() >= PHOTOS_PER_ENTRY_MAX:  # again, under the lock
+                raise ValidationError(
+                    {"file": [_("An entry holds at most %(n)d photos.") % {"n": PHOTOS_PER_ENTRY_MAX}]})
             position = (Attachment.objects.filter(entry=entry).aggregate(last=Max("position"))["last"] or 0) + 1
             taken_at = None
             if prepared.taken_at is not None:
@@ -329,6 +332,18 @@ def entry_files(*, entry_ids: list[int]) -> list[str]:
 def user_files_delete(*, user_id: int) -> int:
     """Erase every file of a deleted account (its folder in the store)."""
     return blobs.blobs_delete_under(f"u{user_id}")
+
+
+def thumbnails_requeue(*, older_than: timedelta = timedelta(hours=1), limit: int = 1000) -> int:
+    """Queue again the thumbnails of photos still without them an hour on (a task that ran out of tries)."""
+    from diary.tasks import photo_thumbnails_task
+
+    waiting = list(Attachment.objects.filter(thumbs_ready=False, created_at__lt=timezone.now() - older_than)
+                   .order_by("id").values_list("pk", flat=True)[:limit])
+    with transaction.atomic():
+        for attachment_id in waiting:
+            outbox.enqueue(photo_thumbnails_task, kwargs={"attachment_id": attachment_id})
+    return len(waiting)
 
 
 def orphans_delete(*, older_than: timedelta = ORPHAN_AGE) -> int:

@@ -17,12 +17,15 @@ from typing import IO
 import pillow_heif
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 pillow_heif.register_heif_opener()
 
 # Pillow's format → what is stored. HEIC is kept as JPEG: most browsers cannot show HEIC.
-STORED_AS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF", "HEIF": "JPEG"}
+# MPO is a JPEG with a multi-picture index (many phones and cameras write one): its first picture is kept.
+STORED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "GIF", "HEIF": "JPEG"}
+# The decoders asked to open a file (Pillow's JPEG decoder itself says MPO when the file is one).
+OPEN_FORMATS = ["JPEG", "PNG", "WEBP", "GIF", "HEIF"]
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 THUMBNAIL_SIZES = (320, 1280)
@@ -62,6 +65,7 @@ class PreparedPhoto:
 
 
 NOT_A_PHOTO = _("This file is not a photo we can keep: use JPEG, PNG, WebP, GIF or HEIC.")
+DAMAGED = _("This photo is damaged or cut short, so it cannot be read.")
 
 
 def _scan_for_other_content(source: IO[bytes]) -> None:
@@ -97,7 +101,9 @@ def _taken_at(image: Image.Image) -> datetime | None:
         if isinstance(value, bytes):
             value = value.decode("ascii", "replace")
         return datetime.strptime(str(value).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if value else None
-    except (ValueError, TypeError, KeyError, OSError, SyntaxError):
+    except MemoryError:
+        raise
+    except Exception:
         return None
 
 
@@ -112,18 +118,29 @@ def _open(source: IO[bytes]) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(source, formats=list(STORED_AS))
+            image = Image.open(source, formats=OPEN_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except MemoryError:
+        raise
+    except Exception:
         raise PhotoRefused(NOT_A_PHOTO, code="not_a_photo") from None
     if image.format not in STORED_AS:
         raise PhotoRefused(NOT_A_PHOTO, code="not_a_photo")
     if image.width < 1 or image.height < 1 or image.width * image.height > limit:
         raise too_large
-    if getattr(image, "n_frames", 1) > GIF_FRAMES_MAX:
+    try:
+        frames = getattr(image, "n_frames", 1) if image.format == "GIF" else 1
+    except MemoryError:
+        raise
+    except Exception:
+        raise PhotoRefused(DAMAGED, code="damaged") from None
+    if frames > GIF_FRAMES_MAX:
         raise PhotoRefused(_("This animation has too many frames (at most %(frames)s).") % {"frames": GIF_FRAMES_MAX},
                            code="too_many_frames")
+    # Every frame of an animation is drawn on the whole canvas: the budget is the pixels of all of them.
+    if frames * image.width * image.height > limit:
+        raise too_large
     return image
 
 
@@ -166,9 +183,16 @@ def photo_prepare(source: IO[bytes]) -> PreparedPhoto:
     except PhotoRefused:
         out.close()
         raise
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         out.close()
-        raise PhotoRefused(_("This photo is damaged or cut short, so it cannot be read."), code="damaged") from None
+        raise PhotoRefused(_("This photo has too many pixels (at most %(megapixels)s million).") % {
+            "megapixels": settings.PHOTO_MAX_PIXELS // 1_000_000}, code="too_many_pixels") from None
+    except MemoryError:
+        out.close()
+        raise
+    except Exception:
+        out.close()
+        raise PhotoRefused(DAMAGED, code="damaged") from None
     finally:
         image.close()
     size = out.tell()

@@ -42,7 +42,9 @@ def photo_thumbnails_task(*, attachment_id: int) -> bool:
 
 @shared_task(name="diary.photos_orphans_delete", ignore_result=True)
 def photos_orphans_delete_task() -> int:
-    """Daily: remove stored photo files that no photo names any more (docs/photos.md, Erasure)."""
-    from diary.attachments import orphans_delete
+    """Daily: remove stored photo files that no photo names any more (docs/photos.md, Erasure), and queue again
+    the thumbnails of photos still without them."""
+    from diary.attachments import orphans_delete, thumbnails_requeue
 
+    thumbnails_requeue()
     return orphans_delete()

@@ -13,8 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diary import attachments, selectors
@@ -23,9 +26,21 @@ from diary.images import EXTENSIONS, PhotoRefused
 from diary.localtime import in_user_timezone
 from journal_site.blobs import StoreUnavailable
 
+STORE_UNAVAILABLE_READ = gettext_lazy("The photo cannot be read from the store just now. Please try again in a minute.")
 # A photo's URL names its content (the digest), so what it answers never changes: a browser may keep it
 # for a year, privately; signing out clears the site's cache (Clear-Site-Data).
 CACHE_FOREVER = "private, max-age=31536000, immutable"
+
+
+class _WhateverIsAccepted(BaseContentNegotiation):
+    """A photo is an image whatever the client's Accept says (an image loader asks for `image/*` alone);
+    the JSON renderer only writes this route's errors."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class PhotoFileView(APIView):
@@ -33,6 +48,7 @@ class PhotoFileView(APIView):
 
     # Not in the API schema: it answers image bytes, and clients take its address from `attachments`.
     schema = None
+    content_negotiation_class = _WhateverIsAccepted
 
     def get(self, request: Request, attachment_id: int, digest: str, variant: str) -> HttpResponse:
         attachment = attachments.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
@@ -41,7 +57,11 @@ class PhotoFileView(APIView):
         chunks = attachments.attachment_bytes(attachment=attachment, variant=variant)
         # The first chunk is read before the answer starts: a file the store lost, or one that does not
         # open (changed, swapped), fails the request with a 500 instead of a 200 cut short.
-        first = next(chunks, b"")
+        try:
+            first = next(chunks, b"")
+        except StoreUnavailable:
+            return Response({"detail": str(STORE_UNAVAILABLE_READ), "code": "store_unavailable"},
+                            status=503, headers={"Retry-After": "60"})
         if variant == "original":
             content_type = attachment.content_type
             filename = f"photo-{attachment.pk}.{EXTENSIONS.get(content_type, 'bin')}"
@@ -100,7 +120,10 @@ def photo_add(request: HttpRequest, entry_id: int) -> HttpResponse:
         except QuotaExceeded as error:
             return _refused(request, entry.pk, {"detail": quota_message(error)}, status=403, added=added)
         except StoreUnavailable:
-            return _refused(request, entry.pk, {"detail": str(STORE_UNAVAILABLE_MESSAGE)}, status=503, added=added)
+            unavailable = {"detail": str(STORE_UNAVAILABLE_MESSAGE), "code": "store_unavailable"}
+            refused = _refused(request, entry.pk, unavailable, status=503, added=added)
+            refused["Retry-After"] = "60"
+            return refused
         except ValidationError as error:
             return _refused(request, entry.pk, error.message_dict, status=400, added=added)
     if _wants_json(request):
@@ -114,7 +137,9 @@ def _refused(request: HttpRequest, entry_id: int, errors: dict, *, status: int, 
         return JsonResponse(errors, status=status)
     if added:
         messages.success(request, _("Photo added.") if len(added) == 1 else _("Photos added."))
-    for value in errors.values():
+    for name, value in errors.items():
+        if name == "code":
+            continue  # for scripts; the page says it in words
         for message in value if isinstance(value, list) else [value]:
             messages.error(request, message)
     return redirect(_editor_url(entry_id))

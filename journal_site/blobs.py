@@ -6,10 +6,12 @@ never has to rewrite the file. A sealed file is:
 
     b"\\x00p1" ‖ chunk size (4 bytes, big-endian) ‖ chunk ‖ chunk ‖ ...
 
-where each chunk is AES-256-GCM over at most `chunk size` plain bytes under the file key, with the nonce
+where each chunk is AES-256-GCM over at most `chunk size` plain bytes under a key derived from the file key
+for the file's role (HKDF: the original and each thumbnail have keys of their own), with the nonce
 `counter (11 bytes, big-endian) ‖ last (1 byte)` and the header plus the file's role ("original", "320",
 ...) as associated data. The key encrypts one file only, so counter nonces never repeat; the `last`
 flag makes a cut-short file fail to open rather than read as a shorter image (the STREAM construction).
+A key seals one file only, so counter nonces never repeat under it.
 Memory stays at one chunk whatever the size of the file.
 
 Every byte goes through Django's storage API (the "attachments" storage: the local folder under VAR_DIR
@@ -29,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 
-from journal_site.encryption import KEY_BYTES, CannotOpen
+from journal_site.encryption import KEY_BYTES, CannotOpen, derive
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +66,17 @@ def _associated(header: bytes, role: str) -> bytes:
     return header + role.encode()
 
 
+def _role_key(key: bytes, role: str) -> bytes:
+    """A key of each file's own: a photo's files share its file key, and counter nonces under one key
+    would repeat across them (the same keystream twice). HKDF gives each role a key apart."""
+    return derive(key, purpose=f"journal photo file {role}")
+
+
 def seal_stream(source: IO[bytes], *, key: bytes, role: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
     """The sealed form of everything `source` reads, one chunk at a time."""
     header = MAGIC + chunk_bytes.to_bytes(4, "big")
     yield header
-    aead = AESGCM(key)
+    aead = AESGCM(_role_key(key, role))
     associated = _associated(header, role)
     counter = 0
     current = source.read(chunk_bytes)
@@ -90,7 +98,7 @@ def open_stream(sealed: IO[bytes], *, key: bytes, role: str) -> Iterator[bytes]:
     chunk_bytes = int.from_bytes(header[len(MAGIC):], "big")
     if not 0 < chunk_bytes <= 16 * 1024 * 1024:
         raise CannotOpen(f"a stored {role} file has a bad header")
-    aead = AESGCM(key)
+    aead = AESGCM(_role_key(key, role))
     associated = _associated(header, role)
     counter = 0
     current = sealed.read(chunk_bytes + _TAG_BYTES)
@@ -138,11 +146,24 @@ def blob_save(name: str, source: IO[bytes], *, key: bytes, role: str) -> tuple[i
 
 def blob_open(name: str, *, key: bytes, role: str) -> Iterator[bytes]:
     """The plain bytes of a stored file, in chunks; the stored file is closed when the iteration ends."""
-    handle = store().open(name, "rb")
     try:
-        yield from open_stream(handle, key=key, role=role)
+        handle = store().open(name, "rb")
+    except (OSError, BotoCoreError, ClientError) as error:
+        logger.warning("the attachment store did not give a file", extra={"error": type(error).__name__})
+        raise StoreUnavailable from error
+    try:
+        yield from _read_through(open_stream(handle, key=key, role=role))
     finally:
         handle.close()
+
+
+def _read_through(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, a store failing mid-read (S3 reads lazily) told as StoreUnavailable."""
+    try:
+        yield from chunks
+    except (OSError, BotoCoreError, ClientError) as error:
+        logger.warning("the attachment store failed while a file was read", extra={"error": type(error).__name__})
+        raise StoreUnavailable from error
 
 
 def blob_read(name: str, *, key: bytes, role: str) -> bytes:

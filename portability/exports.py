@@ -32,6 +32,7 @@ from conversations.models import ConversationHistory
 from diary.attachments import attachment_bytes
 from diary.images import EXTENSIONS
 from diary.models import Attachment, DiaryEntry
+from journal_site.blobs import StoreUnavailable
 from journal_site.encryption import CannotOpen
 from portability.formats import EXPORT_FORMAT_NAME, EXPORT_VERSION, entry_fingerprint, json_compact
 
@@ -233,7 +234,7 @@ def _photo_write(
             for chunk in attachment_bytes(attachment=attachment, variant="original"):
                 plain.write(chunk)
                 digest.update(chunk)
-        except (CannotOpen, OSError):
+        except (CannotOpen, OSError, StoreUnavailable):
             logger.warning("export: the file of photo %s cannot be read; left out", attachment.pk)
             return described
         info = zipfile.ZipInfo(path, date_time=_zip_time(attachment.created_at.astimezone(tz)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ from diary.services import USER_TAGS_MAX, text_budget_take, text_bytes
 from diary.words import word_count
 from diary.writing import user_tags
 from journal_site import blobs, outbox
+from journal_site.blobs import StoreUnavailable
 from portability.readers import (
     ImportInvalid,
     ImportRecord,
@@ -168,7 +170,8 @@ def _photos_attach(
         try:
             with source:
                 attachment = attachment_create(entry=entry, source=source, caption=photo.caption)
-        except (PhotoRefused, ValidationError):
+        except (PhotoRefused, ValidationError, StoreUnavailable, zipfile.BadZipFile):
+            # Not kept, counted: a photo never fails the import (docs/import-limits.md).
             outcome.photos_skipped += 1
             continue
         except QuotaExceeded:

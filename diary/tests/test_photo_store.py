@@ -262,14 +262,16 @@ def test_a_file_put_under_another_photos_name_does_not_open(photo_store, owner_a
 
 
 def test_a_lost_or_swapped_file_fails_the_request_before_it_answers(photo_store, owner, photo_entry, upload):
-    """A 500 the moment the file does not open, not a 200 (with a length, kept a year) cut short."""
+    """A 503 (a lost file: the store's fault, say so) or a 500 (a swapped one) the moment the file does not open,
+    not a 200 (with a length, kept a year) cut short."""
     first = Attachment.objects.get(pk=upload(photo_entry, photo_files.jpeg()).json()["id"])
     second = Attachment.objects.get(pk=upload(photo_entry, photo_files.png()).json()["id"])
     browser = Client(raise_request_exception=False)
     browser.force_login(owner)
 
     photo_store.storage.delete(first.original)
-    assert browser.get(attachments.photo_url(first, "original")).status_code == 500
+    lost = browser.get(attachments.photo_url(first, "original"))
+    assert lost.status_code == 503 and lost["Retry-After"] == "60" and "no-store" in lost["Cache-Control"]
     photo_store.storage.delete(f"{second.original}.320")
     photo_store.put_raw(f"{second.original}.320", photo_store.raw(f"{second.original}.1280"))
     assert browser.get(attachments.photo_url(second, "320")).status_code == 500
