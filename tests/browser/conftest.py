@@ -154,14 +154,17 @@ def assert_accessible(page) -> None:
     assert not violations, json.dumps(violations, indent=1)
 
 
-def screenshot(page, name: str) -> None:
-    """Save the page at desktop and phone width, light and dark, under var/screenshots/."""
+def screenshot(page, name: str, *, phone: dict = PHONE, checked: bool = False) -> None:
+    """Save the page at desktop and phone width, light and dark, under var/screenshots/; with `checked`, each
+    one checked by axe first."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+    for label, size in (("desktop", DESKTOP), ("phone", phone)):
         page.set_viewport_size(size)
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
+            if checked:
+                assert_accessible(page)
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}-{scheme}.png"), full_page=True)
     page.emulate_media(color_scheme="light")
     page.set_viewport_size(original)
@@ -169,13 +172,4 @@ def screenshot(page, name: str) -> None:
 
 def checked_screenshots(page, name: str, phone: dict) -> None:
     """As `screenshot`, at `phone` width, each page checked by axe first."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for label, size in (("desktop", DESKTOP), ("phone", phone)):
-        page.set_viewport_size(size)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            assert_accessible(page)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}-{scheme}.png"), full_page=True)
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(original)
+    screenshot(page, name, phone=phone, checked=True)
