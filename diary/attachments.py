@@ -138,6 +138,17 @@ def photo_space_used(*, user_id: int) -> int:
     return Attachment.objects.filter(user_id=user_id).aggregate(total=Sum("stored_bytes"))["total"] or 0
 
 
+def photo_space(*, user_id: int, used: bool = True) -> dict:
+    """The photo limits a page states (the editor, the settings page), in words; with `used`, the space the
+    user's photos take too (one query)."""
+    quota = settings.PHOTO_QUOTA_BYTES
+    space = {"max_file": size_text(settings.PHOTO_MAX_BYTES), "quota": size_text(quota)}
+    if used:
+        taken = photo_space_used(user_id=user_id)
+        space.update(used=size_text(taken), percent=min(100, round(100 * taken / quota)) if quota else 100)
+    return space
+
+
 def photo_url(attachment: Attachment, variant: str) -> str:
     return reverse("diary:photo", args=[attachment.pk, attachment.digest, variant])
 
@@ -160,8 +171,8 @@ def attachment_data(attachment: Attachment) -> dict:
 
 
 def _file_key(attachment: Attachment) -> bytes:
-    return base64.b64decode(Attachment.objects.get(pk=attachment.pk).file_key if "file_key" in
-                            attachment.get_deferred_fields() else attachment.file_key)
+    # A row read with file_key deferred loads it here, as Django loads any deferred field.
+    return base64.b64decode(attachment.file_key)
 
 
 def attachment_bytes(*, attachment: Attachment, variant: str) -> Iterator[bytes]:
@@ -257,7 +268,7 @@ def attachment_thumbnails_make(*, attachment_id: int) -> bool:
     if attachment is None or attachment.thumbs_ready:
         return False
     started = time.perf_counter()
-    key = base64.b64decode(attachment.file_key)
+    key = _file_key(attachment)
     names = attachment.thumbnail_names
     added = 0
     with tempfile.SpooledTemporaryFile(max_size=blobs.SPOOL_BYTES) as plain:

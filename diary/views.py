@@ -5,7 +5,6 @@ import re
 from datetime import date, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -216,7 +215,8 @@ def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, 
         "emotions_chosen": len(chosen),
         "tag_names": writing.user_tag_names(user=request.user),
         "photos": [attachments.photo_view(row) for row in attachments.attachment_list(entry=entry)] if entry else [],
-        "photo_space": _photo_space(request.user, used=entry is not None),
+        # The space used only where photos can be added (a saved entry).
+        "photo_space": attachments.photo_space(user_id=request.user.pk, used=entry is not None),
     }
     if entry is None:
         index = _prompt_choice(request)
@@ -227,15 +227,6 @@ def _editor(request: HttpRequest, form: EntryForm, *, entry: DiaryEntry | None, 
         context["templates"] = writing.entry_templates(user=request.user)
         context["starters"] = [] if context["templates"] else starters()
     return render(request, "diary/entry_form.html", context, status=status)
-
-
-def _photo_space(user, *, used: bool) -> dict:
-    """The photo limits the editor states; the space used only where photos can be added (a saved entry)."""
-    space = {"max_file": attachments.size_text(settings.PHOTO_MAX_BYTES),
-             "quota": attachments.size_text(settings.PHOTO_QUOTA_BYTES)}
-    if used:
-        space["used"] = attachments.size_text(attachments.photo_space_used(user_id=user.pk))
-    return space
 
 
 def _prompt_choice(request: HttpRequest) -> int:

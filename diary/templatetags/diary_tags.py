@@ -65,10 +65,6 @@ def draft_owner(user) -> str:
 @register.simple_tag
 def photo_space(user) -> dict:
     """What the settings page says of the user's photo space (docs/photos.md, Quota and limits)."""
-    from django.conf import settings
+    from diary.attachments import photo_space as space
 
-    from diary.attachments import photo_space_used, size_text
-
-    used, quota = photo_space_used(user_id=user.pk), settings.PHOTO_QUOTA_BYTES
-    return {"used": size_text(used), "quota": size_text(quota), "max_file": size_text(settings.PHOTO_MAX_BYTES),
-            "percent": min(100, round(100 * used / quota)) if quota else 100}
+    return space(user_id=user.pk)
